@@ -1,0 +1,51 @@
+package io.skein.log.api;
+
+import java.util.Collection;
+import java.util.Optional;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * All partition logs in this node's log directories ({@code log.dirs}).
+ *
+ * <p>{@link #open} loads every partition directory found on disk; partitions are then created
+ * and deleted as the metadata image says. Thread-safe: any thread may look logs up; creation
+ * and deletion are serialised internally.
+ */
+public interface LogRegistry extends AutoCloseable {
+
+    /** The log of this partition if this node has it. */
+    Optional<PartitionLog> get(TopicPartition partition);
+
+    /**
+     * Returns the existing log for the partition, or creates an empty one in the log directory
+     * with the fewest partitions. A directory left by an earlier topic of the same name but
+     * another topic id is deleted first.
+     */
+    PartitionLog getOrCreate(TopicPartition partition, Uuid topicId, LogConfig config);
+
+    /**
+     * Removes the partition's log: renames its directory to {@code <topic>-<partition>.<id>-delete}
+     * at once (so a new topic of the same name can be created) and deletes the files in the
+     * background.
+     */
+    void delete(TopicPartition partition);
+
+    Collection<PartitionLog> all();
+
+    /**
+     * Opens (creating if needed) the log directories and loads every partition found in them.
+     *
+     * @param logDirs {@code log.dirs}
+     * @param defaultConfig the config for partitions loaded from disk until the metadata image
+     *     supplies theirs (then {@link PartitionLog#updateConfig} is called)
+     * @throws java.io.IOException when a directory cannot be created, written or locked
+     */
+    static LogRegistry open(java.util.List<java.nio.file.Path> logDirs, LogConfig defaultConfig) throws java.io.IOException {
+        return io.skein.log.internal.DiskLogRegistry.open(logDirs, defaultConfig);
+    }
+
+    /** Flushes and closes every log and writes the clean-shutdown marker. */
+    @Override
+    void close();
+}

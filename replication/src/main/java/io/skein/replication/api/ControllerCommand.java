@@ -1,0 +1,57 @@
+package io.skein.replication.api;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.Uuid;
+
+/** A request to change cluster metadata, validated by the active controller. */
+public sealed interface ControllerCommand {
+
+    /** A broker announces itself and its client endpoints. */
+    record RegisterBroker(int brokerId, Uuid incarnationId, List<Endpoint> endpoints, String rack)
+            implements ControllerCommand {
+    }
+
+    /**
+     * Create topics. Each item result is keyed by topic name.
+     *
+     * @param validateOnly check everything but write nothing
+     */
+    record CreateTopics(List<NewTopic> topics, boolean validateOnly) implements ControllerCommand {
+    }
+
+    /**
+     * One topic to create.
+     *
+     * @param numPartitions -1 for {@code num.partitions}
+     * @param replicationFactor -1 for {@code default.replication.factor}
+     * @param assignments explicit replica assignment per partition (empty: the controller places them)
+     * @param configs topic config overrides
+     */
+    record NewTopic(String name, int numPartitions, short replicationFactor,
+                    Map<Integer, List<Integer>> assignments, Map<String, String> configs) {
+    }
+
+    /** Delete topics by name or id (exactly one of the two set per entry). Item results keyed by name, or by id when the name is unknown. */
+    record DeleteTopics(List<TopicRef> topics) implements ControllerCommand {
+    }
+
+    /** A topic named by name or by id. */
+    record TopicRef(String name, Uuid id) {
+    }
+
+    /** Raise partition counts. Item results keyed by topic name. */
+    record CreatePartitions(List<PartitionIncrease> topics, boolean validateOnly) implements ControllerCommand {
+    }
+
+    /**
+     * @param totalCount the new total number of partitions
+     * @param assignments replicas for each new partition, in order (empty: the controller places them)
+     */
+    record PartitionIncrease(String topic, int totalCount, List<List<Integer>> assignments) {
+    }
+
+    /** Reserve a block of producer ids for a broker; the result's {@code producerIdStart} is the first. */
+    record AllocateProducerIds(int brokerId, int count) implements ControllerCommand {
+    }
+}

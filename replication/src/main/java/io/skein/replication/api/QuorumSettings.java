@@ -1,0 +1,38 @@
+package io.skein.replication.api;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How this node takes part in the metadata quorum.
+ *
+ * @param nodeId {@code node.id}
+ * @param voters {@code controller.quorum.voters}: voter id → controller address
+ * @param controllerAddress the address this node's Raft server binds (its CONTROLLER listener), or
+ *     null when this node is not a voter
+ * @param storageDir where the Raft log and snapshots live ({@code metadata.log.dir}, default the
+ *     first of {@code log.dirs} plus {@code __cluster_metadata-0})
+ * @param requestTimeout how long a submitted command may wait for the quorum
+ * @param controller the controller's defaults
+ */
+public record QuorumSettings(
+        int nodeId,
+        Map<Integer, InetSocketAddress> voters,
+        InetSocketAddress controllerAddress,
+        Path storageDir,
+        Duration requestTimeout,
+        ControllerSettings controller) {
+
+    /**
+     * Defaults the controller applies to commands.
+     *
+     * @param defaultPartitions {@code num.partitions}
+     * @param defaultReplicationFactor {@code default.replication.factor}
+     * @param brokerConfig the broker's {@code server.properties} (used to resolve topic config defaults)
+     */
+    public record ControllerSettings(int defaultPartitions, short defaultReplicationFactor,
+                                     Map<String, String> brokerConfig) {
+    }
+}
