@@ -1,0 +1,242 @@
+package io.skein.broker.config;
+
+import io.skein.log.api.LogConfig;
+import io.skein.log.api.TopicConfigs;
+import io.skein.security.ListenerSecurity;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+
+/**
+ * The validated broker configuration. Built once at start from {@code server.properties} values
+ * (file, then {@code --set} overrides); a bad value throws {@link ConfigException} with Kafka's
+ * message naming the key and value. Immutable.
+ */
+public final class BrokerConfig {
+
+    private final Map<String, String> originals;
+    private final Map<String, Object> values;
+    private final List<String> unknownKeys;
+    private final List<ListenerSpec> listeners;
+    private final List<ListenerSpec> advertisedListeners;
+    private final List<String> controllerListenerNames;
+    private final SortedMap<Integer, InetSocketAddress> voters;
+    private final BrokerConfigDef definition;
+
+    private BrokerConfig(Map<String, String> originals, BrokerConfigDef definition) {
+        this.definition = definition;
+        this.originals = Collections.unmodifiableMap(new LinkedHashMap<>(originals));
+        this.values = definition.definition().parse(originals);
+        List<String> unknown = new ArrayList<>();
+        for (String key : originals.keySet()) {
+            if (!definition.isKnown(key)) {
+                unknown.add(key);
+            }
+        }
+        this.unknownKeys = List.copyOf(unknown);
+        this.controllerListenerNames = upper(list(BrokerConfigDef.CONTROLLER_LISTENER_NAMES));
+        Map<String, SecurityProtocol> protocolMap = protocolMap();
+        java.util.function.Function<String, SecurityProtocol> protocolOf = name -> {
+            SecurityProtocol p = protocolMap.get(name);
+            if (p == null && controllerListenerNames.contains(name)) {
+                p = SecurityProtocol.PLAINTEXT;
+            }
+            return p;
+        };
+        this.listeners = parseListeners(BrokerConfigDef.LISTENERS, list(BrokerConfigDef.LISTENERS), protocolOf);
+        List<String> advertised = list(BrokerConfigDef.ADVERTISED_LISTENERS);
+        this.advertisedListeners = advertised == null
+                ? listeners.stream().filter(l -> !controllerListenerNames.contains(l.name())).toList()
+                : parseListeners(BrokerConfigDef.ADVERTISED_LISTENERS, advertised, protocolOf);
+        for (ListenerSpec l : listeners) {
+            ListenerSecurity.requireSupported(BrokerConfigDef.LISTENERS, l.name(), l.protocol());
+        }
+        this.voters = parseVoters(list(BrokerConfigDef.QUORUM_VOTERS));
+        validateRoles();
+    }
+
+    /** Parses and validates; throws ConfigException on the first bad value. */
+    public static BrokerConfig from(Map<String, String> properties) {
+        return new BrokerConfig(properties, new BrokerConfigDef(new TopicConfigs()));
+    }
+
+    private void validateRoles() {
+        if (clientListeners().isEmpty() && processRoles().contains("broker")) {
+            throw new ConfigException(BrokerConfigDef.LISTENERS, originals.getOrDefault(BrokerConfigDef.LISTENERS,
+                    String.valueOf(definition.definition().configKeys().get(BrokerConfigDef.LISTENERS).defaultValue)),
+                    "A broker needs at least one listener that is not a controller listener");
+        }
+        if (processRoles().contains("controller")) {
+            if (!voters.containsKey(nodeId())) {
+                throw new ConfigException(BrokerConfigDef.QUORUM_VOTERS, voters.toString(),
+                        "Node " + nodeId() + " has the controller role but is not one of the voters");
+            }
+            if (controllerListener() == null) {
+                throw new ConfigException(BrokerConfigDef.LISTENERS, listeners.toString(),
+                        "A controller needs a listener named in " + BrokerConfigDef.CONTROLLER_LISTENER_NAMES
+                                + " " + controllerListenerNames);
+            }
+        }
+    }
+
+    private Map<String, SecurityProtocol> protocolMap() {
+        Map<String, SecurityProtocol> map = new HashMap<>();
+        for (String entry : list(BrokerConfigDef.LISTENER_SECURITY_PROTOCOL_MAP)) {
+            int colon = entry.indexOf(':');
+            String value = entry.substring(colon + 1).trim().toUpperCase(Locale.ROOT);
+            if (colon <= 0 || !SecurityProtocol.names().contains(value)) {
+                throw new ConfigException(BrokerConfigDef.LISTENER_SECURITY_PROTOCOL_MAP, entry,
+                        "Expected LISTENER_NAME:PROTOCOL with PROTOCOL one of " + SecurityProtocol.names());
+            }
+            map.put(entry.substring(0, colon).trim().toUpperCase(Locale.ROOT), SecurityProtocol.forName(value));
+        }
+        return map;
+    }
+
+    private static List<ListenerSpec> parseListeners(String key, List<String> entries,
+                                                     java.util.function.Function<String, SecurityProtocol> protocolOf) {
+        List<ListenerSpec> result = new ArrayList<>();
+        for (String entry : entries) {
+            ListenerSpec spec = ListenerSpec.parse(key, entry.trim(), protocolOf);
+            if (result.stream().anyMatch(l -> l.name().equals(spec.name()))) {
+                throw new ConfigException(key, entry, "Listener name " + spec.name() + " appears more than once");
+            }
+            result.add(spec);
+        }
+        return List.copyOf(result);
+    }
+
+    private static SortedMap<Integer, InetSocketAddress> parseVoters(List<String> entries) {
+        SortedMap<Integer, InetSocketAddress> result = new TreeMap<>();
+        for (String entry : entries) {
+            String e = entry.trim();
+            int at = e.indexOf('@');
+            int colon = e.lastIndexOf(':');
+            try {
+                int id = Integer.parseInt(e.substring(0, at));
+                String host = e.substring(at + 1, colon);
+                int port = Integer.parseInt(e.substring(colon + 1));
+                result.put(id, InetSocketAddress.createUnresolved(host, port));
+            } catch (RuntimeException ex) {
+                throw new ConfigException(BrokerConfigDef.QUORUM_VOTERS, entry, "Expected id@host:port");
+            }
+        }
+        if (result.isEmpty()) {
+            throw new ConfigException(BrokerConfigDef.QUORUM_VOTERS, "", "At least one voter is required");
+        }
+        return Collections.unmodifiableSortedMap(result);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> list(String key) {
+        return (List<String>) values.get(key);
+    }
+
+    private static List<String> upper(List<String> names) {
+        return names.stream().map(n -> n.trim().toUpperCase(Locale.ROOT)).toList();
+    }
+
+    public int nodeId() {
+        return (Integer) values.get(BrokerConfigDef.NODE_ID);
+    }
+
+    public List<String> processRoles() {
+        return list(BrokerConfigDef.PROCESS_ROLES);
+    }
+
+    public List<ListenerSpec> listeners() {
+        return listeners;
+    }
+
+    /** Listeners that serve clients (every listener but the controller listeners). */
+    public List<ListenerSpec> clientListeners() {
+        return listeners.stream().filter(l -> !controllerListenerNames.contains(l.name())).toList();
+    }
+
+    public List<ListenerSpec> advertisedListeners() {
+        return advertisedListeners;
+    }
+
+    /** The first controller listener, or null. */
+    public ListenerSpec controllerListener() {
+        return listeners.stream().filter(l -> controllerListenerNames.contains(l.name())).findFirst().orElse(null);
+    }
+
+    public SortedMap<Integer, InetSocketAddress> voters() {
+        return voters;
+    }
+
+    public List<Path> logDirs() {
+        List<String> dirs = list(BrokerConfigDef.LOG_DIRS);
+        if (dirs == null || dirs.isEmpty()) {
+            dirs = List.of((String) values.get(BrokerConfigDef.LOG_DIR));
+        }
+        return dirs.stream().map(d -> Path.of(d.trim()).toAbsolutePath().normalize()).toList();
+    }
+
+    /** Where the metadata Raft log lives. */
+    public Path metadataLogDir() {
+        String dir = (String) values.get(BrokerConfigDef.METADATA_LOG_DIR);
+        Path base = dir == null ? logDirs().get(0) : Path.of(dir).toAbsolutePath().normalize();
+        return base.resolve("__cluster_metadata-0");
+    }
+
+    public int getInt(String key) {
+        return ((Number) values.get(key)).intValue();
+    }
+
+    public long getLong(String key) {
+        return ((Number) values.get(key)).longValue();
+    }
+
+    public short getShort(String key) {
+        return ((Number) values.get(key)).shortValue();
+    }
+
+    public boolean getBoolean(String key) {
+        return (Boolean) values.get(key);
+    }
+
+    public String getString(String key) {
+        Object v = values.get(key);
+        return v == null ? null : v.toString();
+    }
+
+    /** The keys and values exactly as given (file and --set), for topic defaults and DescribeConfigs. */
+    public Map<String, String> originals() {
+        return originals;
+    }
+
+    /** Keys given that Skein does not know (warned about at start). */
+    public List<String> unknownKeys() {
+        return unknownKeys;
+    }
+
+    public BrokerConfigDef definition() {
+        return definition;
+    }
+
+    public TopicConfigs topicConfigs() {
+        return definition.topicConfigs();
+    }
+
+    /** The effective value of every known key, as text, for DescribeConfigs and the start-up dump. */
+    public Map<String, Object> values() {
+        return Collections.unmodifiableMap(values);
+    }
+
+    /** The log config for a topic with these overrides on this broker. */
+    public LogConfig logConfig(Map<String, String> topicOverrides) {
+        return LogConfig.from(topicConfigs().resolve(topicOverrides, originals));
+    }
+}

@@ -1,0 +1,116 @@
+package io.skein.broker.config;
+
+import io.skein.log.api.TopicConfigs;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * The broker-level keys Skein understands, with Kafka's names and defaults (Skein's own defaults
+ * where the walking-skeleton issue sets them: loopback listeners, {@code ./data}, node 1).
+ * Topic-config synonyms ({@code log.segment.bytes}, {@code log.retention.hours}, ...) are known
+ * through {@link TopicConfigs} and supply topic defaults.
+ */
+public final class BrokerConfigDef {
+
+    public static final String NODE_ID = "node.id";
+    public static final String PROCESS_ROLES = "process.roles";
+    public static final String LISTENERS = "listeners";
+    public static final String ADVERTISED_LISTENERS = "advertised.listeners";
+    public static final String LISTENER_SECURITY_PROTOCOL_MAP = "listener.security.protocol.map";
+    public static final String CONTROLLER_LISTENER_NAMES = "controller.listener.names";
+    public static final String INTER_BROKER_LISTENER_NAME = "inter.broker.listener.name";
+    public static final String QUORUM_VOTERS = "controller.quorum.voters";
+    public static final String QUORUM_REQUEST_TIMEOUT_MS = "controller.quorum.request.timeout.ms";
+    public static final String LOG_DIRS = "log.dirs";
+    public static final String LOG_DIR = "log.dir";
+    public static final String METADATA_LOG_DIR = "metadata.log.dir";
+    public static final String NUM_PARTITIONS = "num.partitions";
+    public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
+    public static final String AUTO_CREATE_TOPICS = "auto.create.topics.enable";
+    public static final String DELETE_TOPIC_ENABLE = "delete.topic.enable";
+    public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
+    public static final String NUM_NETWORK_THREADS = "num.network.threads";
+    public static final String NUM_IO_THREADS = "num.io.threads";
+    public static final String QUEUED_MAX_REQUESTS = "queued.max.requests";
+    public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
+    public static final String BROKER_RACK = "broker.rack";
+    public static final String REQUEST_TIMEOUT_MS = "request.timeout.ms";
+    public static final String PRODUCER_ID_BLOCK_SIZE = "producer.id.block.size";
+
+    private final ConfigDef definition;
+    private final TopicConfigs topicConfigs;
+    private final Set<String> topicSynonyms = new HashSet<>();
+
+    public BrokerConfigDef(TopicConfigs topicConfigs) {
+        this.topicConfigs = topicConfigs;
+        ConfigDef d = new ConfigDef();
+        d.define(NODE_ID, Type.INT, 1, Range.atLeast(0), Importance.HIGH, "This node's id.");
+        d.define(PROCESS_ROLES, Type.LIST, "broker,controller",
+                ConfigDef.ValidList.in(false, "broker", "controller"), Importance.HIGH, "Roles of this node.");
+        d.define(LISTENERS, Type.LIST, "PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093", Importance.HIGH,
+                "Listeners to bind, NAME://host:port.");
+        d.define(ADVERTISED_LISTENERS, Type.LIST, null, Importance.HIGH,
+                "Listeners published to clients; defaults to the non-controller listeners.");
+        d.define(LISTENER_SECURITY_PROTOCOL_MAP, Type.LIST,
+                "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL", Importance.LOW,
+                "Listener name to security protocol.");
+        d.define(CONTROLLER_LISTENER_NAMES, Type.LIST, "CONTROLLER", Importance.HIGH, "Controller listener names.");
+        d.define(INTER_BROKER_LISTENER_NAME, Type.STRING, null, Importance.MEDIUM, "Listener for broker-to-broker traffic.");
+        d.define(QUORUM_VOTERS, Type.LIST, "1@127.0.0.1:9093", Importance.HIGH, "id@host:port of every voter.");
+        d.define(QUORUM_REQUEST_TIMEOUT_MS, Type.INT, 2000, Range.atLeast(1), Importance.LOW,
+                "Raft request timeout.");
+        d.define(LOG_DIRS, Type.LIST, null, Importance.HIGH, "Directories holding partition logs.");
+        d.define(LOG_DIR, Type.STRING, "./data", Importance.HIGH, "Log directory used when log.dirs is not set.");
+        d.define(METADATA_LOG_DIR, Type.STRING, null, Importance.HIGH,
+                "Where the metadata Raft log lives; defaults to the first log dir.");
+        d.define(NUM_PARTITIONS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, "Default partitions per topic.");
+        d.define(DEFAULT_REPLICATION_FACTOR, Type.SHORT, (short) 1, Range.atLeast(1), Importance.MEDIUM,
+                "Default replication factor.");
+        d.define(AUTO_CREATE_TOPICS, Type.BOOLEAN, true, Importance.HIGH, "Create topics on first Metadata request.");
+        d.define(DELETE_TOPIC_ENABLE, Type.BOOLEAN, true, Importance.HIGH, "Allow DeleteTopics.");
+        d.define(SOCKET_REQUEST_MAX_BYTES, Type.INT, 104_857_600, Range.atLeast(1), Importance.HIGH,
+                "Largest request frame accepted.");
+        d.define(NUM_NETWORK_THREADS, Type.INT, 3, Range.atLeast(1), Importance.HIGH, "Network (event loop) threads.");
+        d.define(NUM_IO_THREADS, Type.INT, 8, Range.atLeast(1), Importance.HIGH, "Request handler threads.");
+        d.define(QUEUED_MAX_REQUESTS, Type.INT, 500, Range.atLeast(1), Importance.HIGH,
+                "Requests queued before the network threads stop reading.");
+        d.define(CONNECTIONS_MAX_IDLE_MS, Type.LONG, 600_000L, Importance.MEDIUM, "Idle connections are closed after this.");
+        d.define(BROKER_RACK, Type.STRING, null, Importance.MEDIUM, "Rack of this broker.");
+        d.define(REQUEST_TIMEOUT_MS, Type.INT, 30_000, Range.atLeast(1), Importance.LOW,
+                "Upper bound for controller operations a client waits on.");
+        d.define(PRODUCER_ID_BLOCK_SIZE, Type.INT, 1000, Range.atLeast(1), Importance.LOW,
+                "Producer ids reserved from the controller at a time.");
+        for (String topicConfig : topicConfigs.definition().names()) {
+            for (String synonym : topicConfigs.brokerSynonyms(topicConfig)) {
+                topicSynonyms.add(synonym);
+                if (!d.names().contains(synonym)) {
+                    ConfigDef.ConfigKey topicKey = topicConfigs.definition().configKeys().get(topicConfig);
+                    Type type = synonym.endsWith(".hours") || synonym.endsWith(".minutes") ? Type.LONG : topicKey.type;
+                    d.define(synonym, type, null, Importance.MEDIUM,
+                            "Broker default for topic config " + topicConfig + ".");
+                }
+            }
+        }
+        this.definition = d;
+    }
+
+    public ConfigDef definition() {
+        return definition;
+    }
+
+    public TopicConfigs topicConfigs() {
+        return topicConfigs;
+    }
+
+    public boolean isKnown(String key) {
+        return definition.names().contains(key);
+    }
+
+    public boolean isTopicSynonym(String key) {
+        return topicSynonyms.contains(key);
+    }
+}

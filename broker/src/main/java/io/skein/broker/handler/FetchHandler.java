@@ -1,0 +1,86 @@
+package io.skein.broker.handler;
+
+import io.skein.broker.partition.Partitions;
+import io.skein.broker.purgatory.DelayedOperation;
+import io.skein.broker.purgatory.Purgatory;
+import io.skein.replication.api.MetadataQuorum;
+import io.skein.wire.api.RequestContext;
+import io.skein.wire.api.RequestHandler;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.FetchRequest;
+
+/**
+ * Fetch for consumers: reads whole batches (zero-copy) and long-polls — when fewer than
+ * {@code min_bytes} are available the request waits up to {@code max_wait_ms} in the purgatory
+ * and is answered as soon as an append to one of its partitions arrives.
+ *
+ * <p>Incremental fetch sessions (KIP-227) are declined: every response carries session id 0, so
+ * clients send full fetch requests, which Kafka's protocol allows.
+ */
+public final class FetchHandler implements RequestHandler {
+
+    private final FetchReader reader;
+    private final MetadataQuorum quorum;
+    private final Purgatory<TopicPartition> purgatory;
+
+    public FetchHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> purgatory) {
+        this.reader = new FetchReader(partitions);
+        this.quorum = quorum;
+        this.purgatory = purgatory;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
+        FetchRequestData data = ((FetchRequest) request).data();
+        short version = context.apiVersion();
+        if (data.sessionId() != 0) {
+            return CompletableFuture.completedFuture(new FetchResponseData()
+                    .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(0));
+        }
+        FetchReader.Read first = reader.read(data, quorum.image(), version);
+        if (first.hasErrors() || data.maxWaitMs() <= 0 || first.bytes() >= data.minBytes()
+                || first.partitions().isEmpty()) {
+            return CompletableFuture.completedFuture(first.response());
+        }
+        first.release();
+        CompletableFuture<ApiMessage> future = new CompletableFuture<>();
+        DelayedFetch delayed = new DelayedFetch(data, version, future);
+        purgatory.watch(delayed, first.partitions(), data.maxWaitMs());
+        return future;
+    }
+
+    /** A fetch parked until enough bytes arrived or its wait ran out. */
+    private final class DelayedFetch extends DelayedOperation {
+        private final FetchRequestData request;
+        private final short version;
+        private final CompletableFuture<ApiMessage> future;
+
+        DelayedFetch(FetchRequestData request, short version, CompletableFuture<ApiMessage> future) {
+            this.request = request;
+            this.version = version;
+            this.future = future;
+        }
+
+        @Override
+        protected boolean isSatisfied() {
+            FetchReader.Read read = reader.read(request, quorum.image(), version);
+            read.release();
+            return read.hasErrors() || read.bytes() >= request.minBytes();
+        }
+
+        @Override
+        protected void onComplete() {
+            try {
+                future.complete(reader.read(request, quorum.image(), version).response());
+            } catch (RuntimeException e) {
+                future.completeExceptionally(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.skein.broker.handler;
+
+import io.skein.broker.partition.PartitionLookup;
+import io.skein.broker.partition.Partitions;
+import io.skein.log.api.LogReadResult;
+import io.skein.log.api.OffsetOutOfRangeException;
+import io.skein.log.api.PartitionLog;
+import io.skein.replication.api.MetadataImage;
+import io.skein.wire.api.FileRegionRecords;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
+import org.apache.kafka.common.message.FetchResponseData.PartitionData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+
+/**
+ * Reads one fetch request's partitions from their logs into a response: whole batches from the
+ * fetch offset, at most {@code partition_max_bytes} per partition and {@code max_bytes} in all
+ * (the first partition with data may exceed it by one batch, as in Kafka), records left in the
+ * segment files for zero-copy sending.
+ *
+ * <p>Stateless; safe on any thread.
+ */
+final class FetchReader {
+
+    /** A response and how many record bytes it carries. */
+    record Read(FetchResponseData response, long bytes, boolean hasErrors, List<TopicPartition> partitions) {
+
+        /** Releases the file slices of a response that will not be sent. */
+        void release() {
+            for (FetchableTopicResponse topic : response.responses()) {
+                for (PartitionData p : topic.partitions()) {
+                    if (p.records() instanceof FileRegionRecords records) {
+                        records.release();
+                    }
+                }
+            }
+        }
+    }
+
+    private final Partitions partitions;
+
+    FetchReader(Partitions partitions) {
+        this.partitions = partitions;
+    }
+
+    Read read(FetchRequestData request, MetadataImage image, short version) {
+        FetchResponseData response = new FetchResponseData().setSessionId(0);
+        boolean readCommitted = request.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
+        long remaining = request.maxBytes() <= 0 ? Integer.MAX_VALUE : request.maxBytes();
+        long total = 0;
+        boolean errors = false;
+        List<TopicPartition> watched = new ArrayList<>();
+        for (FetchRequestData.FetchTopic topic : request.topics()) {
+            boolean byId = version >= 13;
+            Uuid topicId = topic.topicId() == null ? Uuid.ZERO_UUID : topic.topicId();
+            String name = byId ? image.topic(topicId).map(MetadataImage.TopicImage::name).orElse(null) : topic.topic();
+            FetchableTopicResponse topicResponse = new FetchableTopicResponse().setTopic(byId ? "" : topic.topic())
+                    .setTopicId(topicId);
+            response.responses().add(topicResponse);
+            for (FetchRequestData.FetchPartition p : topic.partitions()) {
+                PartitionData out = new PartitionData().setPartitionIndex(p.partition())
+                        .setRecords(MemoryRecords.EMPTY)
+                        .setAbortedTransactions(readCommitted ? new ArrayList<>() : null);
+                topicResponse.partitions().add(out);
+                if (name == null) {
+                    errors = true;
+                    out.setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
+                    continue;
+                }
+                TopicPartition tp = new TopicPartition(name, p.partition());
+                watched.add(tp);
+                PartitionLookup lookup = partitions.lookup(tp);
+                if (!lookup.ok()) {
+                    errors = true;
+                    out.setErrorCode(lookup.error().code());
+                    continue;
+                }
+                Errors epochError = checkLeaderEpoch(p.currentLeaderEpoch(), lookup.partition().leaderEpoch());
+                if (epochError != Errors.NONE) {
+                    errors = true;
+                    out.setErrorCode(epochError.code());
+                    continue;
+                }
+                PartitionLog log = lookup.partition().log();
+                int maxBytes = (int) Math.min(Math.max(p.partitionMaxBytes(), 0), remaining);
+                try {
+                    LogReadResult result = log.read(p.fetchOffset(), maxBytes, log.highWatermark(), total == 0);
+                    out.setHighWatermark(result.highWatermark())
+                            .setLastStableOffset(result.highWatermark())
+                            .setLogStartOffset(result.logStartOffset());
+                    int size = result.records().sizeInBytes();
+                    if (size > 0) {
+                        out.setRecords(new SliceRecords(result.records()));
+                        total += size;
+                        remaining = Math.max(0, remaining - size);
+                    }
+                } catch (OffsetOutOfRangeException e) {
+                    errors = true;
+                    out.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code())
+                            .setHighWatermark(log.highWatermark())
+                            .setLastStableOffset(log.highWatermark())
+                            .setLogStartOffset(log.logStartOffset());
+                }
+            }
+        }
+        return new Read(response, total, errors, watched);
+    }
+
+    /** Kafka's check of the client's view of the leader epoch (-1: the client does not know it). */
+    static Errors checkLeaderEpoch(int requestEpoch, int currentEpoch) {
+        if (requestEpoch < 0 || requestEpoch == currentEpoch) {
+            return Errors.NONE;
+        }
+        return requestEpoch < currentEpoch ? Errors.FENCED_LEADER_EPOCH : Errors.UNKNOWN_LEADER_EPOCH;
+    }
+}

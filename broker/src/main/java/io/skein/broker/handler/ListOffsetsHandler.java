@@ -1,0 +1,84 @@
+package io.skein.broker.handler;
+
+import io.skein.broker.partition.PartitionLookup;
+import io.skein.broker.partition.Partitions;
+import io.skein.log.api.PartitionLog;
+import io.skein.log.api.TimestampAndOffset;
+import io.skein.wire.api.RequestContext;
+import io.skein.wire.api.RequestHandler;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
+import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
+import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
+
+/**
+ * ListOffsets: earliest, latest, max timestamp, earliest local, and the first offset at or after
+ * a timestamp. Without transactions the last stable offset equals the high watermark, so both
+ * isolation levels answer the high watermark for "latest".
+ */
+public final class ListOffsetsHandler implements RequestHandler {
+
+    private final Partitions partitions;
+
+    public ListOffsetsHandler(Partitions partitions) {
+        this.partitions = partitions;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
+        ListOffsetsRequestData data = ((ListOffsetsRequest) request).data();
+        ListOffsetsResponseData response = new ListOffsetsResponseData();
+        for (ListOffsetsRequestData.ListOffsetsTopic topic : data.topics()) {
+            ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
+            response.topics().add(topicResponse);
+            for (ListOffsetsRequestData.ListOffsetsPartition p : topic.partitions()) {
+                topicResponse.partitions().add(answer(new TopicPartition(topic.name(), p.partitionIndex()), p));
+            }
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private ListOffsetsPartitionResponse answer(TopicPartition tp, ListOffsetsRequestData.ListOffsetsPartition p) {
+        ListOffsetsPartitionResponse out = new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex())
+                .setTimestamp(-1).setOffset(-1).setLeaderEpoch(-1);
+        PartitionLookup lookup = partitions.lookup(tp);
+        if (!lookup.ok()) {
+            return out.setErrorCode(lookup.error().code());
+        }
+        Errors epochError = FetchReader.checkLeaderEpoch(p.currentLeaderEpoch(), lookup.partition().leaderEpoch());
+        if (epochError != Errors.NONE) {
+            return out.setErrorCode(epochError.code());
+        }
+        PartitionLog log = lookup.partition().log();
+        int epoch = lookup.partition().leaderEpoch();
+        long ts = p.timestamp();
+        if (ts == ListOffsetsRequest.EARLIEST_TIMESTAMP || ts == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
+            return out.setOffset(log.logStartOffset()).setLeaderEpoch(epoch);
+        }
+        if (ts == ListOffsetsRequest.LATEST_TIMESTAMP) {
+            return out.setOffset(log.highWatermark()).setLeaderEpoch(epoch);
+        }
+        if (ts == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP) {
+            return out; // no tiered storage: Kafka answers -1
+        }
+        if (ts == ListOffsetsRequest.MAX_TIMESTAMP) {
+            return fill(out, log.maxTimestamp());
+        }
+        if (ts < 0) {
+            return out.setErrorCode(Errors.INVALID_REQUEST.code());
+        }
+        return fill(out, log.offsetForTimestamp(ts));
+    }
+
+    private static ListOffsetsPartitionResponse fill(ListOffsetsPartitionResponse out, Optional<TimestampAndOffset> found) {
+        found.ifPresent(t -> out.setTimestamp(t.timestamp()).setOffset(t.offset()).setLeaderEpoch(t.leaderEpoch()));
+        return out;
+    }
+}

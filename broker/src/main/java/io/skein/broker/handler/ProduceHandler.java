@@ -1,0 +1,114 @@
+package io.skein.broker.handler;
+
+import io.skein.broker.partition.PartitionLookup;
+import io.skein.broker.partition.Partitions;
+import io.skein.broker.purgatory.Purgatory;
+import io.skein.log.api.AppendContext;
+import io.skein.log.api.AppendResult;
+import io.skein.replication.api.MetadataImage;
+import io.skein.replication.api.MetadataQuorum;
+import io.skein.wire.api.RequestContext;
+import io.skein.wire.api.RequestHandler;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.ProduceRequest;
+
+/**
+ * Produce: appends each partition's batches to its log (validation, offsets and idempotence are
+ * the log's) and wakes fetches parked on the partition. With acks=0 no response is sent.
+ *
+ * <p>On one node the high watermark moves with every append, so acks=-1 needs no wait yet; the
+ * replication issue parks acks=-1 responses until the ISR has the batch.
+ */
+public final class ProduceHandler implements RequestHandler {
+
+    private final Partitions partitions;
+    private final MetadataQuorum quorum;
+    private final Purgatory<TopicPartition> fetchPurgatory;
+    private final Clock clock;
+
+    public ProduceHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> fetchPurgatory,
+                          Clock clock) {
+        this.partitions = partitions;
+        this.quorum = quorum;
+        this.fetchPurgatory = fetchPurgatory;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
+        ProduceRequestData data = ((ProduceRequest) request).data();
+        short acks = data.acks();
+        boolean validAcks = acks == -1 || acks == 0 || acks == 1;
+        MetadataImage image = quorum.image();
+        long now = clock.millis();
+        ProduceResponseData response = new ProduceResponseData();
+        for (ProduceRequestData.TopicProduceData topic : data.topicData()) {
+            String name = topic.name();
+            Uuid topicId = topic.topicId() == null ? Uuid.ZERO_UUID : topic.topicId();
+            boolean byId = (name == null || name.isEmpty()) && !Uuid.ZERO_UUID.equals(topicId);
+            if (byId) {
+                name = image.topic(topicId).map(MetadataImage.TopicImage::name).orElse(null);
+            }
+            TopicProduceResponse topicResponse = new TopicProduceResponse().setName(topic.name()).setTopicId(topicId);
+            for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
+                PartitionProduceResponse out = new PartitionProduceResponse().setIndex(partition.index());
+                topicResponse.partitionResponses().add(out);
+                if (!validAcks) {
+                    fail(out, Errors.INVALID_REQUIRED_ACKS, null);
+                    continue;
+                }
+                if (name == null) {
+                    fail(out, Errors.UNKNOWN_TOPIC_ID, null);
+                    continue;
+                }
+                TopicPartition tp = new TopicPartition(name, partition.index());
+                PartitionLookup lookup = partitions.lookup(tp);
+                if (!lookup.ok()) {
+                    fail(out, lookup.error(), null);
+                    continue;
+                }
+                if (!(partition.records() instanceof MemoryRecords records)) {
+                    fail(out, Errors.CORRUPT_MESSAGE, "No record batches in the request");
+                    continue;
+                }
+                AppendResult result = lookup.partition().log()
+                        .append(records, new AppendContext(lookup.partition().leaderEpoch(), now));
+                out.setErrorCode(result.error().code())
+                        .setErrorMessage(result.errorMessage())
+                        .setBaseOffset(result.baseOffset())
+                        .setLogAppendTimeMs(result.logAppendTimeMs())
+                        .setLogStartOffset(result.logStartOffset());
+                for (AppendResult.RecordError recordError : result.recordErrors()) {
+                    out.recordErrors().add(new BatchIndexAndErrorMessage()
+                            .setBatchIndex(recordError.batchIndex())
+                            .setBatchIndexErrorMessage(recordError.message()));
+                }
+                if (result.succeeded()) {
+                    fetchPurgatory.checkAndComplete(tp);
+                }
+            }
+            response.responses().add(topicResponse);
+        }
+        return CompletableFuture.completedFuture(acks == 0 ? null : response);
+    }
+
+    private static void fail(PartitionProduceResponse out, Errors error, String message) {
+        out.setErrorCode(error.code())
+                .setErrorMessage(message)
+                .setBaseOffset(-1)
+                .setLogAppendTimeMs(-1)
+                .setLogStartOffset(-1);
+    }
+}

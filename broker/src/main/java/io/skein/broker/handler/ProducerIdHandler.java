@@ -1,0 +1,37 @@
+package io.skein.broker.handler;
+
+import io.skein.coordinator.producerid.ProducerIdAllocator;
+import io.skein.wire.api.RequestContext;
+import io.skein.wire.api.RequestHandler;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.InitProducerIdRequest;
+
+/**
+ * InitProducerId for idempotent producers (no transactional id): a fresh producer id with epoch 0
+ * from a block reserved through the controller. Transactional ids are refused until the
+ * transaction coordinator exists (FindCoordinator for transactions is not advertised either).
+ */
+public final class ProducerIdHandler implements RequestHandler {
+
+    private final ProducerIdAllocator allocator;
+
+    public ProducerIdHandler(ProducerIdAllocator allocator) {
+        this.allocator = allocator;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
+        InitProducerIdRequestData data = ((InitProducerIdRequest) request).data();
+        if (data.transactionalId() != null) {
+            return CompletableFuture.completedFuture(new InitProducerIdResponseData()
+                    .setErrorCode(Errors.TRANSACTIONAL_ID_NOT_FOUND.code()).setProducerId(-1).setProducerEpoch((short) -1));
+        }
+        return allocator.nextId().thenApply(id -> new InitProducerIdResponseData()
+                .setProducerId(id).setProducerEpoch((short) 0).setErrorCode(Errors.NONE.code()));
+    }
+}

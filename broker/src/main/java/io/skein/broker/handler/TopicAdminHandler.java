@@ -1,0 +1,173 @@
+package io.skein.broker.handler;
+
+import io.skein.broker.config.BrokerConfig;
+import io.skein.replication.api.ControllerCommand;
+import io.skein.replication.api.ControllerResult;
+import io.skein.replication.api.MetadataImage;
+import io.skein.replication.api.MetadataQuorum;
+import io.skein.wire.api.RequestContext;
+import io.skein.wire.api.RequestHandler;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.CreatePartitionsResponseData;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicConfigs;
+import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.CreatePartitionsRequest;
+import org.apache.kafka.common.requests.CreateTopicsRequest;
+import org.apache.kafka.common.requests.DeleteTopicsRequest;
+
+/**
+ * CreateTopics, DeleteTopics and CreatePartitions: turned into controller commands, answered once
+ * the controller committed them and this node's image shows the result.
+ */
+public final class TopicAdminHandler implements RequestHandler {
+
+    private final MetadataQuorum quorum;
+    private final ConfigDescriber describer;
+    private final BrokerConfig config;
+
+    public TopicAdminHandler(MetadataQuorum quorum, BrokerConfig config) {
+        this.quorum = quorum;
+        this.config = config;
+        this.describer = new ConfigDescriber(config);
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
+        ApiKeys api = context.header().apiKey();
+        return switch (api) {
+            case CREATE_TOPICS -> createTopics(context, ((CreateTopicsRequest) request).data());
+            case DELETE_TOPICS -> deleteTopics((DeleteTopicsRequest) request);
+            case CREATE_PARTITIONS -> createPartitions(((CreatePartitionsRequest) request).data());
+            default -> throw new IllegalArgumentException("TopicAdminHandler does not handle " + api);
+        };
+    }
+
+    private CompletableFuture<ApiMessage> createTopics(RequestContext context, CreateTopicsRequestData data) {
+        List<ControllerCommand.NewTopic> topics = new ArrayList<>();
+        for (CreatableTopic t : data.topics()) {
+            Map<Integer, List<Integer>> assignments = new LinkedHashMap<>();
+            t.assignments().forEach(a -> assignments.put(a.partitionIndex(), new ArrayList<>(a.brokerIds())));
+            Map<String, String> configs = new LinkedHashMap<>();
+            t.configs().forEach(c -> configs.put(c.name(), c.value()));
+            topics.add(new ControllerCommand.NewTopic(t.name(), t.numPartitions(), t.replicationFactor(), assignments,
+                    configs));
+        }
+        boolean validateOnly = data.validateOnly();
+        return quorum.submit(new ControllerCommand.CreateTopics(topics, validateOnly))
+                .thenCompose(result -> quorum.awaitApplied(result.offset()).thenApply(image -> {
+                    CreateTopicsResponseData response = new CreateTopicsResponseData();
+                    Map<String, ControllerResult.ItemResult> byName = new HashMap<>();
+                    result.items().forEach(i -> byName.put(i.key(), i));
+                    for (ControllerCommand.NewTopic t : topics) {
+                        ControllerResult.ItemResult item = byName.get(t.name());
+                        CreatableTopicResult out = new CreatableTopicResult().setName(t.name())
+                                .setErrorCode(item.error().code()).setErrorMessage(item.message());
+                        if (item.error() == Errors.NONE) {
+                            describeCreated(out, t, image, validateOnly, context.apiVersion());
+                        }
+                        response.topics().add(out);
+                    }
+                    return (ApiMessage) response;
+                }));
+    }
+
+    private void describeCreated(CreatableTopicResult out, ControllerCommand.NewTopic t, MetadataImage image,
+                                 boolean validateOnly, short version) {
+        int partitions = !t.assignments().isEmpty() ? t.assignments().size()
+                : t.numPartitions() > 0 ? t.numPartitions() : config.getInt("num.partitions");
+        int replicationFactor = !t.assignments().isEmpty() ? t.assignments().values().iterator().next().size()
+                : t.replicationFactor() > 0 ? t.replicationFactor() : config.getShort("default.replication.factor");
+        Map<String, String> overrides = t.configs();
+        if (!validateOnly) {
+            var topic = image.topic(t.name());
+            if (topic.isPresent()) {
+                out.setTopicId(topic.get().id());
+                partitions = topic.get().partitions().size();
+                replicationFactor = topic.get().partitions().values().iterator().next().replicas().size();
+                overrides = topic.get().configs();
+            }
+        } else {
+            out.setTopicId(Uuid.ZERO_UUID);
+        }
+        out.setNumPartitions(partitions).setReplicationFactor((short) replicationFactor);
+        if (version >= 5) {
+            List<CreatableTopicConfigs> configs = new ArrayList<>();
+            describer.describeTopic(overrides, null, false, false).forEach(c -> configs.add(new CreatableTopicConfigs()
+                    .setName(c.name()).setValue(c.value()).setReadOnly(c.readOnly())
+                    .setConfigSource(c.configSource()).setIsSensitive(c.isSensitive())));
+            out.setConfigs(configs);
+        }
+    }
+
+    private CompletableFuture<ApiMessage> deleteTopics(DeleteTopicsRequest request) {
+        List<ControllerCommand.TopicRef> refs = new ArrayList<>();
+        for (DeleteTopicsRequestData.DeleteTopicState t : request.topics()) {
+            Uuid id = t.topicId() == null || Uuid.ZERO_UUID.equals(t.topicId()) ? null : t.topicId();
+            refs.add(new ControllerCommand.TopicRef(id == null ? t.name() : null, id));
+        }
+        DeleteTopicsResponseData response = new DeleteTopicsResponseData();
+        if (!config.getBoolean("delete.topic.enable")) {
+            for (ControllerCommand.TopicRef ref : refs) {
+                response.responses().add(new DeletableTopicResult().setName(ref.name())
+                        .setTopicId(ref.id() == null ? Uuid.ZERO_UUID : ref.id())
+                        .setErrorCode(Errors.TOPIC_DELETION_DISABLED.code()));
+            }
+            return CompletableFuture.completedFuture(response);
+        }
+        MetadataImage before = quorum.image();
+        return quorum.submit(new ControllerCommand.DeleteTopics(refs))
+                .thenCompose(result -> quorum.awaitApplied(result.offset()).thenApply(image -> {
+                    for (int i = 0; i < refs.size(); i++) {
+                        ControllerCommand.TopicRef ref = refs.get(i);
+                        ControllerResult.ItemResult item = result.items().get(i);
+                        String name = ref.name() != null ? ref.name()
+                                : before.topic(ref.id()).map(MetadataImage.TopicImage::name).orElse(null);
+                        Uuid id = ref.id() != null ? ref.id()
+                                : before.topic(ref.name()).map(MetadataImage.TopicImage::id).orElse(Uuid.ZERO_UUID);
+                        response.responses().add(new DeletableTopicResult().setName(name).setTopicId(id)
+                                .setErrorCode(item.error().code()).setErrorMessage(item.message()));
+                    }
+                    return (ApiMessage) response;
+                }));
+    }
+
+    private CompletableFuture<ApiMessage> createPartitions(CreatePartitionsRequestData data) {
+        List<ControllerCommand.PartitionIncrease> increases = new ArrayList<>();
+        for (CreatePartitionsRequestData.CreatePartitionsTopic t : data.topics()) {
+            List<List<Integer>> assignments = new ArrayList<>();
+            if (t.assignments() != null) {
+                t.assignments().forEach(a -> assignments.add(new ArrayList<>(a.brokerIds())));
+            }
+            increases.add(new ControllerCommand.PartitionIncrease(t.name(), t.count(), assignments));
+        }
+        return quorum.submit(new ControllerCommand.CreatePartitions(increases, data.validateOnly()))
+                .thenCompose(result -> quorum.awaitApplied(result.offset()).thenApply(image -> {
+                    CreatePartitionsResponseData response = new CreatePartitionsResponseData();
+                    for (int i = 0; i < increases.size(); i++) {
+                        ControllerResult.ItemResult item = result.items().get(i);
+                        response.results().add(new CreatePartitionsResponseData.CreatePartitionsTopicResult()
+                                .setName(increases.get(i).topic())
+                                .setErrorCode(item.error().code())
+                                .setErrorMessage(item.message()));
+                    }
+                    return (ApiMessage) response;
+                }));
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * One request handler per API family, registered in the wire server's handler registry. Handlers
+ * see decoded kafka-clients messages, never Netty types, and map outcomes to Kafka's error codes.
+ */
+package io.skein.broker.handler;

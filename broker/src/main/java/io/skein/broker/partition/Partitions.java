@@ -1,0 +1,123 @@
+package io.skein.broker.partition;
+
+import io.skein.log.api.LogRegistry;
+import io.skein.log.api.PartitionLog;
+import io.skein.replication.api.MetadataImage;
+import io.skein.replication.api.MetadataImage.PartitionState;
+import io.skein.replication.api.MetadataImage.TopicImage;
+import io.skein.replication.api.MetadataListener;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The partitions hosted on this node, kept in step with the metadata image: a new image creates
+ * the logs of new local replicas, deletes the logs of removed topics and pushes config changes.
+ *
+ * <p>Threading: {@link #onImage} runs on the metadata quorum's apply thread, one image at a time,
+ * and is the only writer. Request handlers read {@link #lookup} from any thread through the
+ * volatile {@code hosted} snapshot, which is replaced whole after each image.
+ */
+public final class Partitions implements MetadataListener {
+
+    private static final Logger log = LoggerFactory.getLogger(Partitions.class);
+
+    private final int localNodeId;
+    private final LogRegistry logs;
+    private final Function<Map<String, String>, io.skein.log.api.LogConfig> logConfigOf;
+    private volatile Map<TopicPartition, HostedPartition> hosted = Map.of();
+    private volatile MetadataImage image;
+
+    /**
+     * @param logConfigOf resolves a topic's overrides into the log config on this broker
+     */
+    public Partitions(int localNodeId, LogRegistry logs,
+                      Function<Map<String, String>, io.skein.log.api.LogConfig> logConfigOf) {
+        this.localNodeId = localNodeId;
+        this.logs = logs;
+        this.logConfigOf = logConfigOf;
+    }
+
+    /** Looks a partition up for a leader-only request (produce, fetch, list offsets). */
+    public PartitionLookup lookup(TopicPartition tp) {
+        HostedPartition p = hosted.get(tp);
+        if (p != null) {
+            return p.isLeader() ? PartitionLookup.found(p) : PartitionLookup.failed(Errors.NOT_LEADER_OR_FOLLOWER);
+        }
+        MetadataImage current = image;
+        if (current != null && current.partition(tp).isPresent()) {
+            return PartitionLookup.failed(Errors.NOT_LEADER_OR_FOLLOWER);
+        }
+        return PartitionLookup.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+    }
+
+    @Override
+    public void onImage(MetadataImage previous, MetadataImage current) {
+        Map<TopicPartition, HostedPartition> next = new HashMap<>();
+        Set<TopicPartition> seen = new HashSet<>();
+        for (TopicImage topic : current.topics()) {
+            io.skein.log.api.LogConfig config = null;
+            for (PartitionState state : topic.partitions().values()) {
+                if (!state.replicas().contains(localNodeId)) {
+                    continue;
+                }
+                TopicPartition tp = new TopicPartition(topic.name(), state.partition());
+                seen.add(tp);
+                if (config == null) {
+                    config = logConfigOf.apply(topic.configs());
+                }
+                HostedPartition existing = hosted.get(tp);
+                PartitionLog partitionLog = existing != null && existing.topicId().equals(topic.id())
+                        ? existing.log() : openLog(tp, topic.id(), config);
+                if (partitionLog == null) {
+                    continue;
+                }
+                if (!partitionLog.config().equals(config)) {
+                    partitionLog.updateConfig(config);
+                }
+                next.put(tp, new HostedPartition(tp, topic.id(), state, partitionLog, localNodeId));
+            }
+        }
+        for (Map.Entry<TopicPartition, HostedPartition> old : hosted.entrySet()) {
+            HostedPartition now = next.get(old.getKey());
+            if (now == null || !now.topicId().equals(old.getValue().topicId())) {
+                deleteLog(old.getKey(), old.getValue().topicId(), now != null);
+            }
+        }
+        this.hosted = Map.copyOf(next);
+        this.image = current;
+    }
+
+    private PartitionLog openLog(TopicPartition tp, Uuid topicId, io.skein.log.api.LogConfig config) {
+        try {
+            return logs.getOrCreate(tp, topicId, config);
+        } catch (RuntimeException e) {
+            log.error("Could not open the log of {} (topic id {}): {}", tp, topicId, e.toString());
+            return null;
+        }
+    }
+
+    private void deleteLog(TopicPartition tp, Uuid topicId, boolean replaced) {
+        if (replaced) {
+            return; // getOrCreate already replaced the directory of the older topic with the same name
+        }
+        try {
+            logs.delete(tp);
+            log.info("Deleted the log of {} (topic id {})", tp, topicId);
+        } catch (RuntimeException e) {
+            log.error("Could not delete the log of {}: {}", tp, e.toString());
+        }
+    }
+
+    /** Every hosted partition, for shutdown and metrics. */
+    public Map<TopicPartition, HostedPartition> hosted() {
+        return hosted;
+    }
+}

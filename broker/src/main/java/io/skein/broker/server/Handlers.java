@@ -1,0 +1,49 @@
+package io.skein.broker.server;
+
+import io.skein.broker.config.BrokerConfig;
+import io.skein.broker.config.BrokerConfigDef;
+import io.skein.broker.handler.ClusterHandler;
+import io.skein.broker.handler.ConfigsHandler;
+import io.skein.broker.handler.FetchHandler;
+import io.skein.broker.handler.ListOffsetsHandler;
+import io.skein.broker.handler.MetadataHandler;
+import io.skein.broker.handler.ProduceHandler;
+import io.skein.broker.handler.ProducerIdHandler;
+import io.skein.broker.handler.TopicAdminHandler;
+import io.skein.broker.partition.Partitions;
+import io.skein.broker.purgatory.Purgatory;
+import io.skein.coordinator.producerid.ProducerIdAllocator;
+import io.skein.replication.api.MetadataQuorum;
+import io.skein.wire.api.HandlerRegistry;
+import java.time.Clock;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/**
+ * Builds the handler registry: the one place that says which APIs this node serves. ApiVersions
+ * is computed from it, so an API appears here only when it works end to end.
+ */
+final class Handlers {
+
+    private Handlers() {
+    }
+
+    static HandlerRegistry registry(BrokerConfig config, MetadataQuorum quorum, Partitions partitions,
+                                    Purgatory<TopicPartition> fetchPurgatory, ProducerIdAllocator producerIds,
+                                    Clock clock) {
+        int nodeId = config.nodeId();
+        TopicAdminHandler topicAdmin = new TopicAdminHandler(quorum, config);
+        return new HandlerRegistry()
+                .register(ApiKeys.PRODUCE, new ProduceHandler(partitions, quorum, fetchPurgatory, clock))
+                .register(ApiKeys.FETCH, new FetchHandler(partitions, quorum, fetchPurgatory))
+                .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions))
+                .register(ApiKeys.METADATA, new MetadataHandler(quorum, nodeId,
+                        config.getBoolean(BrokerConfigDef.AUTO_CREATE_TOPICS)))
+                .register(ApiKeys.CREATE_TOPICS, topicAdmin)
+                .register(ApiKeys.DELETE_TOPICS, topicAdmin)
+                .register(ApiKeys.CREATE_PARTITIONS, topicAdmin)
+                .register(ApiKeys.DESCRIBE_CONFIGS, new ConfigsHandler(quorum, config))
+                .register(ApiKeys.DESCRIBE_CLUSTER, new ClusterHandler(quorum, nodeId))
+                .register(ApiKeys.INIT_PRODUCER_ID, new ProducerIdHandler(producerIds));
+    }
+}

@@ -1,0 +1,223 @@
+package io.skein.broker.server;
+
+import io.skein.broker.config.BrokerConfig;
+import io.skein.broker.config.BrokerConfigDef;
+import io.skein.broker.config.ListenerSpec;
+import io.skein.broker.partition.Partitions;
+import io.skein.broker.purgatory.Purgatory;
+import io.skein.coordinator.producerid.ProducerIdAllocator;
+import io.skein.log.api.LogRegistry;
+import io.skein.replication.api.ControllerCommand;
+import io.skein.replication.api.ControllerResult;
+import io.skein.replication.api.Endpoint;
+import io.skein.replication.api.MetadataImage;
+import io.skein.replication.api.MetadataQuorum;
+import io.skein.replication.api.QuorumSettings;
+import io.skein.wire.api.KafkaWireServer;
+import io.skein.wire.api.ServerSettings;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Skein node: log storage, the metadata quorum, the hosted partitions, the request handlers
+ * and the Kafka wire server, started and stopped in dependency order.
+ *
+ * <p>Threading: {@link #start()} and {@link #close()} are called by one thread (the CLI's main
+ * thread or a test). Everything else runs on the components' own threads.
+ */
+public final class SkeinServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SkeinServer.class);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final BrokerConfig config;
+    private final Clock clock;
+    private LogRegistry logs;
+    private MetadataQuorum quorum;
+    private ScheduledExecutorService scheduler;
+    private Purgatory<TopicPartition> fetchPurgatory;
+    private KafkaWireServer wire;
+    private Map<String, InetSocketAddress> boundListeners = Map.of();
+    private MetadataImage readyImage;
+
+    public SkeinServer(BrokerConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts every component and returns once clients can connect and see this broker.
+     *
+     * @throws StartupException with one operator-readable message when the node cannot start
+     */
+    public void start() throws StartupException {
+        try {
+            logs = LogRegistry.open(config.logDirs(), config.logConfig(Map.of()));
+        } catch (IOException | RuntimeException e) {
+            throw new StartupException("Cannot use log.dirs " + config.logDirs() + ": " + messageOf(e), e);
+        }
+        Partitions partitions = new Partitions(config.nodeId(), logs, config::logConfig);
+        quorum = MetadataQuorum.create(quorumSettings());
+        quorum.addListener(partitions);
+        try {
+            quorum.start();
+        } catch (IOException | RuntimeException e) {
+            ListenerSpec controller = config.controllerListener();
+            throw new StartupException("Cannot start the metadata quorum on " + controller + ": " + messageOf(e), e);
+        }
+        MetadataImage image = await(quorum.awaitReady(), "the metadata quorum to elect a leader and catch up");
+        log.info("Metadata quorum ready at offset {} (cluster {}, controller {})", image.offset(), image.clusterId(),
+                image.controllerId());
+
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "skein-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        fetchPurgatory = new Purgatory<>(scheduler);
+        int blockSize = config.getInt(BrokerConfigDef.PRODUCER_ID_BLOCK_SIZE);
+        ProducerIdAllocator producerIds = new ProducerIdAllocator(count -> quorum
+                .submit(new ControllerCommand.AllocateProducerIds(config.nodeId(), count))
+                .thenApply(ControllerResult::producerIdStart), blockSize);
+        wire = KafkaWireServer.create(serverSettings(),
+                Handlers.registry(config, quorum, partitions, fetchPurgatory, producerIds, clock));
+        try {
+            boundListeners = wire.start();
+        } catch (IOException | RuntimeException e) {
+            throw new StartupException(messageOf(e), e);
+        }
+        ControllerResult registration = await(quorum.submit(new ControllerCommand.RegisterBroker(config.nodeId(),
+                Uuid.randomUuid(), advertisedEndpoints(), config.getString(BrokerConfigDef.BROKER_RACK))),
+                "the controller to register this broker");
+        ControllerResult.ItemResult item = registration.items().isEmpty() ? null : registration.items().get(0);
+        if (item != null && item.error() != Errors.NONE) {
+            throw new StartupException("The controller refused to register broker " + config.nodeId() + ": "
+                    + item.error() + " " + item.message(), null);
+        }
+        readyImage = await(quorum.awaitApplied(registration.offset()), "the broker registration to apply");
+    }
+
+    private QuorumSettings quorumSettings() {
+        ListenerSpec controller = config.processRoles().contains("controller") ? config.controllerListener() : null;
+        InetSocketAddress controllerAddress = controller == null ? null
+                : new InetSocketAddress(controller.bindHost(), controller.port());
+        return new QuorumSettings(config.nodeId(), config.voters(), controllerAddress, config.metadataLogDir(),
+                Duration.ofMillis(config.getInt(BrokerConfigDef.REQUEST_TIMEOUT_MS)),
+                new QuorumSettings.ControllerSettings(config.getInt(BrokerConfigDef.NUM_PARTITIONS),
+                        config.getShort(BrokerConfigDef.DEFAULT_REPLICATION_FACTOR), config.originals()));
+    }
+
+    private ServerSettings serverSettings() {
+        List<ServerSettings.Listener> listeners = new ArrayList<>();
+        for (ListenerSpec l : config.clientListeners()) {
+            listeners.add(new ServerSettings.Listener(l.name(), new InetSocketAddress(l.bindHost(), l.port())));
+        }
+        return new ServerSettings(listeners,
+                config.getInt(BrokerConfigDef.SOCKET_REQUEST_MAX_BYTES),
+                config.getInt(BrokerConfigDef.NUM_NETWORK_THREADS),
+                config.getInt(BrokerConfigDef.NUM_IO_THREADS),
+                Math.max(1, Math.min(64, config.getInt(BrokerConfigDef.QUEUED_MAX_REQUESTS))),
+                config.getLong(BrokerConfigDef.CONNECTIONS_MAX_IDLE_MS));
+    }
+
+    /** Advertised endpoints, with the real port when a listener was bound to port 0. */
+    private List<Endpoint> advertisedEndpoints() {
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (ListenerSpec l : config.advertisedListeners()) {
+            int port = l.port();
+            InetSocketAddress bound = boundListeners.get(l.name());
+            if (port == 0 && bound != null) {
+                port = bound.getPort();
+            }
+            String host = l.host().isEmpty() ? "127.0.0.1" : l.host();
+            endpoints.add(new Endpoint(l.name(), host, port, l.protocol().name()));
+        }
+        return endpoints;
+    }
+
+    private <T> T await(CompletableFuture<T> future, String what) throws StartupException {
+        try {
+            return future.get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new StartupException("Timed out after " + STARTUP_TIMEOUT.toSeconds() + " s waiting for " + what, e);
+        } catch (ExecutionException e) {
+            throw new StartupException("Failed waiting for " + what + ": " + messageOf(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("Interrupted waiting for " + what, e);
+        }
+    }
+
+    private static String messageOf(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getMessage() == null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    /** Listener name → bound address of the client listeners. */
+    public Map<String, InetSocketAddress> boundListeners() {
+        return boundListeners;
+    }
+
+    public MetadataImage readyImage() {
+        return readyImage;
+    }
+
+    /**
+     * Stops cleanly: stop accepting, let in-flight requests finish, answer parked fetches, stop
+     * the quorum, flush and close every log.
+     */
+    @Override
+    public void close() {
+        if (wire != null) {
+            wire.stopAccepting();
+        }
+        if (fetchPurgatory != null) {
+            fetchPurgatory.completeAll();
+        }
+        closeQuietly(wire, "wire server");
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        closeQuietly(quorum, "metadata quorum");
+        closeQuietly(logs, "log storage");
+    }
+
+    private static void closeQuietly(AutoCloseable c, String what) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("Error while closing the {}: {}", what, e.toString());
+        }
+    }
+
+    /** The node cannot start; the message says why in one line. */
+    public static final class StartupException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public StartupException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package io.skein.it.harness;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One real Skein broker process for end-to-end tests: started with the same main class and
+ * arguments as {@code ./skein start}, on free loopback ports, with its data under the given
+ * directory. Output goes to {@code <dataDir>/../<name>.out}.
+ *
+ * <p>Not thread-safe: one test thread drives a node.
+ */
+public final class SkeinNode implements AutoCloseable {
+
+    public static final String MAIN_CLASS = "io.skein.broker.cli.SkeinMain";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    private final String name;
+    private final Path dataDir;
+    private final Map<String, String> overrides;
+    private final int clientPort;
+    private final int controllerPort;
+    private Process process;
+    private String readyLine;
+
+    private SkeinNode(String name, Path dataDir, Map<String, String> overrides) {
+        this.name = name;
+        this.dataDir = dataDir;
+        this.overrides = new LinkedHashMap<>(overrides);
+        this.clientPort = freePort();
+        this.controllerPort = freePort();
+    }
+
+    /** Starts a single-node broker (one-voter quorum) and waits until it prints its ready line. */
+    public static SkeinNode start(String name, Path dataDir, Map<String, String> overrides) {
+        SkeinNode node = new SkeinNode(name, dataDir, overrides);
+        node.startProcess();
+        return node;
+    }
+
+    public static SkeinNode start(String name, Path dataDir) {
+        return start(name, dataDir, Map.of());
+    }
+
+    /** "127.0.0.1:port" of the PLAINTEXT listener. */
+    public String bootstrap() {
+        return "127.0.0.1:" + clientPort;
+    }
+
+    public int clientPort() {
+        return clientPort;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The line the broker printed when it became ready. */
+    public String readyLine() {
+        return readyLine;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The arguments ./skein start would get for this node (after "start"). */
+    public List<String> startArguments() {
+        List<String> args = new ArrayList<>();
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("node.id", "1");
+        settings.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        settings.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        settings.put("log.dirs", dataDir.toString());
+        settings.putAll(overrides);
+        settings.forEach((k, v) -> {
+            args.add("--set");
+            args.add(k + "=" + v);
+        });
+        return args;
+    }
+
+    private void startProcess() {
+        try {
+            Files.createDirectories(dataDir);
+            List<String> command = javaCommand(startArguments());
+            Path out = outputFile();
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            process = pb.start();
+            CompletableFuture<String> ready = new CompletableFuture<>();
+            Thread pump = new Thread(() -> pump(process, out, ready), "skein-node-output-" + name);
+            pump.setDaemon(true);
+            pump.start();
+            try {
+                readyLine = ready.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                process.destroyForcibly();
+                throw new IllegalStateException("node " + name + " did not print 'skein ready:' within "
+                        + READY_TIMEOUT + "; output in " + out + ":\n" + tail(out), e);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The java command line for the broker main class with the given arguments after "start". */
+    public static List<String> javaCommand(List<String> startArgs) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(MAIN_CLASS);
+        command.add("start");
+        command.addAll(startArgs);
+        return command;
+    }
+
+    private Path outputFile() {
+        return dataDir.resolveSibling(name + ".out");
+    }
+
+    private static void pump(Process p, Path out, CompletableFuture<String> ready) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+             PrintWriter w = new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8,
+                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                w.println(line);
+                if (line.startsWith("skein ready:")) {
+                    ready.complete(line);
+                }
+            }
+            ready.completeExceptionally(new IllegalStateException("process exited with " + p.waitFor()));
+        } catch (Exception e) {
+            ready.completeExceptionally(e);
+        }
+    }
+
+    /** The last lines of this node's output, for assertion messages. */
+    public String outputTail() {
+        return tail(outputFile());
+    }
+
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    /** Sends SIGTERM and waits for the exit; returns the exit code. */
+    public int stop() {
+        if (process == null || !process.isAlive()) {
+            return process == null ? 0 : process.exitValue();
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new IllegalStateException("node " + name + " did not stop within 60 s of SIGTERM");
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** kill -9. */
+    public void kill() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Stops cleanly (asserting exit code 0 is up to the caller) and starts again on the same ports and data. */
+    public int restart() {
+        int code = stop();
+        startProcess();
+        return code;
+    }
+
+    @Override
+    public void close() {
+        try {
+            stop();
+        } catch (RuntimeException e) {
+            kill();
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
