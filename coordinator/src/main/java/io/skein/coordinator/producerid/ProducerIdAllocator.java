@@ -38,8 +38,10 @@ public final class ProducerIdAllocator {
                 CompletableFuture<Void> block = reserveBlock.apply(blockSize).thenAccept(this::installBlock);
                 pendingBlock = block;
                 block.whenComplete((v, e) -> clearPending(block));
+                waitFor = block;
+            } else {
+                waitFor = pendingBlock;
             }
-            waitFor = pendingBlock;
         }
         return waitFor.thenCompose(v -> nextId());
     }
