@@ -1,0 +1,2 @@
+/** Per-partition state of idempotent producers: epochs and the last batches' sequence numbers. */
+package io.skein.log.producer;
