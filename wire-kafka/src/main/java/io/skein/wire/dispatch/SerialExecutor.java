@@ -1,0 +1,48 @@
+package io.skein.wire.dispatch;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+
+/**
+ * Runs tasks one after another, in submission order, on a shared pool: one per connection, so a
+ * connection's requests start in order while different connections run in parallel.
+ *
+ * <p>Threading: {@link #execute} may be called from any thread; the queue is guarded by this
+ * object's monitor and at most one task runs at a time.
+ */
+public final class SerialExecutor implements Executor {
+
+    private final Executor pool;
+    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private boolean running;
+
+    public SerialExecutor(Executor pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        synchronized (this) {
+            queue.add(task);
+            if (running) {
+                return;
+            }
+            running = true;
+        }
+        pool.execute(this::drain);
+    }
+
+    private void drain() {
+        while (true) {
+            Runnable next;
+            synchronized (this) {
+                next = queue.poll();
+                if (next == null) {
+                    running = false;
+                    return;
+                }
+            }
+            next.run();
+        }
+    }
+}
