@@ -51,6 +51,13 @@ public sealed interface ControllerCommand {
     record PartitionIncrease(String topic, int totalCount, List<List<Integer>> assignments) {
     }
 
+    /**
+     * Writes nothing but a barrier through the log (and the cluster id if none was written yet):
+     * once applied, everything committed before it is in the image.
+     */
+    record Barrier() implements ControllerCommand {
+    }
+
     /** Reserve a block of producer ids for a broker; the result's {@code producerIdStart} is the first. */
     record AllocateProducerIds(int brokerId, int count) implements ControllerCommand {
     }

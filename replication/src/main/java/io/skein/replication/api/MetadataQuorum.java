@@ -45,7 +45,7 @@ public interface MetadataQuorum extends AutoCloseable {
 
     /** Creates the Apache Ratis implementation (not started). */
     static MetadataQuorum create(QuorumSettings settings) {
-        throw new UnsupportedOperationException("placeholder");
+        return new io.skein.replication.raft.RatisMetadataQuorum(settings);
     }
 
     /** Stops the Raft server and client. */

@@ -1,0 +1,91 @@
+package io.skein.replication.metadata;
+
+import io.skein.replication.api.Endpoint;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.Uuid;
+
+/** Primitive encodings shared by the record, command and result codecs (nullable strings, lists, uuids). */
+final class Codec {
+
+    private Codec() {
+    }
+
+    static void writeString(DataOutputStream out, String s) throws IOException {
+        out.writeBoolean(s != null);
+        if (s != null) {
+            out.writeUTF(s);
+        }
+    }
+
+    static String readString(DataInputStream in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
+    }
+
+    static void writeUuid(DataOutputStream out, Uuid id) throws IOException {
+        Uuid u = id == null ? Uuid.ZERO_UUID : id;
+        out.writeLong(u.getMostSignificantBits());
+        out.writeLong(u.getLeastSignificantBits());
+    }
+
+    static Uuid readUuid(DataInputStream in) throws IOException {
+        return new Uuid(in.readLong(), in.readLong());
+    }
+
+    static void writeInts(DataOutputStream out, List<Integer> list) throws IOException {
+        out.writeInt(list.size());
+        for (int i : list) {
+            out.writeInt(i);
+        }
+    }
+
+    static List<Integer> readInts(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        List<Integer> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            list.add(in.readInt());
+        }
+        return List.copyOf(list);
+    }
+
+    static void writeMap(DataOutputStream out, Map<String, String> map) throws IOException {
+        out.writeInt(map.size());
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            writeString(out, e.getKey());
+            writeString(out, e.getValue());
+        }
+    }
+
+    static Map<String, String> readMap(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            map.put(readString(in), readString(in));
+        }
+        return map;
+    }
+
+    static void writeEndpoints(DataOutputStream out, List<Endpoint> endpoints) throws IOException {
+        out.writeInt(endpoints.size());
+        for (Endpoint e : endpoints) {
+            writeString(out, e.listenerName());
+            writeString(out, e.host());
+            out.writeInt(e.port());
+            writeString(out, e.securityProtocol());
+        }
+    }
+
+    static List<Endpoint> readEndpoints(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        List<Endpoint> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            list.add(new Endpoint(readString(in), readString(in), in.readInt(), readString(in)));
+        }
+        return List.copyOf(list);
+    }
+}

@@ -1,0 +1,190 @@
+package io.skein.replication.metadata;
+
+import io.skein.replication.api.ControllerCommand;
+import io.skein.replication.api.ControllerResult;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * The bytes of controller commands (client → controller) and of their results (controller →
+ * client). Never written to the log; both ends run the same build.
+ */
+public final class CommandCodec {
+
+    private CommandCodec() {
+    }
+
+    public static byte[] encode(ControllerCommand command) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            if (command instanceof ControllerCommand.RegisterBroker c) {
+                out.writeByte(1);
+                out.writeInt(c.brokerId());
+                Codec.writeUuid(out, c.incarnationId());
+                Codec.writeEndpoints(out, c.endpoints());
+                Codec.writeString(out, c.rack());
+            } else if (command instanceof ControllerCommand.CreateTopics c) {
+                out.writeByte(2);
+                out.writeBoolean(c.validateOnly());
+                out.writeInt(c.topics().size());
+                for (ControllerCommand.NewTopic t : c.topics()) {
+                    Codec.writeString(out, t.name());
+                    out.writeInt(t.numPartitions());
+                    out.writeShort(t.replicationFactor());
+                    out.writeInt(t.assignments().size());
+                    for (Map.Entry<Integer, List<Integer>> a : t.assignments().entrySet()) {
+                        out.writeInt(a.getKey());
+                        Codec.writeInts(out, a.getValue());
+                    }
+                    Codec.writeMap(out, t.configs());
+                }
+            } else if (command instanceof ControllerCommand.DeleteTopics c) {
+                out.writeByte(3);
+                out.writeInt(c.topics().size());
+                for (ControllerCommand.TopicRef ref : c.topics()) {
+                    Codec.writeString(out, ref.name());
+                    out.writeBoolean(ref.id() != null);
+                    if (ref.id() != null) {
+                        Codec.writeUuid(out, ref.id());
+                    }
+                }
+            } else if (command instanceof ControllerCommand.CreatePartitions c) {
+                out.writeByte(4);
+                out.writeBoolean(c.validateOnly());
+                out.writeInt(c.topics().size());
+                for (ControllerCommand.PartitionIncrease inc : c.topics()) {
+                    Codec.writeString(out, inc.topic());
+                    out.writeInt(inc.totalCount());
+                    out.writeInt(inc.assignments().size());
+                    for (List<Integer> a : inc.assignments()) {
+                        Codec.writeInts(out, a);
+                    }
+                }
+            } else if (command instanceof ControllerCommand.AllocateProducerIds c) {
+                out.writeByte(5);
+                out.writeInt(c.brokerId());
+                out.writeInt(c.count());
+            } else if (command instanceof ControllerCommand.Barrier) {
+                out.writeByte(6);
+            } else {
+                throw new IllegalArgumentException("unknown command " + command);
+            }
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static ControllerCommand decode(byte[] data) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+            int type = in.readByte();
+            switch (type) {
+                case 1:
+                    return new ControllerCommand.RegisterBroker(in.readInt(), Codec.readUuid(in), Codec.readEndpoints(in),
+                            Codec.readString(in));
+                case 2: {
+                    boolean validateOnly = in.readBoolean();
+                    int n = in.readInt();
+                    List<ControllerCommand.NewTopic> topics = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) {
+                        String name = Codec.readString(in);
+                        int partitions = in.readInt();
+                        short rf = in.readShort();
+                        int assignments = in.readInt();
+                        Map<Integer, List<Integer>> map = new LinkedHashMap<>();
+                        for (int a = 0; a < assignments; a++) {
+                            map.put(in.readInt(), Codec.readInts(in));
+                        }
+                        topics.add(new ControllerCommand.NewTopic(name, partitions, rf, map, Codec.readMap(in)));
+                    }
+                    return new ControllerCommand.CreateTopics(topics, validateOnly);
+                }
+                case 3: {
+                    int n = in.readInt();
+                    List<ControllerCommand.TopicRef> refs = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) {
+                        String name = Codec.readString(in);
+                        refs.add(new ControllerCommand.TopicRef(name, in.readBoolean() ? Codec.readUuid(in) : null));
+                    }
+                    return new ControllerCommand.DeleteTopics(refs);
+                }
+                case 4: {
+                    boolean validateOnly = in.readBoolean();
+                    int n = in.readInt();
+                    List<ControllerCommand.PartitionIncrease> incs = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) {
+                        String topic = Codec.readString(in);
+                        int total = in.readInt();
+                        int a = in.readInt();
+                        List<List<Integer>> assignments = new ArrayList<>(a);
+                        for (int j = 0; j < a; j++) {
+                            assignments.add(Codec.readInts(in));
+                        }
+                        incs.add(new ControllerCommand.PartitionIncrease(topic, total, assignments));
+                    }
+                    return new ControllerCommand.CreatePartitions(incs, validateOnly);
+                }
+                case 5:
+                    return new ControllerCommand.AllocateProducerIds(in.readInt(), in.readInt());
+                case 6:
+                    return new ControllerCommand.Barrier();
+                default:
+                    throw new IllegalArgumentException("unknown command type " + type);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reply layout: stale flag, log offset, producer-id start, items (key, error code, message). */
+    public static byte[] encodeReply(boolean stale, ControllerResult result) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeBoolean(stale);
+            out.writeLong(result.offset());
+            out.writeLong(result.producerIdStart());
+            out.writeInt(result.items().size());
+            for (ControllerResult.ItemResult item : result.items()) {
+                Codec.writeString(out, item.key());
+                out.writeShort(item.error().code());
+                Codec.writeString(out, item.message());
+            }
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return null when the reply says the command was computed against a stale image */
+    public static ControllerResult decodeReply(byte[] data) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+            boolean stale = in.readBoolean();
+            long offset = in.readLong();
+            long producerIdStart = in.readLong();
+            int n = in.readInt();
+            List<ControllerResult.ItemResult> items = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                items.add(new ControllerResult.ItemResult(Codec.readString(in), Errors.forCode(in.readShort()),
+                        Codec.readString(in)));
+            }
+            return stale ? null : new ControllerResult(offset, List.copyOf(items), producerIdStart);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
