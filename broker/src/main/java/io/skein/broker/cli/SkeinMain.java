@@ -36,6 +36,8 @@ public final class SkeinMain {
     }
 
     private static int start(List<String> args) {
+        // gRPC (inside Ratis) logs through java.util.logging; keep its INFO chatter out of the operator's log.
+        java.util.logging.Logger.getLogger("org.apache.ratis.thirdparty").setLevel(java.util.logging.Level.WARNING);
         BrokerConfig config;
         try {
             StartCommand command = StartCommand.parse(args);

@@ -39,7 +39,11 @@ public final class ListOffsetsHandler implements RequestHandler {
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
             response.topics().add(topicResponse);
             for (ListOffsetsRequestData.ListOffsetsPartition p : topic.partitions()) {
-                topicResponse.partitions().add(answer(new TopicPartition(topic.name(), p.partitionIndex()), p));
+                ListOffsetsPartitionResponse out = answer(new TopicPartition(topic.name(), p.partitionIndex()), p);
+                if (context.apiVersion() < 4) {
+                    out.setLeaderEpoch(-1); // not in the schema before v4
+                }
+                topicResponse.partitions().add(out);
             }
         }
         return CompletableFuture.completedFuture(response);

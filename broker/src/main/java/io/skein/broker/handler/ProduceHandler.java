@@ -90,7 +90,8 @@ public final class ProduceHandler implements RequestHandler {
                         .setBaseOffset(result.baseOffset())
                         .setLogAppendTimeMs(result.logAppendTimeMs())
                         .setLogStartOffset(result.logStartOffset());
-                for (AppendResult.RecordError recordError : result.recordErrors()) {
+                for (AppendResult.RecordError recordError : context.apiVersion() >= 8 ? result.recordErrors()
+                        : java.util.List.<AppendResult.RecordError>of()) {
                     out.recordErrors().add(new BatchIndexAndErrorMessage()
                             .setBatchIndex(recordError.batchIndex())
                             .setBatchIndexErrorMessage(recordError.message()));
