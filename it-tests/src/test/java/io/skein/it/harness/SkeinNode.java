@@ -35,6 +35,7 @@ public final class SkeinNode implements AutoCloseable {
     private final int clientPort;
     private final int controllerPort;
     private Process process;
+    private Thread pump;
     private String readyLine;
 
     private SkeinNode(String name, Path dataDir, Map<String, String> overrides) {
@@ -102,7 +103,7 @@ public final class SkeinNode implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
             process = pb.start();
             CompletableFuture<String> ready = new CompletableFuture<>();
-            Thread pump = new Thread(() -> pump(process, out, ready), "skein-node-output-" + name);
+            pump = new Thread(() -> pump(process, out, ready), "skein-node-output-" + name);
             pump.setDaemon(true);
             pump.start();
             try {
@@ -176,6 +177,7 @@ public final class SkeinNode implements AutoCloseable {
                 process.destroyForcibly().waitFor();
                 throw new IllegalStateException("node " + name + " did not stop within 60 s of SIGTERM");
             }
+            pump.join(10_000); // the last lines of output are copied before anyone reads them
             return process.exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -42,7 +42,11 @@ public final class Controller {
     public Outcome compute(ControllerCommand command, MetadataImage image) {
         List<MetadataRecord> records = new ArrayList<>();
         if (image.clusterId() == null) {
-            records.add(new MetadataRecord.ClusterId(new Uuid(random.nextLong(), random.nextLong()).toString()));
+            String clusterId = new Uuid(random.nextLong(), random.nextLong()).toString();
+            while (clusterId.startsWith("-")) { // like Kafka's ids: never looks like a command-line flag
+                clusterId = new Uuid(random.nextLong(), random.nextLong()).toString();
+            }
+            records.add(new MetadataRecord.ClusterId(clusterId));
         }
         Outcome outcome;
         if (command instanceof ControllerCommand.CreateTopics c) {

@@ -104,13 +104,14 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                         + settings.controllerAddress().getPort() + " (" + rootMessage(e) + ")", e);
             }
         }
+        ClientId clientId = ClientId.randomId();
         client = RaftClient.newBuilder()
                 .setProperties(properties)
                 .setRaftGroup(group)
-                .setClientId(ClientId.randomId())
+                .setClientId(clientId)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(Integer.MAX_VALUE,
                         TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
-                .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(ClientId.randomId(), properties))
+                .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(clientId, properties))
                 .build();
     }
 
