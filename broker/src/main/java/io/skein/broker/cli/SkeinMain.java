@@ -23,6 +23,9 @@ import sun.misc.Signal;
 public final class SkeinMain {
 
     private static final Logger log = LoggerFactory.getLogger(SkeinMain.class);
+    /** gRPC (inside Ratis) logs through java.util.logging; held so the level set on it is not garbage collected. */
+    private static final java.util.logging.Logger GRPC_JUL_LOGGER =
+            java.util.logging.Logger.getLogger("org.apache.ratis.thirdparty");
 
     private SkeinMain() {
     }
@@ -36,8 +39,7 @@ public final class SkeinMain {
     }
 
     private static int start(List<String> args) {
-        // gRPC (inside Ratis) logs through java.util.logging; keep its INFO chatter out of the operator's log.
-        java.util.logging.Logger.getLogger("org.apache.ratis.thirdparty").setLevel(java.util.logging.Level.WARNING);
+        GRPC_JUL_LOGGER.setLevel(java.util.logging.Level.WARNING);
         BrokerConfig config;
         try {
             StartCommand command = StartCommand.parse(args);

@@ -27,10 +27,11 @@ class StartCommandTest {
         int exit = node.stop();
 
         assertEquals(0, exit, node.outputTail());
-        assertTrue(readyLine.startsWith("skein ready: PLAINTEXT://127.0.0.1:" + node.clientPort()), readyLine);
+        assertTrue(readyLine.startsWith("skein ready: PLAINTEXT://127.0.0.1:" + node.clientPort()),
+                readyLine + " (client port " + node.clientPort() + ")");
         long readyLines = node.outputTail().lines().filter(l -> l.startsWith("skein ready:")).count();
         assertEquals(1, readyLines, node.outputTail());
-        assertTrue(node.outputTail().contains("stopped cleanly"), node.outputTail());
+        assertTrue(node.outputTail().contains("stopped cleanly"), "no clean-stop line in:\n" + node.outputTail());
     }
 
     @Test

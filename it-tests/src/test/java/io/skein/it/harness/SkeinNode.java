@@ -49,6 +49,12 @@ public final class SkeinNode implements AutoCloseable {
     /** Starts a single-node broker (one-voter quorum) and waits until it prints its ready line. */
     public static SkeinNode start(String name, Path dataDir, Map<String, String> overrides) {
         SkeinNode node = new SkeinNode(name, dataDir, overrides);
+        try {
+            Files.createDirectories(dataDir);
+            Files.deleteIfExists(node.outputFile()); // restarts append; a new node starts a new file
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         node.startProcess();
         return node;
     }
@@ -171,7 +177,7 @@ public final class SkeinNode implements AutoCloseable {
         if (process == null || !process.isAlive()) {
             return process == null ? 0 : process.exitValue();
         }
-        process.destroy();
+        process.toHandle().destroy(); // SIGTERM; unlike Process.destroy() it leaves our end of stdout open
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
