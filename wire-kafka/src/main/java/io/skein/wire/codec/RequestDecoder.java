@@ -43,8 +43,9 @@ public final class RequestDecoder extends ChannelInboundHandlerAdapter {
         try {
             header = RequestHeader.parse(nio);
         } catch (RuntimeException e) {
+            String described = describeHeader(frame);
             frame.release();
-            closeWith(ctx, "unparseable request header (" + describeHeader(frame) + "): " + e.getMessage());
+            closeWith(ctx, "unparseable request header (" + described + "): " + e.getMessage());
             return;
         }
         ApiKeys api = header.apiKey();

@@ -79,8 +79,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             complete(ctx, sequence, new Response(header, (short) 0, (short) 0, apiVersions.unsupportedVersionResponse()));
             return;
         }
-        RequestContext context = new RequestContext(header, listenerName,
-                (InetSocketAddress) ctx.channel().remoteAddress(), connectionId, KafkaPrincipal.ANONYMOUS,
+        InetSocketAddress peer = ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address : null;
+        RequestContext context = new RequestContext(header, listenerName, peer, connectionId, KafkaPrincipal.ANONYMOUS,
                 decoded.receivedNanos());
         RequestHandler handler = header.apiKey() == ApiKeys.API_VERSIONS ? apiVersions
                 : registry.get(header.apiKey()).handler();
