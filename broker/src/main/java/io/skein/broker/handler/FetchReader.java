@@ -101,6 +101,9 @@ final class FetchReader {
                         total += size;
                         remaining = Math.max(0, remaining - size);
                     }
+                } catch (java.io.UncheckedIOException e) {
+                    errors = true;
+                    out.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
                 } catch (OffsetOutOfRangeException e) {
                     errors = true;
                     out.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code())

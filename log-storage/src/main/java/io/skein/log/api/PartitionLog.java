@@ -48,12 +48,13 @@ public interface PartitionLog extends AutoCloseable {
     long highWatermark();
 
     /**
-     * The first offset whose batch max timestamp is at or after {@code timestamp}, with that
-     * batch's max timestamp; empty when no such batch exists.
+     * The first record whose timestamp is at or after {@code timestamp} (found through the first
+     * batch whose max timestamp is), with that record's timestamp and its batch's leader epoch, as
+     * Kafka's ListOffsets answers; empty when no such record exists.
      */
     java.util.Optional<TimestampAndOffset> offsetForTimestamp(long timestamp);
 
-    /** The largest timestamp in the log and the offset of the batch holding it; empty on an empty log. */
+    /** The largest timestamp in the log and the offset of the first record carrying it; empty on an empty log. */
     java.util.Optional<TimestampAndOffset> maxTimestamp();
 
     /** Live configuration change (segment size, max message bytes, timestamp rules...). */

@@ -5,12 +5,9 @@ import io.skein.log.api.LogRegistry;
 import io.skein.log.api.PartitionLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -18,9 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -28,112 +22,96 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The logs in this node's {@code log.dirs}: locks each directory, loads every partition directory
- * found, creates and deletes partitions on request, and deletes removed directories in the
- * background.
+ * The logs in this node's {@code log.dirs}: locks each directory, loads every
+ * {@code <topic>-<partition>} directory found, creates partitions in the directory holding the
+ * fewest, and deletes partitions by renaming their directory to
+ * {@code <topic>-<partition>.<uuid>-delete} and removing it on the {@link DirectoryDeleter}'s thread.
  *
- * <p>Threading: lookups are lock-free ({@code logs} is concurrent); creation and deletion are
- * serialised on this object's monitor. The deleter thread only removes directories already
- * renamed out of the way.
+ * <p>Threading: lookups ({@link #get}, {@link #all}) are lock-free over a concurrent map;
+ * creation, deletion and close are serialised on this object's monitor. The deleter thread only
+ * touches directories already renamed out of the way.
  */
 public final class DiskLogRegistry implements LogRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(DiskLogRegistry.class);
-    static final String CLEAN_SHUTDOWN = ".skein_cleanshutdown";
-    private static final String LOCK = ".lock";
+    private static final String DELETE_SUFFIX = "-delete";
 
-    private final List<Path> dirs;
-    private final List<FileChannel> lockChannels;
+    private final List<LogDirectory> dirs;
     private final LogConfig defaultConfig;
     private final Map<TopicPartition, DiskPartitionLog> logs = new ConcurrentHashMap<>();
-    private final ExecutorService deleter = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "skein-log-deleter");
-        t.setDaemon(true);
-        return t;
-    });
+    private final DirectoryDeleter deleter = new DirectoryDeleter();
+    private boolean closed;
 
-    private DiskLogRegistry(List<Path> dirs, List<FileChannel> lockChannels, LogConfig defaultConfig) {
+    private DiskLogRegistry(List<LogDirectory> dirs, LogConfig defaultConfig) {
         this.dirs = dirs;
-        this.lockChannels = lockChannels;
         this.defaultConfig = defaultConfig;
     }
 
+    /** Opens, locks and loads the log directories; see {@link LogRegistry#open}. */
     public static LogRegistry open(List<Path> logDirs, LogConfig defaultConfig) throws IOException {
-        List<FileChannel> locks = new ArrayList<>();
+        if (logDirs.isEmpty()) {
+            throw new IOException("No log directory configured (log.dirs is empty)");
+        }
+        List<LogDirectory> opened = new ArrayList<>();
+        DiskLogRegistry registry = null;
         try {
             for (Path dir : logDirs) {
-                locks.add(prepare(dir));
+                opened.add(LogDirectory.open(dir));
             }
+            registry = new DiskLogRegistry(List.copyOf(opened), defaultConfig);
+            registry.loadAll();
+            return registry;
         } catch (IOException | RuntimeException e) {
-            for (FileChannel c : locks) {
-                c.close();
+            if (registry != null) {
+                registry.shutDown(false);
+            } else {
+                for (LogDirectory d : opened) {
+                    d.close();
+                }
             }
             throw e;
         }
-        DiskLogRegistry registry = new DiskLogRegistry(List.copyOf(logDirs), locks, defaultConfig);
-        registry.loadAll();
-        return registry;
-    }
-
-    private static FileChannel prepare(Path dir) throws IOException {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new IOException("cannot create log directory " + dir + " (" + e + ")", e);
-        }
-        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
-            throw new IOException("log directory " + dir + " is not a writable directory");
-        }
-        FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            channel.close();
-            throw new IOException("log directory " + dir + " is in use by another Skein process (" + LOCK + " is locked)");
-        }
-        Files.deleteIfExists(dir.resolve(CLEAN_SHUTDOWN));
-        return channel;
     }
 
     private void loadAll() throws IOException {
-        for (Path dir : dirs) {
-            try (Stream<Path> children = Files.list(dir)) {
-                for (Path child : children.filter(Files::isDirectory).toList()) {
-                    String name = child.getFileName().toString();
-                    if (name.endsWith("-delete")) {
-                        deleter.execute(() -> deleteTree(child));
-                        continue;
-                    }
-                    TopicPartition tp = parse(name);
-                    if (tp == null) {
-                        continue;
-                    }
-                    Optional<Uuid> id = PartitionMetadataFile.read(child);
-                    DiskPartitionLog partitionLog = LogLoader.load(child, tp, id.orElse(Uuid.ZERO_UUID), defaultConfig);
-                    logs.put(tp, partitionLog);
+        for (LogDirectory dir : dirs) {
+            List<Path> children;
+            try (Stream<Path> list = Files.list(dir.path())) {
+                children = list.filter(Files::isDirectory).sorted().toList();
+            }
+            for (Path child : children) {
+                String name = child.getFileName().toString();
+                if (name.endsWith(DELETE_SUFFIX)) {
+                    deleter.submit(child);
+                    continue;
                 }
+                TopicPartition tp = parse(name);
+                if (tp == null) {
+                    continue;
+                }
+                DiskPartitionLog other = logs.get(tp);
+                if (other != null) {
+                    throw new IOException("Partition " + tp + " has a directory in two log directories: "
+                            + other.dir() + " and " + child);
+                }
+                Uuid topicId = PartitionMetadataFile.read(child).orElse(Uuid.ZERO_UUID);
+                logs.put(tp, LogLoader.load(child, tp, topicId, defaultConfig));
             }
         }
-        if (!logs.isEmpty()) {
-            log.info("Loaded {} partition logs from {}", logs.size(), dirs);
-        }
+        log.info("Loaded {} partition logs from {}", logs.size(), dirs.stream().map(LogDirectory::path).toList());
     }
 
-    /** "topic-3" → topic-3 partition; null for names that are not partition directories. */
+    /** "topic-3" → partition 3 of "topic"; null for names that are not partition directories. */
     static TopicPartition parse(String name) {
         int dash = name.lastIndexOf('-');
         if (dash <= 0 || dash == name.length() - 1) {
             return null;
         }
-        try {
-            return new TopicPartition(name.substring(0, dash), Integer.parseInt(name.substring(dash + 1)));
-        } catch (NumberFormatException e) {
+        String partition = name.substring(dash + 1);
+        if (!partition.chars().allMatch(Character::isDigit) || partition.length() > 9) {
             return null;
         }
+        return new TopicPartition(name.substring(0, dash), Integer.parseInt(partition));
     }
 
     @Override
@@ -143,52 +121,43 @@ public final class DiskLogRegistry implements LogRegistry {
 
     @Override
     public synchronized PartitionLog getOrCreate(TopicPartition partition, Uuid topicId, LogConfig config) {
+        ensureOpen();
         DiskPartitionLog existing = logs.get(partition);
-        if (existing != null) {
-            if (existing.topicId().equals(topicId) || Uuid.ZERO_UUID.equals(existing.topicId())) {
-                if (Uuid.ZERO_UUID.equals(existing.topicId())) {
-                    writeMetadata(existing.dir(), topicId);
-                    existing = reopen(existing, topicId, config);
-                }
-                existing.updateConfig(config);
-                return existing;
-            }
-            delete(partition);
+        if (existing != null && existing.topicId().equals(topicId)) {
+            existing.updateConfig(config);
+            return existing;
         }
-        Path dir = leastLoadedDir().resolve(partition.topic() + "-" + partition.partition());
         try {
+            if (existing != null && Uuid.ZERO_UUID.equals(existing.topicId())) {
+                // a directory without partition.metadata: adopt it for this topic id
+                existing.close();
+                PartitionMetadataFile.write(existing.dir(), topicId);
+                DiskPartitionLog adopted = LogLoader.load(existing.dir(), partition, topicId, config);
+                logs.put(partition, adopted);
+                return adopted;
+            }
+            if (existing != null) {
+                log.info("Deleting the log of {} in {}: it belongs to topic id {}, not {}", partition,
+                        existing.dir(), existing.topicId(), topicId);
+                delete(partition);
+            }
+            Path dir = leastLoadedDir().resolve(partition.topic() + "-" + partition.partition());
             Files.createDirectories(dir);
             PartitionMetadataFile.write(dir, topicId);
             DiskPartitionLog created = LogLoader.load(dir, partition, topicId, config);
             logs.put(partition, created);
+            log.info("Created the log of {} (topic id {}) in {}", partition, topicId, dir);
             return created;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the log of " + partition + " in " + dir, e);
-        }
-    }
-
-    private DiskPartitionLog reopen(DiskPartitionLog old, Uuid topicId, LogConfig config) {
-        old.close();
-        try {
-            DiskPartitionLog reopened = LogLoader.load(old.dir(), old.topicPartition(), topicId, config);
-            logs.put(old.topicPartition(), reopened);
-            return reopened;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void writeMetadata(Path dir, Uuid topicId) {
-        try {
-            PartitionMetadataFile.write(dir, topicId);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("Cannot create the log of " + partition + ": " + e.getMessage(), e);
         }
     }
 
     private Path leastLoadedDir() {
-        return dirs.stream().min(Comparator.comparingLong(d -> logs.values().stream()
-                .filter(l -> l.dir().getParent().equals(d)).count())).orElseThrow();
+        return dirs.stream().map(LogDirectory::path)
+                .min(Comparator.comparingLong(d -> logs.values().stream().filter(l -> l.dir().getParent().equals(d))
+                        .count()))
+                .orElseThrow();
     }
 
     @Override
@@ -200,23 +169,15 @@ public final class DiskLogRegistry implements LogRegistry {
         removed.close();
         Path dir = removed.dir();
         Path target = dir.resolveSibling(dir.getFileName() + "." + Uuid.randomUuid().toString().replace("-", "")
-                + "-delete");
+                + DELETE_SUFFIX);
         try {
-            Files.move(dir, target);
+            Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.syncDirectory(dir.getParent());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot rename " + dir + " for deletion", e);
+            throw new UncheckedIOException("Cannot rename " + dir + " for deletion: " + e.getMessage(), e);
         }
-        deleter.execute(() -> deleteTree(target));
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            log.warn("Could not delete {}: {}", root, e.toString());
-        }
+        log.info("Deleted the log of {}; removing {} in the background", partition, target);
+        deleter.submit(target);
     }
 
     @Override
@@ -224,28 +185,40 @@ public final class DiskLogRegistry implements LogRegistry {
         return List.copyOf(logs.values());
     }
 
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("The log registry is closed");
+        }
+    }
+
     @Override
-    public synchronized void close() {
+    public void close() {
+        shutDown(true);
+    }
+
+    /** Closes every log, stops the deleter and releases the locks; marks the directories clean if asked. */
+    private synchronized void shutDown(boolean markClean) {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (DiskPartitionLog l : logs.values()) {
             l.close();
         }
         logs.clear();
-        deleter.shutdown();
-        try {
-            deleter.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        for (int i = 0; i < dirs.size(); i++) {
+        deleter.close();
+        for (LogDirectory dir : dirs) {
             try {
-                Files.createFile(dirs.get(i).resolve(CLEAN_SHUTDOWN));
+                if (markClean) {
+                    dir.markCleanShutdown();
+                }
             } catch (IOException e) {
-                log.warn("Could not write the clean-shutdown marker in {}: {}", dirs.get(i), e.toString());
+                log.warn("Could not write the clean-shutdown marker in {}: {}", dir.path(), e.toString());
             }
             try {
-                lockChannels.get(i).close();
+                dir.close();
             } catch (IOException e) {
-                log.warn("Could not release the lock of {}: {}", dirs.get(i), e.toString());
+                log.warn("Could not release the lock of {}: {}", dir.path(), e.toString());
             }
         }
     }

@@ -2,25 +2,32 @@ package io.skein.log.producer;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * What a partition knows about each idempotent producer: its epoch and the sequence numbers and
- * offsets of its last five batches, to detect retried duplicates and gaps the way Kafka does.
+ * What one partition knows about each idempotent producer: its epoch and the sequence numbers,
+ * offsets and timestamps of its last {@value #RECENT_BATCHES} batches, to recognise retried
+ * duplicates and reject gaps and zombie epochs the way Kafka does.
  *
- * <p>Threading: owned by the partition's writer (used under the append lock). Not thread-safe.
- * Rebuilt from the log's batch headers on load; snapshots come with crash recovery.
+ * <p>Rules for a batch of producer {@code pid} at {@code epoch} with sequences
+ * {@code firstSeq..lastSeq}:
+ * <ul>
+ *   <li>unknown producer (new, or its batches are gone): accepted, any sequence;
+ *   <li>epoch below the known one: {@code INVALID_PRODUCER_EPOCH};
+ *   <li>epoch above the known one: {@code firstSeq} must be 0, else {@code OUT_OF_ORDER_SEQUENCE_NUMBER};
+ *   <li>same epoch and the same first and last sequence as one of the recent batches: a duplicate;
+ *   <li>same epoch otherwise: {@code firstSeq} must follow the last sequence (wrapping from
+ *       {@code Integer.MAX_VALUE} to 0), else {@code OUT_OF_ORDER_SEQUENCE_NUMBER}.
+ * </ul>
+ *
+ * <p>Threading: owned by the partition's writer (used under its append lock); not thread-safe.
+ * Rebuilt from the log on load; producer-state snapshots will plug in through {@link #update}.
  */
 public final class ProducerStateTable {
 
     /** How many recent batches per producer are remembered for duplicate detection (Kafka: 5). */
     public static final int RECENT_BATCHES = 5;
-
-    /** A batch's identity and where it landed. */
-    public record BatchMetadata(int firstSeq, int lastSeq, long firstOffset, long lastOffset) {
-    }
 
     private static final class Entry {
         short epoch;
@@ -29,57 +36,70 @@ public final class ProducerStateTable {
         Entry(short epoch) {
             this.epoch = epoch;
         }
-
-        int lastSeq() {
-            return recent.isEmpty() ? -1 : recent.peekLast().lastSeq();
-        }
-    }
-
-    /** The verdict on one incoming batch. */
-    public record Check(Errors error, String message, BatchMetadata duplicateOf) {
-        static final Check OK = new Check(Errors.NONE, null, null);
-
-        public boolean isDuplicate() {
-            return duplicateOf != null;
-        }
     }
 
     private final Map<Long, Entry> producers = new HashMap<>();
 
-    /** Checks a batch against the producer's state, without changing it. */
-    public Check check(long producerId, short epoch, int firstSeq, int lastSeq) {
+    /** Checks a batch against the appended state, without changing it. */
+    public SequenceCheck check(long producerId, short epoch, int firstSeq, int lastSeq) {
         Entry entry = producers.get(producerId);
         if (entry == null) {
-            return Check.OK; // unknown producer (new, or its batches are gone): any sequence is accepted
+            return SequenceCheck.ACCEPT;
         }
-        if (epoch < entry.epoch) {
-            return new Check(Errors.INVALID_PRODUCER_EPOCH, "Producer " + producerId + "'s epoch " + epoch
-                    + " is older than the current epoch " + entry.epoch, null);
-        }
-        if (epoch > entry.epoch) {
-            return firstSeq == 0 ? Check.OK : new Check(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, "Invalid sequence number "
-                    + firstSeq + " for new epoch " + epoch + " of producer " + producerId + ": expected 0", null);
-        }
-        for (BatchMetadata b : entry.recent) {
-            if (b.firstSeq() == firstSeq && b.lastSeq() == lastSeq) {
-                return new Check(Errors.NONE, null, b);
+        if (epoch == entry.epoch) {
+            for (BatchMetadata b : entry.recent) {
+                if (b.firstSeq() == firstSeq && b.lastSeq() == lastSeq) {
+                    return SequenceCheck.duplicate(b);
+                }
             }
         }
-        int last = entry.lastSeq();
-        if (last >= 0 && firstSeq != nextSequence(last)) {
-            return new Check(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, "Out of order sequence number for producer "
-                    + producerId + " at epoch " + epoch + ": " + firstSeq + " (incoming seq. number), " + last
-                    + " (current end sequence number)", null);
-        }
-        return Check.OK;
+        return checkFollowing(producerId, entry.epoch, lastSequenceOf(entry), epoch, firstSeq);
     }
 
-    private static int nextSequence(int seq) {
+    /**
+     * Checks a batch against the producer's previous batch: the last appended one, or one earlier
+     * in the same request (not yet appended).
+     */
+    public static SequenceCheck checkFollowing(long producerId, short previousEpoch, int previousLastSeq,
+                                               short epoch, int firstSeq) {
+        if (epoch < previousEpoch) {
+            return SequenceCheck.reject(Errors.INVALID_PRODUCER_EPOCH, "Epoch of producer " + producerId + " is "
+                    + epoch + ", which is smaller than the last seen epoch " + previousEpoch);
+        }
+        if (epoch > previousEpoch) {
+            return firstSeq == 0 ? SequenceCheck.ACCEPT : SequenceCheck.reject(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER,
+                    "Invalid sequence number for new epoch of producer " + producerId + ": " + epoch
+                            + " (request epoch), " + firstSeq + " (seq. number), " + previousEpoch
+                            + " (current producer epoch)");
+        }
+        return checkNext(producerId, epoch, previousLastSeq, firstSeq);
+    }
+
+    private static SequenceCheck checkNext(long producerId, short epoch, int lastSeq, int firstSeq) {
+        if (lastSeq >= 0 && firstSeq != nextSequence(lastSeq)) {
+            return SequenceCheck.reject(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, "Out of order sequence number for producer "
+                    + producerId + " at epoch " + epoch + ": " + firstSeq + " (incoming seq. number), " + lastSeq
+                    + " (current end sequence number)");
+        }
+        return SequenceCheck.ACCEPT;
+    }
+
+    private static int lastSequenceOf(Entry entry) {
+        return entry.recent.isEmpty() ? -1 : entry.recent.peekLast().lastSeq();
+    }
+
+    static int nextSequence(int seq) {
         return seq == Integer.MAX_VALUE ? 0 : seq + 1;
     }
 
-    /** Records an appended batch. */
-    public void update(long producerId, short epoch, int firstSeq, int lastSeq, long firstOffset, long lastOffset) {
+    /** The last sequence of a batch of {@code recordCount} records starting at {@code firstSeq}, wrapping like Kafka. */
+    public static int lastSequence(int firstSeq, int lastOffsetDelta) {
+        long last = (long) firstSeq + lastOffsetDelta;
+        return last > Integer.MAX_VALUE ? (int) (last - Integer.MAX_VALUE - 1) : (int) last;
+    }
+
+    /** Records an appended batch (or one found in the log while loading). A new epoch forgets older batches. */
+    public void update(long producerId, short epoch, BatchMetadata batch) {
         Entry entry = producers.computeIfAbsent(producerId, id -> new Entry(epoch));
         if (epoch != entry.epoch) {
             entry.epoch = epoch;
@@ -88,30 +108,22 @@ public final class ProducerStateTable {
         if (entry.recent.size() == RECENT_BATCHES) {
             entry.recent.removeFirst();
         }
-        entry.recent.addLast(new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset));
+        entry.recent.addLast(batch);
     }
 
-    /** A copy to check a multi-batch request against without touching this table. */
-    public ProducerStateTable copy() {
-        ProducerStateTable copy = new ProducerStateTable();
-        for (Map.Entry<Long, Entry> e : producers.entrySet()) {
-            Entry c = new Entry(e.getValue().epoch);
-            c.recent.addAll(e.getValue().recent);
-            copy.producers.put(e.getKey(), c);
-        }
-        return copy;
+    /** The known epoch of a producer, or -1 when unknown. */
+    public short epochOf(long producerId) {
+        Entry entry = producers.get(producerId);
+        return entry == null ? -1 : entry.epoch;
+    }
+
+    /** The last sequence appended by a producer, or -1 when unknown. */
+    public int lastSequenceOf(long producerId) {
+        Entry entry = producers.get(producerId);
+        return entry == null ? -1 : lastSequenceOf(entry);
     }
 
     public int size() {
         return producers.size();
-    }
-
-    /** Drops producers for which nothing is left (unused for now; retention will call it). */
-    public void removeIf(java.util.function.LongPredicate gone) {
-        for (Iterator<Long> it = producers.keySet().iterator(); it.hasNext(); ) {
-            if (gone.test(it.next())) {
-                it.remove();
-            }
-        }
     }
 }

@@ -1,0 +1,215 @@
+package io.skein.log.internal;
+
+import io.skein.log.api.AppendContext;
+import io.skein.log.api.AppendResult;
+import io.skein.log.api.LogConfig;
+import io.skein.log.append.BatchValidator;
+import io.skein.log.producer.BatchMetadata;
+import io.skein.log.producer.ProducerStateTable;
+import io.skein.log.producer.SequenceCheck;
+import io.skein.log.segment.LogEnd;
+import io.skein.log.segment.LogSegment;
+import io.skein.log.segment.Segments;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+
+/**
+ * The append algorithm of one partition log: validate every batch of the request (nothing is
+ * appended if one fails), check idempotent producers' sequences, roll the segment if needed,
+ * stamp offsets, leader epoch and LogAppendTime into the request's buffer in place, write the
+ * whole request with one positional write, record producer state, then publish the new end.
+ *
+ * <p>Threading: owned by the partition's writer; every call runs under the log's append lock.
+ * The scratch arrays are reused across appends (no per-request allocation beyond one object per
+ * batch) and cleared of batch references after each append.
+ */
+final class LogAppender {
+
+    private final TopicPartition tp;
+    private final Path dir;
+    private final Segments segments;
+    private final ProducerStateTable producers;
+    private MutableRecordBatch[] batches = new MutableRecordBatch[4];
+    private int[] starts = new int[4];
+    private long[] bases = new long[4];
+    private long messagesSinceFlush;
+
+    LogAppender(TopicPartition tp, Path dir, Segments segments, ProducerStateTable producers) {
+        this.tp = tp;
+        this.dir = dir;
+        this.segments = segments;
+        this.producers = producers;
+    }
+
+    AppendResult append(MemoryRecords records, AppendContext context, LogConfig config, long logStartOffset) {
+        ByteBuffer buffer = records.buffer();
+        int start = buffer.position();
+        int count;
+        try {
+            count = collectBatches(records, start);
+        } catch (KafkaException e) {
+            Arrays.fill(batches, null);
+            return AppendResult.failure(Errors.CORRUPT_MESSAGE, "Record batch in the append to " + tp
+                    + " is corrupt: " + e.getMessage(), logStartOffset);
+        }
+        try {
+            if (count == 0) {
+                return buffer.hasRemaining()
+                        ? AppendResult.failure(Errors.CORRUPT_MESSAGE, "No complete record batch in the append to "
+                                + tp, logStartOffset)
+                        : AppendResult.success(-1, -1, -1, logStartOffset);
+            }
+            for (int i = 0; i < count; i++) {
+                AppendResult invalid = BatchValidator.validate(tp, batches[i], buffer, start + starts[i], config,
+                        context.nowMs(), logStartOffset);
+                if (invalid != null) {
+                    return invalid;
+                }
+            }
+            AppendResult sequenceProblem = checkSequences(count, logStartOffset);
+            if (sequenceProblem != null) {
+                return sequenceProblem;
+            }
+            return write(buffer, start, count, context, config, logStartOffset);
+        } finally {
+            Arrays.fill(batches, 0, count, null);
+        }
+    }
+
+    private int collectBatches(MemoryRecords records, int start) {
+        int n = 0;
+        int pos = start;
+        for (MutableRecordBatch batch : records.batches()) {
+            if (n == batches.length) {
+                batches = Arrays.copyOf(batches, n * 2);
+                starts = Arrays.copyOf(starts, n * 2);
+                bases = Arrays.copyOf(bases, n * 2);
+            }
+            batches[n] = batch;
+            starts[n] = pos - start;
+            pos += batch.sizeInBytes();
+            n++;
+        }
+        return n;
+    }
+
+    /** Null when every idempotent batch may be appended; a duplicate answers with the original offsets. */
+    private AppendResult checkSequences(int count, long logStartOffset) {
+        for (int i = 0; i < count; i++) {
+            MutableRecordBatch batch = batches[i];
+            if (!batch.hasProducerId()) {
+                continue;
+            }
+            MutableRecordBatch previous = previousInRequest(i);
+            SequenceCheck check = previous == null
+                    ? producers.check(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
+                            batch.lastSequence())
+                    : ProducerStateTable.checkFollowing(batch.producerId(), previous.producerEpoch(),
+                            previous.lastSequence(), batch.producerEpoch(), batch.baseSequence());
+            if (check.isDuplicate()) {
+                BatchMetadata original = check.duplicateOf();
+                return AppendResult.success(original.firstOffset(), original.lastOffset(), -1, logStartOffset);
+            }
+            if (!check.accepted()) {
+                return AppendResult.failure(check.error(), check.message() + " (append to " + tp + ")",
+                        logStartOffset);
+            }
+        }
+        return null;
+    }
+
+    private MutableRecordBatch previousInRequest(int i) {
+        long producerId = batches[i].producerId();
+        for (int j = i - 1; j >= 0; j--) {
+            if (batches[j].producerId() == producerId) {
+                return batches[j];
+            }
+        }
+        return null;
+    }
+
+    private AppendResult write(ByteBuffer buffer, int start, int count, AppendContext context, LogConfig config,
+                               long logStartOffset) {
+        boolean logAppendTime = config.timestampType() == TimestampType.LOG_APPEND_TIME;
+        long now = context.nowMs();
+        long first = segments.end().offset();
+        int length = starts[count - 1] + batches[count - 1].sizeInBytes();
+        long records = 0;
+        long next = first;
+        long markTimestamp = -1;
+        long markBase = -1;
+        int markPosition = -1;
+        for (int i = 0; i < count; i++) {
+            MutableRecordBatch batch = batches[i];
+            long delta = batch.lastOffset() - batch.baseOffset();
+            bases[i] = next;
+            batch.setLastOffset(next + delta);
+            batch.setPartitionLeaderEpoch(context.leaderEpoch());
+            if (logAppendTime) {
+                batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, now);
+            }
+            if (batch.maxTimestamp() > markTimestamp) {
+                markTimestamp = batch.maxTimestamp();
+                markBase = next;
+                markPosition = starts[i];
+            }
+            records += delta + 1;
+            next += delta + 1;
+        }
+        ByteBuffer bytes = buffer.duplicate();
+        bytes.position(start).limit(start + length);
+        try {
+            LogSegment segment = segmentFor(length, first, next - 1, config);
+            segment.append(bytes, next - 1, new LogSegment.TimestampMark(markTimestamp, markBase, markPosition),
+                    starts, bases, count);
+            for (int i = 0; i < count; i++) {
+                MutableRecordBatch batch = batches[i];
+                if (batch.hasProducerId()) {
+                    producers.update(batch.producerId(), batch.producerEpoch(), new BatchMetadata(batch.baseSequence(),
+                            batch.lastSequence(), bases[i], batch.lastOffset(), batch.maxTimestamp()));
+                }
+            }
+            segments.publish(new LogEnd(next, segment, segment.size()));
+            maybeFlush(records, config);
+        } catch (IOException e) {
+            return AppendResult.failure(Errors.KAFKA_STORAGE_ERROR, "Disk error while appending to " + tp + " in "
+                    + dir + ": " + e, logStartOffset);
+        }
+        return AppendResult.success(first, next - 1, logAppendTime ? now : -1, logStartOffset);
+    }
+
+    /**
+     * The segment to append to, rolling first when the bytes would pass {@code segment.bytes}, the
+     * index is full, or an offset would not fit the index's 32-bit relative offset.
+     */
+    private LogSegment segmentFor(int bytes, long firstOffset, long lastOffset, LogConfig config) throws IOException {
+        LogSegment active = segments.active();
+        boolean full = active.size() > 0 && (long) active.size() + bytes > config.segmentBytes();
+        boolean offsetOverflow = lastOffset - active.baseOffset() > Integer.MAX_VALUE;
+        if (!full && !offsetOverflow && !active.indexFull()) {
+            return active;
+        }
+        LogSegment next = LogSegment.create(dir, firstOffset, config.segmentIndexBytes(), config.indexIntervalBytes());
+        segments.roll(next);
+        return next;
+    }
+
+    private void maybeFlush(long records, LogConfig config) throws IOException {
+        if (config.flushMessages() == Long.MAX_VALUE) {
+            return;
+        }
+        messagesSinceFlush += records;
+        if (messagesSinceFlush >= config.flushMessages()) {
+            segments.flush();
+            messagesSinceFlush = 0;
+        }
+    }
+}

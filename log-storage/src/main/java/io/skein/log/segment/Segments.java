@@ -1,0 +1,99 @@
+package io.skein.log.segment;
+
+import java.io.IOException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The segments of one partition log, keyed by base offset, the last one active, and the
+ * published {@link LogEnd}.
+ *
+ * <p>Threading: the partition's writer adds segments ({@link #roll}) and publishes the end;
+ * readers on any thread look segments up without locks. The map is a concurrent skip list so
+ * lookups never block an append; {@code end} is volatile and is the only thing readers trust for
+ * how far the log goes (a segment may be visible in the map before the end reaches it, and
+ * {@link LogEnd#readableBytesOf} then reports it empty).
+ */
+public final class Segments {
+
+    private final ConcurrentSkipListMap<Long, LogSegment> byBaseOffset = new ConcurrentSkipListMap<>();
+    private volatile LogEnd end;
+
+    /** Takes ownership of loaded segments (at least one); the last becomes active. */
+    public Segments(Collection<LogSegment> loaded) {
+        if (loaded.isEmpty()) {
+            throw new IllegalArgumentException("a log has at least one segment");
+        }
+        for (LogSegment s : loaded) {
+            byBaseOffset.put(s.baseOffset(), s);
+        }
+        LogSegment active = byBaseOffset.lastEntry().getValue();
+        end = new LogEnd(active.lastOffset() + 1, active, active.size());
+    }
+
+    public LogEnd end() {
+        return end;
+    }
+
+    /** Publishes a new end; writer only, after the bytes are written. */
+    public void publish(LogEnd newEnd) {
+        end = newEnd;
+    }
+
+    public LogSegment active() {
+        return end.segment();
+    }
+
+    /** Makes {@code next} the active segment; the end moves to it with no bytes yet. Writer only. */
+    public void roll(LogSegment next) throws IOException {
+        LogEnd e = end;
+        e.segment().onRoll();
+        byBaseOffset.put(next.baseOffset(), next);
+        end = new LogEnd(e.offset(), next, 0);
+    }
+
+    /** The segment that may hold {@code offset}: the one with the greatest base offset at or below it. */
+    public LogSegment floor(long offset) {
+        Map.Entry<Long, LogSegment> e = byBaseOffset.floorEntry(offset);
+        return e == null ? null : e.getValue();
+    }
+
+    /** The segment after {@code segment}, or null. */
+    public LogSegment next(LogSegment segment) {
+        Map.Entry<Long, LogSegment> e = byBaseOffset.higherEntry(segment.baseOffset());
+        return e == null ? null : e.getValue();
+    }
+
+    public long firstBaseOffset() {
+        return byBaseOffset.firstKey();
+    }
+
+    /** A live, read-only view in base-offset order, for iteration by readers. */
+    public Collection<LogSegment> all() {
+        return Collections.unmodifiableCollection(byBaseOffset.values());
+    }
+
+    /** Forces every segment with unflushed appends. Writer only. */
+    public void flush() throws IOException {
+        for (LogSegment s : byBaseOffset.values()) {
+            s.flush();
+        }
+    }
+
+    /** Drops the owner's reference on every segment (trimming indexes); readers may finish sends. */
+    public void closeAll() throws IOException {
+        IOException first = null;
+        for (LogSegment s : byBaseOffset.values()) {
+            try {
+                s.closeWhenUnused();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}
