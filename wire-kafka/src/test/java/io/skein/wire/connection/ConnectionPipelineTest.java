@@ -146,6 +146,31 @@ class ConnectionPipelineTest {
     }
 
     @Test
+    void stopsReadingWhileTooManyRequestsAreUnanswered() {
+        HandlerRegistry registry = new HandlerRegistry().register(ApiKeys.METADATA, 12, 12, (c, r) -> {
+            CompletableFuture<ApiMessage> f = new CompletableFuture<>();
+            pendingMetadata.add(f);
+            return f;
+        });
+        registry.register(ApiKeys.API_VERSIONS, 0, ApiVersionsHandler.MAX_VERSION, (c, r) -> {
+            throw new IllegalStateException();
+        });
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(1 << 20), new RequestDecoder(registry),
+                new ConnectionHandler(registry, new ApiVersionsHandler(registry), Runnable::run, "PLAINTEXT", 1, 2,
+                        new AtomicInteger()));
+
+        ch.writeInbound(request(ApiKeys.METADATA, (short) 12, 1, new MetadataRequestData()));
+        assertTrue(ch.config().isAutoRead());
+        ch.writeInbound(request(ApiKeys.METADATA, (short) 12, 2, new MetadataRequestData()));
+        assertFalse(ch.config().isAutoRead(), "two unanswered requests reach the limit: stop reading");
+
+        pendingMetadata.forEach(f -> f.complete(new MetadataResponseData()));
+        ch.runPendingTasks();
+        assertTrue(ch.config().isAutoRead(), "answered: read again");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void closesConnectionOnUnknownApiKey() {
         EmbeddedChannel ch = channel(new HandlerRegistry());
 
