@@ -4,121 +4,103 @@ import io.skein.log.api.TopicConfigs;
 import io.skein.replication.api.ControllerCommand;
 import io.skein.replication.api.ControllerResult.ItemResult;
 import io.skein.replication.api.MetadataImage;
-import io.skein.replication.api.MetadataImage.BrokerRegistration;
-import io.skein.replication.api.MetadataImage.TopicImage;
 import io.skein.replication.api.QuorumSettings.ControllerSettings;
 import io.skein.replication.metadata.MetadataRecord;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.errors.InvalidTopicException;
-import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * Validates controller commands against a metadata image and decides the records that carry them
- * out, Kafka's errors included. Deterministic given its inputs and random source; nothing here
- * touches state: the caller writes the records to the log and replays them.
+ * The active controller's decisions: validates a command against a metadata image and computes
+ * the records that carry it out plus the answer for the client, with Kafka's errors. Nothing here
+ * touches state or does I/O; the caller writes the records to the log and every node replays them.
+ * Every random choice (cluster id, topic ids, replica placement) is made here and written into
+ * the records, so replay is deterministic.
  *
- * <p>Threading: used by one thread at a time (the state machine's transaction start, under its lock).
+ * <p>If the image has no cluster id yet, the first command computed writes one (a random Uuid,
+ * printed in URL-safe base64 like Kafka's cluster ids) ahead of its own records.
+ *
+ * <p>Threading: not thread-safe; one thread computes at a time (the state machine serialises calls).
  */
 public final class Controller {
 
-    private final ControllerSettings settings;
-    private final TopicConfigs topicConfigs = new TopicConfigs();
     private final Random random;
+    private final TopicCreation topicCreation;
+    private final PartitionCreation partitionCreation;
 
+    /**
+     * @param random source of ids and placement offsets (seed it in tests)
+     */
     public Controller(ControllerSettings settings, Random random) {
-        this.settings = settings;
         this.random = random;
+        ReplicaPlacer placer = new ReplicaPlacer(random);
+        this.topicCreation = new TopicCreation(settings, new TopicConfigs(), placer, random);
+        this.partitionCreation = new PartitionCreation(placer);
     }
 
     public Outcome compute(ControllerCommand command, MetadataImage image) {
-        List<MetadataRecord> records = new ArrayList<>();
-        if (image.clusterId() == null) {
-            String clusterId = new Uuid(random.nextLong(), random.nextLong()).toString();
-            while (clusterId.startsWith("-")) { // like Kafka's ids: never looks like a command-line flag
-                clusterId = new Uuid(random.nextLong(), random.nextLong()).toString();
-            }
-            records.add(new MetadataRecord.ClusterId(clusterId));
-        }
         Outcome outcome;
         if (command instanceof ControllerCommand.CreateTopics c) {
-            outcome = TopicCreation.create(c, image, settings, topicConfigs, random);
+            outcome = topicCreation.create(c, image);
         } else if (command instanceof ControllerCommand.DeleteTopics c) {
-            outcome = deleteTopics(c, image);
+            outcome = TopicDeletion.delete(c, image);
         } else if (command instanceof ControllerCommand.CreatePartitions c) {
-            outcome = TopicCreation.createPartitions(c, image);
+            outcome = partitionCreation.create(c, image);
         } else if (command instanceof ControllerCommand.RegisterBroker c) {
-            outcome = new Outcome(List.of(new MetadataRecord.RegisterBroker(c.brokerId(), c.incarnationId(),
-                    c.endpoints(), c.rack())), List.of(ItemResult.ok(Integer.toString(c.brokerId()))), -1);
+            outcome = registerBroker(c);
         } else if (command instanceof ControllerCommand.AllocateProducerIds c) {
-            long start = image.nextProducerId();
-            outcome = new Outcome(List.of(new MetadataRecord.ProducerIds(c.brokerId(), start + c.count())),
-                    List.of(ItemResult.ok(Integer.toString(c.brokerId()))), start);
+            outcome = allocateProducerIds(c, image);
         } else if (command instanceof ControllerCommand.Barrier) {
             outcome = new Outcome(List.of(), List.of(), -1);
         } else {
-            throw new IllegalArgumentException("unknown command " + command);
+            throw new IllegalArgumentException("unknown controller command " + command);
         }
-        if (records.isEmpty()) {
+        if (image.clusterId() != null) {
             return outcome;
         }
+        List<MetadataRecord> records = new ArrayList<>(outcome.records().size() + 1);
+        records.add(new MetadataRecord.ClusterId(newClusterId()));
         records.addAll(outcome.records());
         return new Outcome(List.copyOf(records), outcome.items(), outcome.producerIdStart());
     }
 
-    private static Outcome deleteTopics(ControllerCommand.DeleteTopics command, MetadataImage image) {
-        List<MetadataRecord> records = new ArrayList<>();
-        List<ItemResult> items = new ArrayList<>();
-        Set<Uuid> deleted = new HashSet<>();
-        for (ControllerCommand.TopicRef ref : command.topics()) {
-            Optional<TopicImage> topic = ref.id() != null ? image.topic(ref.id()) : image.topic(ref.name());
-            String key = ref.name() != null ? ref.name() : String.valueOf(ref.id());
-            if (topic.isEmpty()) {
-                items.add(new ItemResult(key, ref.id() != null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION,
-                        ref.id() != null ? "Topic id " + ref.id() + " does not exist." : "Topic " + ref.name() + " does not exist."));
-                continue;
-            }
-            if (deleted.add(topic.get().id())) {
-                records.add(new MetadataRecord.RemoveTopic(topic.get().id()));
-            }
-            items.add(ItemResult.ok(key));
+    private static Outcome registerBroker(ControllerCommand.RegisterBroker c) {
+        String key = Integer.toString(c.brokerId());
+        if (c.brokerId() < 0) {
+            return new Outcome(List.of(), List.of(new ItemResult(key, Errors.INVALID_REQUEST,
+                    "Broker id must not be negative.")), -1);
         }
-        return new Outcome(records, items, -1);
+        // A later registration of the same id replaces the earlier one (a restart with new endpoints).
+        MetadataRecord record = new MetadataRecord.RegisterBroker(c.brokerId(), c.incarnationId(),
+                List.copyOf(c.endpoints()), c.rack(), false);
+        return new Outcome(List.of(record), List.of(ItemResult.ok(key)), -1);
     }
 
-    /** Unfenced brokers in id order, the candidates for replicas. */
-    static List<BrokerRegistration> usableBrokers(MetadataImage image) {
-        return image.brokers().values().stream().filter(b -> !b.fenced()).toList();
-    }
-
-    static String validateTopicName(String name) {
-        try {
-            Topic.validate(name);
-            return null;
-        } catch (InvalidTopicException e) {
-            return e.getMessage();
+    private static Outcome allocateProducerIds(ControllerCommand.AllocateProducerIds c, MetadataImage image) {
+        String key = Integer.toString(c.brokerId());
+        if (c.count() <= 0) {
+            return new Outcome(List.of(), List.of(new ItemResult(key, Errors.INVALID_REQUEST,
+                    "The producer id block size must be positive.")), -1);
         }
+        long start = image.nextProducerId();
+        if (start > Long.MAX_VALUE - c.count()) {
+            return new Outcome(List.of(), List.of(new ItemResult(key, Errors.UNKNOWN_SERVER_ERROR,
+                    "Exhausted all producerIds as the next block's end producerId has exceeded the int64 type limit")),
+                    -1);
+        }
+        return new Outcome(List.of(new MetadataRecord.ProducerIds(c.brokerId(), start + c.count())),
+                List.of(ItemResult.ok(key)), start);
     }
 
-    static String validateConfigs(TopicConfigs topicConfigs, Map<String, String> configs) {
-        for (Map.Entry<String, String> e : configs.entrySet()) {
-            try {
-                if (e.getValue() == null) {
-                    throw new ConfigException("Null value not supported for topic config " + e.getKey());
-                }
-                topicConfigs.validate(e.getKey(), e.getValue());
-            } catch (ConfigException ex) {
-                return ex.getMessage();
+    private String newClusterId() {
+        while (true) {
+            Uuid id = new Uuid(random.nextLong(), random.nextLong());
+            // Like Kafka's ids: never reserved, never looking like a command-line flag.
+            if (!Uuid.RESERVED.contains(id) && !id.toString().startsWith("-")) {
+                return id.toString();
             }
         }
-        return null;
     }
 }

@@ -5,7 +5,6 @@ import io.skein.replication.api.ControllerCommand;
 import io.skein.replication.api.ControllerResult.ItemResult;
 import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataImage.BrokerRegistration;
-import io.skein.replication.api.MetadataImage.TopicImage;
 import io.skein.replication.api.QuorumSettings.ControllerSettings;
 import io.skein.replication.metadata.MetadataRecord;
 import java.util.ArrayList;
@@ -20,189 +19,159 @@ import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * CreateTopics and CreatePartitions: validation with Kafka's errors and messages, and replica
- * placement (round-robin over the unfenced brokers from a random start, leader = first replica).
+ * CreateTopics: validates each topic with Kafka's errors and messages, places its replicas and
+ * produces a topic record, its config records and one partition record per partition (leader =
+ * first replica, ISR = all replicas, epochs 0). Topics of one command are independent: one
+ * failing does not stop the others. With {@code validateOnly} the results are the same and no
+ * record is produced.
+ *
+ * <p>Threading: used by the controller's single computing thread.
  */
 final class TopicCreation {
 
-    private TopicCreation() {
+    private final ControllerSettings settings;
+    private final TopicConfigs topicConfigs;
+    private final ReplicaPlacer placer;
+    private final Random random;
+
+    TopicCreation(ControllerSettings settings, TopicConfigs topicConfigs, ReplicaPlacer placer, Random random) {
+        this.settings = settings;
+        this.topicConfigs = topicConfigs;
+        this.placer = placer;
+        this.random = random;
     }
 
-    static Outcome create(ControllerCommand.CreateTopics command, MetadataImage image, ControllerSettings settings,
-                          TopicConfigs topicConfigs, Random random) {
+    Outcome create(ControllerCommand.CreateTopics command, MetadataImage image) {
         List<MetadataRecord> records = new ArrayList<>();
         List<ItemResult> items = new ArrayList<>();
-        Map<String, Integer> counts = new HashMap<>();
-        command.topics().forEach(t -> counts.merge(t.name(), 1, Integer::sum));
-        Set<String> collisionCheck = new HashSet<>();
-        image.topics().forEach(t -> collisionCheck.add(Topic.unifyCollisionChars(t.name())));
-        List<BrokerRegistration> brokers = Controller.usableBrokers(image);
-        for (ControllerCommand.NewTopic t : command.topics()) {
-            String name = t.name();
-            ItemResult error = validate(t, image, counts, brokers, settings, topicConfigs, collisionCheck);
+        Map<String, Integer> occurrences = new HashMap<>();
+        command.topics().forEach(t -> occurrences.merge(t.name(), 1, Integer::sum));
+        // Kafka refuses names that differ from an existing one only by '.' versus '_' (metric names collide).
+        Set<String> collisionKeys = new HashSet<>();
+        image.topics().forEach(t -> collisionKeys.add(Topic.unifyCollisionChars(t.name())));
+        Set<Uuid> newIds = new HashSet<>();
+        List<BrokerRegistration> brokers = ReplicaPlacer.usableBrokers(image);
+        for (ControllerCommand.NewTopic topic : command.topics()) {
+            ItemResult error = occurrences.get(topic.name()) > 1
+                    ? new ItemResult(topic.name(), Errors.INVALID_REQUEST, "Duplicate topic name.")
+                    : validate(topic, image, brokers, collisionKeys);
             if (error != null) {
                 items.add(error);
                 continue;
             }
-            List<List<Integer>> placement = t.assignments().isEmpty()
-                    ? place(brokers, partitionsOf(t, settings), replicationOf(t, settings), random)
-                    : explicit(t.assignments());
-            collisionCheck.add(Topic.unifyCollisionChars(name));
-            items.add(ItemResult.ok(name));
-            if (command.validateOnly()) {
-                continue;
-            }
-            Uuid id = new Uuid(random.nextLong(), random.nextLong());
-            while (Uuid.RESERVED.contains(id) || image.topic(id).isPresent() || id.toString().startsWith("-")) {
-                id = new Uuid(random.nextLong(), random.nextLong());
-            }
-            records.add(new MetadataRecord.Topic(name, id));
-            for (Map.Entry<String, String> c : t.configs().entrySet()) {
-                records.add(new MetadataRecord.Config(id, c.getKey(), c.getValue()));
-            }
-            for (int p = 0; p < placement.size(); p++) {
-                List<Integer> replicas = placement.get(p);
-                records.add(new MetadataRecord.Partition(id, p, replicas, replicas, replicas.get(0), 0, 0));
+            List<List<Integer>> placement = assignment(topic).isEmpty()
+                    ? placer.place(brokers, partitions(topic), replicationFactor(topic))
+                    : assignment(topic);
+            collisionKeys.add(Topic.unifyCollisionChars(topic.name()));
+            items.add(ItemResult.ok(topic.name()));
+            if (!command.validateOnly()) {
+                Uuid id = newTopicId(image, newIds);
+                records.add(new MetadataRecord.Topic(topic.name(), id));
+                configs(topic).forEach((key, value) -> records.add(new MetadataRecord.Config(id, key, value)));
+                for (int p = 0; p < placement.size(); p++) {
+                    List<Integer> replicas = placement.get(p);
+                    records.add(new MetadataRecord.Partition(id, p, replicas, replicas, replicas.get(0), 0, 0));
+                }
             }
         }
         return new Outcome(records, items, -1);
     }
 
-    private static ItemResult validate(ControllerCommand.NewTopic t, MetadataImage image, Map<String, Integer> counts,
-                                       List<BrokerRegistration> brokers, ControllerSettings settings,
-                                       TopicConfigs topicConfigs, Set<String> collisionCheck) {
-        String name = t.name();
-        if (counts.getOrDefault(name, 0) > 1) {
-            return new ItemResult(name, Errors.INVALID_REQUEST, "Duplicate topic name.");
-        }
-        String invalidName = Controller.validateTopicName(name);
+    private ItemResult validate(ControllerCommand.NewTopic topic, MetadataImage image, List<BrokerRegistration> brokers,
+                                Set<String> collisionKeys) {
+        String name = topic.name();
+        ItemResult invalidName = TopicValidation.topicName(name);
         if (invalidName != null) {
-            return new ItemResult(name, Errors.INVALID_TOPIC_EXCEPTION, invalidName);
+            return invalidName;
         }
         if (image.topic(name).isPresent()) {
             return new ItemResult(name, Errors.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
         }
-        if (collisionCheck.contains(Topic.unifyCollisionChars(name))) {
+        if (collisionKeys.contains(Topic.unifyCollisionChars(name))) {
             return new ItemResult(name, Errors.INVALID_TOPIC_EXCEPTION, "Topic '" + name
-                    + "' collides with an existing topic ('.' and '_' are treated alike).");
+                    + "' collides with an existing topic ('.' and '_' could collide in metric names).");
         }
-        if (!t.assignments().isEmpty() && (t.numPartitions() != -1 || t.replicationFactor() != -1)) {
+        ItemResult placementError = assignment(topic).isEmpty()
+                ? validateCounts(topic, brokers)
+                : validateManual(topic, image);
+        if (placementError != null) {
+            return placementError;
+        }
+        return TopicValidation.configs(name, topicConfigs, configs(topic));
+    }
+
+    private ItemResult validateCounts(ControllerCommand.NewTopic topic, List<BrokerRegistration> brokers) {
+        String name = topic.name();
+        if (topic.numPartitions() == 0 || topic.numPartitions() < -1) {
+            return new ItemResult(name, Errors.INVALID_PARTITIONS,
+                    "Number of partitions was set to an invalid non-positive value.");
+        }
+        if (topic.replicationFactor() == 0 || topic.replicationFactor() < -1) {
+            return new ItemResult(name, Errors.INVALID_REPLICATION_FACTOR,
+                    "Replication factor must be larger than 0, or -1 to use the default value.");
+        }
+        if (partitions(topic) <= 0) {
+            return new ItemResult(name, Errors.INVALID_PARTITIONS, "Number of partitions was set to an invalid "
+                    + "non-positive value (num.partitions=" + settings.defaultPartitions() + ").");
+        }
+        if (replicationFactor(topic) <= 0) {
+            return new ItemResult(name, Errors.INVALID_REPLICATION_FACTOR, "Replication factor must be larger than 0 "
+                    + "(default.replication.factor=" + settings.defaultReplicationFactor() + ").");
+        }
+        return TopicValidation.replicationFactorReachable(name, replicationFactor(topic), brokers.size());
+    }
+
+    private ItemResult validateManual(ControllerCommand.NewTopic topic, MetadataImage image) {
+        String name = topic.name();
+        if (topic.numPartitions() != -1) {
             return new ItemResult(name, Errors.INVALID_REQUEST,
-                    "A manual partition assignment was specified, but numPartitions or replicationFactor was not set to -1.");
+                    "A manual partition assignment was specified, but numPartitions was not set to -1.");
         }
-        if (t.assignments().isEmpty()) {
-            if (t.numPartitions() == 0 || t.numPartitions() < -1) {
-                return new ItemResult(name, Errors.INVALID_PARTITIONS, "Number of partitions was set to an invalid non-positive value.");
-            }
-            if (t.replicationFactor() == 0 || t.replicationFactor() < -1) {
-                return new ItemResult(name, Errors.INVALID_REPLICATION_FACTOR,
-                        "Replication factor must be larger than 0, or -1 to use the default value.");
-            }
-            int rf = replicationOf(t, settings);
-            if (rf > brokers.size()) {
-                return new ItemResult(name, Errors.INVALID_REPLICATION_FACTOR, "Unable to replicate the partition " + rf
-                        + " time(s): The target replication factor of " + rf
-                        + " cannot be reached because only " + brokers.size() + " broker(s) are registered.");
-            }
-        } else {
-            for (int p = 0; p < t.assignments().size(); p++) {
-                List<Integer> replicas = t.assignments().get(p);
-                if (replicas == null || replicas.isEmpty()) {
-                    return new ItemResult(name, Errors.INVALID_REPLICA_ASSIGNMENT,
-                            "Partitions must be numbered 0.." + (t.assignments().size() - 1) + " with at least one replica each.");
-                }
-                for (int broker : replicas) {
-                    if (!image.brokers().containsKey(broker)) {
-                        return new ItemResult(name, Errors.INVALID_REPLICA_ASSIGNMENT, "The manual partition assignment "
-                                + "includes broker " + broker + ", but no such broker is registered.");
-                    }
-                }
+        if (topic.replicationFactor() != -1) {
+            return new ItemResult(name, Errors.INVALID_REQUEST,
+                    "A manual partition assignment was specified, but replicationFactor was not set to -1.");
+        }
+        Map<Integer, List<Integer>> byPartition = topic.assignments();
+        for (int p = 0; p < byPartition.size(); p++) {
+            if (!byPartition.containsKey(p)) {
+                return new ItemResult(name, Errors.INVALID_REPLICA_ASSIGNMENT, "Partitions in the manual partition "
+                        + "assignment must be numbered 0 to " + (byPartition.size() - 1) + " without gaps.");
             }
         }
-        String badConfig = Controller.validateConfigs(topicConfigs, t.configs());
-        if (badConfig != null) {
-            return new ItemResult(name, Errors.INVALID_CONFIG, badConfig);
-        }
-        return null;
+        return TopicValidation.manualAssignment(name, assignment(topic), image);
     }
 
-    private static int partitionsOf(ControllerCommand.NewTopic t, ControllerSettings settings) {
-        return t.numPartitions() == -1 ? settings.defaultPartitions() : t.numPartitions();
-    }
-
-    private static int replicationOf(ControllerCommand.NewTopic t, ControllerSettings settings) {
-        return t.replicationFactor() == -1 ? settings.defaultReplicationFactor() : t.replicationFactor();
-    }
-
-    private static List<List<Integer>> explicit(Map<Integer, List<Integer>> assignments) {
-        List<List<Integer>> out = new ArrayList<>();
-        for (int p = 0; p < assignments.size(); p++) {
-            out.add(List.copyOf(assignments.get(p)));
+    /** The manual assignment as a list indexed by partition; empty when the controller places replicas. */
+    private static List<List<Integer>> assignment(ControllerCommand.NewTopic topic) {
+        Map<Integer, List<Integer>> byPartition = topic.assignments() == null ? Map.of() : topic.assignments();
+        List<List<Integer>> list = new ArrayList<>(byPartition.size());
+        for (int p = 0; p < byPartition.size(); p++) {
+            List<Integer> replicas = byPartition.get(p);
+            list.add(replicas == null ? null : List.copyOf(replicas));
         }
-        return out;
+        return list;
     }
 
-    /** Round-robin placement from a random start; replica i of partition p on broker (start + p + i). */
-    static List<List<Integer>> place(List<BrokerRegistration> brokers, int partitions, int rf, Random random) {
-        int n = brokers.size();
-        int start = n == 0 ? 0 : random.nextInt(n);
-        List<List<Integer>> out = new ArrayList<>(partitions);
-        for (int p = 0; p < partitions; p++) {
-            List<Integer> replicas = new ArrayList<>(rf);
-            for (int i = 0; i < rf; i++) {
-                replicas.add(brokers.get((start + p + i) % n).id());
-            }
-            out.add(List.copyOf(replicas));
-        }
-        return out;
+    private static Map<String, String> configs(ControllerCommand.NewTopic topic) {
+        return topic.configs() == null ? Map.of() : topic.configs();
     }
 
-    static Outcome createPartitions(ControllerCommand.CreatePartitions command, MetadataImage image) {
-        List<MetadataRecord> records = new ArrayList<>();
-        List<ItemResult> items = new ArrayList<>();
-        List<BrokerRegistration> brokers = Controller.usableBrokers(image);
-        Random placementRandom = new Random(image.offset());
-        for (ControllerCommand.PartitionIncrease inc : command.topics()) {
-            TopicImage topic = image.topic(inc.topic()).orElse(null);
-            if (topic == null) {
-                items.add(new ItemResult(inc.topic(), Errors.UNKNOWN_TOPIC_OR_PARTITION,
-                        "Topic " + inc.topic() + " does not exist."));
-                continue;
-            }
-            int current = topic.partitions().size();
-            if (inc.totalCount() < current) {
-                items.add(new ItemResult(inc.topic(), Errors.INVALID_PARTITIONS, "Topic currently has " + current
-                        + " partitions, which is higher than the requested " + inc.totalCount() + "."));
-                continue;
-            }
-            if (inc.totalCount() == current) {
-                items.add(new ItemResult(inc.topic(), Errors.INVALID_PARTITIONS, "Topic already has " + current
-                        + " partition(s)."));
-                continue;
-            }
-            int added = inc.totalCount() - current;
-            if (!inc.assignments().isEmpty() && inc.assignments().size() != added) {
-                items.add(new ItemResult(inc.topic(), Errors.INVALID_REPLICA_ASSIGNMENT, "Attempted to add " + added
-                        + " additional partition(s), but only " + inc.assignments().size() + " assignment(s) were specified."));
-                continue;
-            }
-            int rf = topic.partitions().get(0).replicas().size();
-            if (inc.assignments().isEmpty() && rf > brokers.size()) {
-                items.add(new ItemResult(inc.topic(), Errors.INVALID_REPLICATION_FACTOR, "Unable to replicate the partition "
-                        + rf + " time(s): only " + brokers.size() + " broker(s) are registered."));
-                continue;
-            }
-            List<List<Integer>> placement = inc.assignments().isEmpty()
-                    ? place(brokers, added, rf, placementRandom) : inc.assignments();
-            items.add(ItemResult.ok(inc.topic()));
-            if (command.validateOnly()) {
-                continue;
-            }
-            for (int i = 0; i < added; i++) {
-                List<Integer> replicas = List.copyOf(placement.get(i));
-                records.add(new MetadataRecord.Partition(topic.id(), current + i, replicas, replicas, replicas.get(0), 0, 0));
+    private int partitions(ControllerCommand.NewTopic topic) {
+        return topic.numPartitions() == -1 ? settings.defaultPartitions() : topic.numPartitions();
+    }
+
+    private int replicationFactor(ControllerCommand.NewTopic topic) {
+        return topic.replicationFactor() == -1 ? settings.defaultReplicationFactor() : topic.replicationFactor();
+    }
+
+    /** A random id, never the reserved zero/metadata ids, never one in use, never starting with '-' (like Kafka's). */
+    private Uuid newTopicId(MetadataImage image, Set<Uuid> newIds) {
+        while (true) {
+            Uuid id = new Uuid(random.nextLong(), random.nextLong());
+            if (!Uuid.RESERVED.contains(id) && !id.toString().startsWith("-") && image.topic(id).isEmpty()
+                    && newIds.add(id)) {
+                return id;
             }
         }
-        return new Outcome(records, items, -1);
     }
 }

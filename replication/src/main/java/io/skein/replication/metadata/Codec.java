@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.Uuid;
 
-/** Primitive encodings shared by the record, command and result codecs (nullable strings, lists, uuids). */
+/** Primitive encodings shared by the record, command and reply codecs (nullable strings, lists, uuids). Stateless. */
 final class Codec {
 
     private Codec() {
@@ -46,7 +46,7 @@ final class Codec {
 
     static List<Integer> readInts(DataInputStream in) throws IOException {
         int n = in.readInt();
-        List<Integer> list = new ArrayList<>(n);
+        List<Integer> list = new ArrayList<>(Math.min(n, 1024));
         for (int i = 0; i < n; i++) {
             list.add(in.readInt());
         }
@@ -82,7 +82,7 @@ final class Codec {
 
     static List<Endpoint> readEndpoints(DataInputStream in) throws IOException {
         int n = in.readInt();
-        List<Endpoint> list = new ArrayList<>(n);
+        List<Endpoint> list = new ArrayList<>(Math.min(n, 1024));
         for (int i = 0; i < n; i++) {
             list.add(new Endpoint(readString(in), readString(in), in.readInt(), readString(in)));
         }

@@ -15,10 +15,24 @@ import java.util.Map;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * The bytes of controller commands (client → controller) and of their results (controller →
- * client). Never written to the log; both ends run the same build.
+ * The bytes of controller commands (client → controller) and of the controller's replies. Never
+ * written to the metadata log (the log holds records), so the layout may change between releases
+ * as long as every node of a cluster runs the same one. Command layout: type int8 (1 register
+ * broker, 2 create topics, 3 delete topics, 4 create partitions, 5 allocate producer ids,
+ * 6 barrier), then the command's fields in declaration order.
+ *
+ * <p>Stateless.
  */
 public final class CommandCodec {
+
+    /**
+     * The controller's answer to one log entry.
+     *
+     * @param stale the entry was computed against an image that was no longer current when it was
+     *     applied, so it changed nothing; the command must be computed again
+     */
+    public record Reply(boolean stale, ControllerResult result) {
+    }
 
     private CommandCodec() {
     }
@@ -41,12 +55,13 @@ public final class CommandCodec {
                     Codec.writeString(out, t.name());
                     out.writeInt(t.numPartitions());
                     out.writeShort(t.replicationFactor());
-                    out.writeInt(t.assignments().size());
-                    for (Map.Entry<Integer, List<Integer>> a : t.assignments().entrySet()) {
+                    Map<Integer, List<Integer>> assignments = t.assignments() == null ? Map.of() : t.assignments();
+                    out.writeInt(assignments.size());
+                    for (Map.Entry<Integer, List<Integer>> a : assignments.entrySet()) {
                         out.writeInt(a.getKey());
                         Codec.writeInts(out, a.getValue());
                     }
-                    Codec.writeMap(out, t.configs());
+                    Codec.writeMap(out, t.configs() == null ? Map.of() : t.configs());
                 }
             } else if (command instanceof ControllerCommand.DeleteTopics c) {
                 out.writeByte(3);
@@ -65,8 +80,9 @@ public final class CommandCodec {
                 for (ControllerCommand.PartitionIncrease inc : c.topics()) {
                     Codec.writeString(out, inc.topic());
                     out.writeInt(inc.totalCount());
-                    out.writeInt(inc.assignments().size());
-                    for (List<Integer> a : inc.assignments()) {
+                    List<List<Integer>> assignments = inc.assignments() == null ? List.of() : inc.assignments();
+                    out.writeInt(assignments.size());
+                    for (List<Integer> a : assignments) {
                         Codec.writeInts(out, a);
                     }
                 }
@@ -97,7 +113,7 @@ public final class CommandCodec {
                 case 2: {
                     boolean validateOnly = in.readBoolean();
                     int n = in.readInt();
-                    List<ControllerCommand.NewTopic> topics = new ArrayList<>(n);
+                    List<ControllerCommand.NewTopic> topics = new ArrayList<>(Math.min(n, 1024));
                     for (int i = 0; i < n; i++) {
                         String name = Codec.readString(in);
                         int partitions = in.readInt();
@@ -113,7 +129,7 @@ public final class CommandCodec {
                 }
                 case 3: {
                     int n = in.readInt();
-                    List<ControllerCommand.TopicRef> refs = new ArrayList<>(n);
+                    List<ControllerCommand.TopicRef> refs = new ArrayList<>(Math.min(n, 1024));
                     for (int i = 0; i < n; i++) {
                         String name = Codec.readString(in);
                         refs.add(new ControllerCommand.TopicRef(name, in.readBoolean() ? Codec.readUuid(in) : null));
@@ -123,12 +139,12 @@ public final class CommandCodec {
                 case 4: {
                     boolean validateOnly = in.readBoolean();
                     int n = in.readInt();
-                    List<ControllerCommand.PartitionIncrease> incs = new ArrayList<>(n);
+                    List<ControllerCommand.PartitionIncrease> incs = new ArrayList<>(Math.min(n, 1024));
                     for (int i = 0; i < n; i++) {
                         String topic = Codec.readString(in);
                         int total = in.readInt();
                         int a = in.readInt();
-                        List<List<Integer>> assignments = new ArrayList<>(a);
+                        List<List<Integer>> assignments = new ArrayList<>(Math.min(a, 1024));
                         for (int j = 0; j < a; j++) {
                             assignments.add(Codec.readInts(in));
                         }
@@ -169,20 +185,19 @@ public final class CommandCodec {
         }
     }
 
-    /** @return null when the reply says the command was computed against a stale image */
-    public static ControllerResult decodeReply(byte[] data) {
+    public static Reply decodeReply(byte[] data) {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
             boolean stale = in.readBoolean();
             long offset = in.readLong();
             long producerIdStart = in.readLong();
             int n = in.readInt();
-            List<ControllerResult.ItemResult> items = new ArrayList<>(n);
+            List<ControllerResult.ItemResult> items = new ArrayList<>(Math.min(n, 1024));
             for (int i = 0; i < n; i++) {
                 items.add(new ControllerResult.ItemResult(Codec.readString(in), Errors.forCode(in.readShort()),
                         Codec.readString(in)));
             }
-            return stale ? null : new ControllerResult(offset, List.copyOf(items), producerIdStart);
+            return new Reply(stale, new ControllerResult(offset, List.copyOf(items), producerIdStart));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

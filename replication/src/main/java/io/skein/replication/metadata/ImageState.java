@@ -4,20 +4,25 @@ import io.skein.replication.api.MetadataImage;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
 /**
- * The immutable metadata image. {@link #replay} is the only way to a new state: it copies what
- * the records change and shares the rest. {@code version} counts applied record batches and is the
- * same on every replica; {@code offset} is the Raft log index last applied.
+ * The immutable {@link MetadataImage}. {@link #replay} is the only way to a new state: it copies
+ * what a batch of records changes and shares the rest with the previous image. Topics are indexed
+ * by name and by id (hash maps, O(1) lookups).
+ *
+ * <p>{@link #version()} counts the record batches applied and is the same on every replica that
+ * applied the same log; the controller's compare-and-set on log entries is keyed on it.
+ * {@link #offset()} is the last metadata log index applied, including entries without records.
+ * {@link #controllerId()} is local knowledge (who this node thinks leads), not replicated state.
+ *
+ * <p>Threading: immutable, shared freely.
  */
 public final class ImageState implements MetadataImage {
 
@@ -33,9 +38,9 @@ public final class ImageState implements MetadataImage {
     private final Map<Uuid, TopicImage> byId;
     private final long nextProducerId;
 
-    private ImageState(long offset, long version, String clusterId, int controllerId,
-                       SortedMap<Integer, BrokerRegistration> brokers, Map<String, TopicImage> byName,
-                       Map<Uuid, TopicImage> byId, long nextProducerId) {
+    ImageState(long offset, long version, String clusterId, int controllerId,
+               SortedMap<Integer, BrokerRegistration> brokers, Map<String, TopicImage> byName,
+               Map<Uuid, TopicImage> byId, long nextProducerId) {
         this.offset = offset;
         this.version = version;
         this.clusterId = clusterId;
@@ -46,91 +51,44 @@ public final class ImageState implements MetadataImage {
         this.nextProducerId = nextProducerId;
     }
 
+    /** The image before any record: offset -1, version 0, no cluster id, no controller known. */
     public static ImageState empty() {
         return EMPTY;
     }
 
-    /** Applies one entry's records; the version goes up by one. */
+    /**
+     * Applies one log entry's records.
+     *
+     * @return the next image: at {@code newOffset}, version one higher
+     * @throws MetadataCorruptionException when a record names a topic the image does not have
+     */
     public ImageState replay(List<MetadataRecord> records, long newOffset) {
-        String cluster = clusterId;
-        SortedMap<Integer, BrokerRegistration> newBrokers = brokers;
-        Map<String, TopicImage> names = null;
-        Map<Uuid, TopicImage> ids = null;
-        long producerIds = nextProducerId;
-        for (MetadataRecord record : records) {
-            if (record instanceof MetadataRecord.ClusterId r) {
-                cluster = r.clusterId();
-            } else if (record instanceof MetadataRecord.RegisterBroker r) {
-                TreeMap<Integer, BrokerRegistration> copy = new TreeMap<>(newBrokers);
-                copy.put(r.brokerId(), new BrokerRegistration(r.brokerId(), r.incarnationId(), r.endpoints(), r.rack(),
-                        false));
-                newBrokers = Collections.unmodifiableSortedMap(copy);
-            } else if (record instanceof MetadataRecord.ProducerIds r) {
-                producerIds = Math.max(producerIds, r.nextProducerId());
-            } else {
-                if (names == null) {
-                    names = new HashMap<>(byName);
-                    ids = new HashMap<>(byId);
-                }
-                applyTopicRecord(record, names, ids);
-            }
-        }
-        return new ImageState(newOffset, version + 1, cluster, controllerId, newBrokers,
-                names == null ? byName : Collections.unmodifiableMap(names),
-                ids == null ? byId : Collections.unmodifiableMap(ids), producerIds);
+        ImageDelta delta = new ImageDelta(this);
+        records.forEach(delta::apply);
+        return delta.build(newOffset);
     }
 
-    private static void applyTopicRecord(MetadataRecord record, Map<String, TopicImage> names, Map<Uuid, TopicImage> ids) {
-        if (record instanceof MetadataRecord.Topic r) {
-            TopicImage t = new TopicImage(r.name(), r.topicId(), Collections.emptySortedMap(), Map.of());
-            names.put(r.name(), t);
-            ids.put(r.topicId(), t);
-        } else if (record instanceof MetadataRecord.Partition r) {
-            TopicImage t = ids.get(r.topicId());
-            if (t == null) {
-                throw new IllegalStateException("partition record for unknown topic id " + r.topicId());
-            }
-            TreeMap<Integer, PartitionState> partitions = new TreeMap<>(t.partitions());
-            partitions.put(r.partition(), new PartitionState(r.partition(), r.replicas(), r.isr(), r.leader(),
-                    r.leaderEpoch(), r.partitionEpoch()));
-            put(names, ids, new TopicImage(t.name(), t.id(), Collections.unmodifiableSortedMap(partitions), t.configs()));
-        } else if (record instanceof MetadataRecord.Config r) {
-            TopicImage t = ids.get(r.topicId());
-            if (t == null) {
-                throw new IllegalStateException("config record for unknown topic id " + r.topicId());
-            }
-            Map<String, String> configs = new LinkedHashMap<>(t.configs());
-            if (r.value() == null) {
-                configs.remove(r.key());
-            } else {
-                configs.put(r.key(), r.value());
-            }
-            put(names, ids, new TopicImage(t.name(), t.id(), t.partitions(), Collections.unmodifiableMap(configs)));
-        } else if (record instanceof MetadataRecord.RemoveTopic r) {
-            TopicImage t = ids.remove(r.topicId());
-            if (t != null) {
-                names.remove(t.name());
-            }
-        }
-    }
-
-    private static void put(Map<String, TopicImage> names, Map<Uuid, TopicImage> ids, TopicImage t) {
-        names.put(t.name(), t);
-        ids.put(t.id(), t);
-    }
-
-    /** The same state at a later log offset (an entry without records). */
+    /** The same facts at a later log offset (an entry that changed nothing). */
     public ImageState atOffset(long newOffset) {
         return new ImageState(newOffset, version, clusterId, controllerId, brokers, byName, byId, nextProducerId);
     }
 
-    /** The same state with another known controller. */
+    /** The same facts with another known controller. */
     public ImageState withController(int newControllerId) {
         return new ImageState(offset, version, clusterId, newControllerId, brokers, byName, byId, nextProducerId);
     }
 
+    /** The number of record batches applied to reach this image. */
     public long version() {
         return version;
+    }
+
+    Map<String, TopicImage> byName() {
+        return byName;
+    }
+
+    Map<Uuid, TopicImage> byId() {
+        return byId;
     }
 
     @Override
@@ -153,11 +111,12 @@ public final class ImageState implements MetadataImage {
         return brokers;
     }
 
+    /** All topics, sorted by name (a fresh list per call). */
     @Override
     public Collection<TopicImage> topics() {
         List<TopicImage> list = new ArrayList<>(byName.values());
-        list.sort((a, b) -> a.name().compareTo(b.name()));
-        return list;
+        list.sort(Comparator.comparing(TopicImage::name));
+        return Collections.unmodifiableList(list);
     }
 
     @Override
@@ -179,5 +138,11 @@ public final class ImageState implements MetadataImage {
     @Override
     public long nextProducerId() {
         return nextProducerId;
+    }
+
+    @Override
+    public String toString() {
+        return "MetadataImage(offset=" + offset + ", version=" + version + ", clusterId=" + clusterId
+                + ", controller=" + controllerId + ", brokers=" + brokers.keySet() + ", topics=" + byName.size() + ")";
     }
 }

@@ -7,16 +7,19 @@ import org.apache.kafka.common.Uuid;
 /** One fact in the metadata log. Replaying the records in log order rebuilds the image. */
 public sealed interface MetadataRecord {
 
+    /** Written once, by the first controller to lead. */
     record ClusterId(String clusterId) implements MetadataRecord {
     }
 
-    record RegisterBroker(int brokerId, Uuid incarnationId, List<Endpoint> endpoints, String rack)
+    /** A broker (re)registered; a later registration of the same id replaces the earlier one. */
+    record RegisterBroker(int brokerId, Uuid incarnationId, List<Endpoint> endpoints, String rack, boolean fenced)
             implements MetadataRecord {
     }
 
     record Topic(String name, Uuid topicId) implements MetadataRecord {
     }
 
+    /** A partition's full state; a later record for the same partition replaces it. */
     record Partition(Uuid topicId, int partition, List<Integer> replicas, List<Integer> isr, int leader,
                      int leaderEpoch, int partitionEpoch) implements MetadataRecord {
     }
@@ -28,6 +31,7 @@ public sealed interface MetadataRecord {
     record RemoveTopic(Uuid topicId) implements MetadataRecord {
     }
 
+    /** Producer ids below {@code nextProducerId} are handed out (the last block went to {@code brokerId}). */
     record ProducerIds(int brokerId, long nextProducerId) implements MetadataRecord {
     }
 }

@@ -6,25 +6,35 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * The byte layout of one metadata log entry:
+ * The byte layout of one metadata log entry (the payload of one Raft log entry):
  * <pre>
- * format version  int8   (1)
- * based-on        int64  image version the records were computed against (-1: unconditional)
- * record count    int32
- * records         (type int8, record version int8, fields...) x count
- * crc             int32  CRC-32C of everything before it
+ * format      int8   entry format, 1
+ * based-on    int64  image version the records were computed against (see {@link ImageState#version()})
+ * count       int32  number of records
+ * records     count x (type int8, record version int8, fields...)
+ * crc         int32  CRC-32C of every byte before it
  * </pre>
- * A CRC mismatch or unknown type is a corrupt metadata log: fatal for the node.
+ * Record types: 1 cluster id, 2 broker registration, 3 topic, 4 partition, 5 topic config,
+ * 6 topic removal, 7 producer ids; all at record version 0. Strings are a presence byte plus
+ * modified UTF-8, uuids two int64s, lists an int32 count plus items.
+ *
+ * <p>A new field means a new record version: the reader keeps decoding every older version, so a
+ * log written by an older build replays on a newer one. A CRC mismatch, a truncated entry or an
+ * unknown format, type or version throws {@link MetadataCorruptionException}.
+ *
+ * <p>Stateless.
  */
 public final class RecordCodec {
 
     private static final byte FORMAT = 1;
     private static final byte V0 = 0;
+    private static final int HEADER_AND_CRC = 1 + 8 + 4 + 4;
 
     /** A decoded entry. */
     public record Entry(long basedOn, List<MetadataRecord> records) {
@@ -35,7 +45,7 @@ public final class RecordCodec {
 
     public static byte[] encode(long basedOn, List<MetadataRecord> records) {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 32 * records.size());
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeByte(FORMAT);
             out.writeLong(basedOn);
@@ -49,36 +59,39 @@ public final class RecordCodec {
             out.writeInt((int) crc.getValue());
             return bytes.toByteArray();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(e); // cannot happen on a byte array
         }
     }
 
     public static Entry decode(byte[] data) {
-        if (data.length < 17) {
-            throw new IllegalStateException("metadata log entry of " + data.length + " bytes is too short");
+        if (data.length < HEADER_AND_CRC) {
+            throw new MetadataCorruptionException("metadata log entry of " + data.length + " bytes is too short");
         }
         CRC32C crc = new CRC32C();
         crc.update(data, 0, data.length - 4);
-        int stored = ((data[data.length - 4] & 0xff) << 24) | ((data[data.length - 3] & 0xff) << 16)
-                | ((data[data.length - 2] & 0xff) << 8) | (data[data.length - 1] & 0xff);
+        int stored = ByteBuffer.wrap(data, data.length - 4, 4).getInt();
         if ((int) crc.getValue() != stored) {
-            throw new IllegalStateException("metadata log entry fails its CRC check");
+            throw new MetadataCorruptionException(String.format(
+                    "metadata log entry fails its CRC check (stored %08x, computed %08x)", stored, (int) crc.getValue()));
         }
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(data, 0, data.length - 4));
             byte format = in.readByte();
             if (format != FORMAT) {
-                throw new IllegalStateException("unknown metadata entry format " + format);
+                throw new MetadataCorruptionException("unknown metadata log entry format " + format);
             }
             long basedOn = in.readLong();
             int n = in.readInt();
-            List<MetadataRecord> records = new ArrayList<>(n);
+            List<MetadataRecord> records = new ArrayList<>(Math.min(n, 1024));
             for (int i = 0; i < n; i++) {
                 records.add(read(in));
             }
+            if (in.available() > 0) {
+                throw new MetadataCorruptionException(in.available() + " unexpected bytes after the last record");
+            }
             return new Entry(basedOn, List.copyOf(records));
         } catch (IOException e) {
-            throw new IllegalStateException("corrupt metadata log entry", e);
+            throw new MetadataCorruptionException("truncated metadata log entry", e);
         }
     }
 
@@ -92,6 +105,7 @@ public final class RecordCodec {
             Codec.writeUuid(out, r.incarnationId());
             Codec.writeEndpoints(out, r.endpoints());
             Codec.writeString(out, r.rack());
+            out.writeBoolean(r.fenced());
         } else if (record instanceof MetadataRecord.Topic r) {
             header(out, 3);
             Codec.writeString(out, r.name());
@@ -118,7 +132,7 @@ public final class RecordCodec {
             out.writeInt(r.brokerId());
             out.writeLong(r.nextProducerId());
         } else {
-            throw new IllegalArgumentException("unknown record " + record);
+            throw new IllegalArgumentException("unknown metadata record " + record);
         }
     }
 
@@ -130,20 +144,22 @@ public final class RecordCodec {
     private static MetadataRecord read(DataInputStream in) throws IOException {
         int type = in.readByte();
         int version = in.readByte();
+        if (type < 1 || type > 7) {
+            throw new MetadataCorruptionException("unknown metadata record type " + type);
+        }
         if (version != V0) {
-            throw new IllegalStateException("unknown version " + version + " of metadata record type " + type);
+            throw new MetadataCorruptionException("unknown version " + version + " of metadata record type " + type);
         }
         return switch (type) {
             case 1 -> new MetadataRecord.ClusterId(Codec.readString(in));
             case 2 -> new MetadataRecord.RegisterBroker(in.readInt(), Codec.readUuid(in), Codec.readEndpoints(in),
-                    Codec.readString(in));
+                    Codec.readString(in), in.readBoolean());
             case 3 -> new MetadataRecord.Topic(Codec.readString(in), Codec.readUuid(in));
             case 4 -> new MetadataRecord.Partition(Codec.readUuid(in), in.readInt(), Codec.readInts(in),
                     Codec.readInts(in), in.readInt(), in.readInt(), in.readInt());
             case 5 -> new MetadataRecord.Config(Codec.readUuid(in), Codec.readString(in), Codec.readString(in));
             case 6 -> new MetadataRecord.RemoveTopic(Codec.readUuid(in));
-            case 7 -> new MetadataRecord.ProducerIds(in.readInt(), in.readLong());
-            default -> throw new IllegalStateException("unknown metadata record type " + type);
+            default -> new MetadataRecord.ProducerIds(in.readInt(), in.readLong());
         };
     }
 }

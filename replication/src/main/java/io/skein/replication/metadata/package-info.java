@@ -1,2 +1,6 @@
-/** Metadata records (our own versioned binary format), their codec, and the immutable image built by replaying them. */
+/**
+ * Metadata records (our own versioned binary format with a CRC-32C per log entry), the codec of
+ * controller commands and replies, and the immutable image built by replaying records. Pure: no
+ * I/O and no Ratis. Depends on {@code api} and kafka-clients' {@code Uuid}/{@code Errors} only.
+ */
 package io.skein.replication.metadata;

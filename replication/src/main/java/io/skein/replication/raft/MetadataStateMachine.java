@@ -2,15 +2,14 @@ package io.skein.replication.raft;
 
 import io.skein.replication.api.ControllerCommand;
 import io.skein.replication.api.ControllerResult;
-import io.skein.replication.controller.Controller;
-import io.skein.replication.controller.Outcome;
 import io.skein.replication.metadata.CommandCodec;
-import io.skein.replication.metadata.ImageState;
-import io.skein.replication.metadata.RecordCodec;
+import io.skein.replication.metadata.MetadataCorruptionException;
+import java.io.IOException;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupMemberId;
@@ -24,119 +23,109 @@ import org.slf4j.LoggerFactory;
 /**
  * The metadata state machine: compute, then replay.
  *
- * <p>On the leader, {@link #startTransaction} decodes a command, lets the {@link Controller}
- * compute records and results against the <em>pending</em> image (the committed image plus the
- * records of entries started but not yet applied), and writes the records — not the command —
- * into the log entry together with the image version they were computed against.
- * {@link #applyTransaction} replays an entry's records only if that version still equals the
- * committed image's version (Ratis does not promise that concurrently started transactions are
- * appended in the order they were computed); otherwise it applies nothing and answers "stale", and
- * the client retries. Replay is therefore the only mutator, identical on leader, followers and
- * restart.
+ * <p>On the leader, {@link #startTransaction} decodes the client's command and lets the
+ * {@link ImageLedger} compute records and results against the pending image; the log entry holds
+ * the encoded <em>records</em> (never the command) and the image version they were computed
+ * against. {@link #applyTransaction} runs on every replica and on restart: it replays the records
+ * if the entry is not stale and answers the encoded result (stale flag, log index, items). The
+ * leader's result travels in the transaction context; followers answer nobody.
  *
- * <p>Threading: startTransaction runs on Ratis request threads, applyTransaction on Ratis's
- * single state-machine updater thread, leader notifications on Ratis threads; all image fields are
- * guarded by this object's monitor, and {@code published} is volatile for lock-free readers.
+ * <p>Snapshots come later: nothing is snapshotted and Ratis never purges the log, so a restart
+ * replays the whole log from index 0. The seam is {@code takeSnapshot}/{@code initialize} here plus
+ * an image codec in {@code metadata}.
+ *
+ * <p>Threading: Ratis calls {@code startTransaction} on request threads, {@code applyTransaction}
+ * on its single apply thread, the notifications on its event threads. The only state is the
+ * ledger, which locks for itself; {@code localNodeId} is final.
  */
 final class MetadataStateMachine extends BaseStateMachine {
 
     private static final Logger log = LoggerFactory.getLogger(MetadataStateMachine.class);
 
-    private final Controller controller;
     private final int localNodeId;
-    private final BiConsumer<ImageState, ImageState> publisher;
-    private ImageState committed = ImageState.empty();
-    private ImageState pending;
-    private int leaderId = -1;
-    private volatile ImageState published = ImageState.empty();
+    private final ImageLedger ledger;
 
-    /**
-     * @param publisher told (previous, current) after every image change, on the apply thread
-     */
-    MetadataStateMachine(Controller controller, int localNodeId, BiConsumer<ImageState, ImageState> publisher) {
-        this.controller = controller;
+    MetadataStateMachine(int localNodeId, ImageLedger ledger) {
         this.localNodeId = localNodeId;
-        this.publisher = publisher;
-    }
-
-    ImageState image() {
-        return published;
+        this.ledger = ledger;
     }
 
     @Override
     public TransactionContext startTransaction(RaftClientRequest request) {
-        ControllerCommand command = CommandCodec.decode(request.getMessage().getContent().toByteArray());
-        byte[] entry;
-        ControllerResult result;
-        synchronized (this) {
-            ImageState base = pending != null ? pending : committed;
-            Outcome outcome = controller.compute(command, base);
-            entry = RecordCodec.encode(base.version(), outcome.records());
-            if (!outcome.records().isEmpty()) {
-                pending = base.replay(outcome.records(), base.offset());
-            }
-            result = new ControllerResult(-1, outcome.items(), outcome.producerIdStart());
-        }
-        return TransactionContext.newBuilder()
+        TransactionContext.Builder builder = TransactionContext.newBuilder()
+                .setServerRole(RaftPeerRole.LEADER)
                 .setStateMachine(this)
-                .setClientRequest(request)
-                .setLogData(ByteString.copyFrom(entry))
-                .setStateMachineContext(result)
+                .setClientRequest(request);
+        ControllerCommand command;
+        try {
+            command = CommandCodec.decode(request.getMessage().getContent().toByteArray());
+        } catch (RuntimeException e) {
+            log.warn("Node {} refused a malformed controller command from client {}: {}", localNodeId,
+                    request.getClientId(), e.toString());
+            return builder.build().setException(new IOException("malformed controller command", e));
+        }
+        ImageLedger.Proposal proposal = ledger.propose(command);
+        return builder.setLogData(ByteString.copyFrom(proposal.entry()))
+                .setStateMachineContext(proposal.result())
                 .build();
+    }
+
+    @Override
+    public TransactionContext cancelTransaction(TransactionContext trx) {
+        ledger.discardPending();
+        return trx;
     }
 
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         long index = entry.getIndex();
-        RecordCodec.Entry decoded = RecordCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
-        boolean stale;
-        ImageState previous;
-        ImageState current;
-        synchronized (this) {
-            previous = committed;
-            stale = !decoded.records().isEmpty() && decoded.basedOn() != committed.version();
-            if (stale || decoded.records().isEmpty()) {
-                committed = committed.atOffset(index);
-            } else {
-                committed = committed.replay(decoded.records(), index);
-            }
-            if (stale || (pending != null && pending.version() <= committed.version())) {
-                pending = null;
-            }
-            current = committed.withController(leaderId);
-            published = current;
-            updateLastAppliedTermIndex(entry.getTerm(), index);
+        ImageLedger.Applied applied;
+        try {
+            applied = ledger.apply(entry.getStateMachineLogEntry().getLogData().toByteArray(), index);
+        } catch (MetadataCorruptionException e) {
+            // Skipping the entry would let this replica diverge; stop applying instead.
+            log.error("Node {} cannot apply metadata log entry {}: {}", localNodeId, index, e.getMessage());
+            throw e;
         }
-        if (stale) {
-            log.debug("Metadata entry {} was computed against image version {} but the image is at {}; answering stale",
-                    index, decoded.basedOn(), previous.version());
+        updateLastAppliedTermIndex(entry.getTerm(), index);
+        if (applied.stale()) {
+            log.debug("Node {}: metadata log entry {} was computed against an outdated image; answered stale",
+                    localNodeId, index);
         }
-        publisher.accept(previous, current);
-        Object context = trx.getStateMachineContext();
-        ControllerResult result = context instanceof ControllerResult r
+        ControllerResult result = trx.getStateMachineContext() instanceof ControllerResult r
                 ? new ControllerResult(index, r.items(), r.producerIdStart())
                 : new ControllerResult(index, List.of(), -1);
-        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(
-                CommandCodec.encodeReply(stale, result))));
+        return CompletableFuture.completedFuture(
+                Message.valueOf(ByteString.copyFrom(CommandCodec.encodeReply(applied.stale(), result))));
     }
 
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
-        ImageState previous;
-        ImageState current;
-        synchronized (this) {
-            int newLeader = newLeaderId == null ? -1 : Integer.parseInt(newLeaderId.toString());
-            if (newLeader == leaderId) {
-                return;
+        int leader = nodeIdOf(newLeaderId);
+        if (ledger.leaderChanged(leader)) {
+            if (leader == -1) {
+                log.info("Node {}: metadata quorum has no leader", localNodeId);
+            } else {
+                log.info("Node {}: metadata quorum leader is now node {}{}", localNodeId, leader,
+                        leader == localNodeId ? " (this node)" : "");
             }
-            leaderId = newLeader;
-            pending = null;
-            previous = published;
-            current = committed.withController(leaderId);
-            published = current;
         }
-        log.info("Metadata quorum leader is now node {}{}", leaderId, leaderId == localNodeId ? " (this node)" : "");
-        publisher.accept(previous, current);
+    }
+
+    @Override
+    public void notifyNotLeader(Collection<TransactionContext> pendingEntries) {
+        ledger.discardPending();
+    }
+
+    private static int nodeIdOf(RaftPeerId peer) {
+        if (peer == null || peer.toString().isEmpty()) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(peer.toString());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }

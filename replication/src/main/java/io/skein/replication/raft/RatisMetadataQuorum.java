@@ -8,111 +8,218 @@ import io.skein.replication.api.MetadataListener;
 import io.skein.replication.api.MetadataQuorum;
 import io.skein.replication.api.QuorumSettings;
 import io.skein.replication.controller.Controller;
-import io.skein.replication.metadata.CommandCodec;
-import io.skein.replication.metadata.ImageState;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.PriorityQueue;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcFactory;
 import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
-import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeer;
-import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
-import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The metadata quorum on Apache Ratis (gRPC transport). A voter runs a Raft server with the
- * {@link MetadataStateMachine}; every node has a client that sends commands to the leader.
+ * The metadata quorum on Apache Ratis with the gRPC transport. A voter runs a Raft server with
+ * the {@link MetadataStateMachine} on its controller address; every node has a client that sends
+ * commands to whichever voter leads.
  *
- * <p>Threading: submit/awaitApplied/image may be called from any thread. Listener calls and
- * applied-offset waiters run on the state machine's apply thread; the waiter queue is guarded by
- * its own monitor.
+ * <pre>
+ *   NEW --start()--> RUNNING --close()--> CLOSED
+ *    \___________________close()_________/^
+ * </pre>
+ *
+ * <p>Threading: {@link #start} and {@link #close} are synchronized with each other; {@code state},
+ * {@code server} and {@code client} are volatile because any thread may submit or wait. Images are
+ * made on Ratis threads (see {@link ImageLedger}) and delivered to listeners on the publisher's
+ * thread (see {@link ImagePublisher}).
  */
 public final class RatisMetadataQuorum implements MetadataQuorum {
 
     private static final Logger log = LoggerFactory.getLogger(RatisMetadataQuorum.class);
-    private static final RaftGroupId GROUP_ID =
-            RaftGroupId.valueOf(UUID.nameUUIDFromBytes("skein-metadata-quorum".getBytes(StandardCharsets.UTF_8)));
-    private static final int MAX_STALE_RETRIES = 20;
+    private static final long CLIENT_RETRY_SLEEP_MS = 100;
 
-    private record Waiter(long offset, CompletableFuture<MetadataImage> future) {
+    private enum State {
+        NEW, RUNNING, CLOSED;
+
+        Set<State> legalPrevious() {
+            return switch (this) {
+                case NEW -> Set.of();
+                case RUNNING -> Set.of(NEW);
+                case CLOSED -> Set.of(NEW, RUNNING);
+            };
+        }
     }
 
     private final QuorumSettings settings;
-    private final MetadataStateMachine stateMachine;
-    private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
-    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.offset(), b.offset()));
-    private RaftServer server;
-    private RaftClient client;
+    private final ImagePublisher publisher;
+    private final ImageLedger ledger;
+    private volatile State state = State.NEW;
+    private volatile RaftServer server;
+    private volatile ControllerClient client;
 
     public RatisMetadataQuorum(QuorumSettings settings) {
         this.settings = settings;
-        this.stateMachine = new MetadataStateMachine(new Controller(settings.controller(), new SecureRandom()),
-                settings.nodeId(), this::onImage);
+        this.publisher = new ImagePublisher(settings.nodeId());
+        this.ledger = new ImageLedger(new Controller(settings.controller(), new SecureRandom()), publisher::publish);
+    }
+
+    private boolean isVoter() {
+        return settings.controllerAddress() != null;
     }
 
     @Override
-    public void start() throws IOException {
-        RaftGroup group = RaftGroup.valueOf(GROUP_ID, peers());
-        RaftProperties properties = new RaftProperties();
-        RaftServerConfigKeys.Rpc.setRequestTimeout(properties,
-                TimeDuration.valueOf(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
-        if (settings.controllerAddress() != null) {
-            Files.createDirectories(settings.storageDir());
-            RaftServerConfigKeys.setStorageDir(properties, List.of(settings.storageDir().toFile()));
-            RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, false);
-            GrpcConfigKeys.Server.setHost(properties, settings.controllerAddress().getHostString());
-            GrpcConfigKeys.Server.setPort(properties, settings.controllerAddress().getPort());
-            boolean existing = Files.isDirectory(settings.storageDir().resolve(GROUP_ID.getUuid().toString()));
-            server = RaftServer.newBuilder()
-                    .setServerId(RaftPeerId.valueOf(Integer.toString(settings.nodeId())))
-                    .setGroup(group)
-                    .setProperties(properties)
-                    .setStateMachine(stateMachine)
-                    .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
-                    .build();
-            try {
-                server.start();
-            } catch (IOException e) {
-                closeQuietly();
-                throw new IOException("cannot bind " + settings.controllerAddress().getHostString() + ":"
-                        + settings.controllerAddress().getPort() + " (" + rootMessage(e) + ")", e);
+    public synchronized void start() throws IOException {
+        transitionTo(State.RUNNING);
+        RaftGroup group = RatisConfig.group(settings.voters());
+        try {
+            if (isVoter()) {
+                startServer(group);
             }
+            client = newClient(group);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
         }
+        log.info("Node {} joined the metadata quorum as a {} (voters {})", settings.nodeId(),
+                isVoter() ? "voter on " + RatisConfig.hostPort(settings.controllerAddress()) : "client", settings.voters().keySet());
+    }
+
+    private void startServer(RaftGroup group) throws IOException {
+        if (!settings.voters().containsKey(settings.nodeId())) {
+            throw new IllegalArgumentException("node " + settings.nodeId() + " has a controller address but is not "
+                    + "among the voters " + settings.voters().keySet());
+        }
+        Files.createDirectories(settings.storageDir());
+        server = RaftServer.newBuilder()
+                .setServerId(RatisConfig.peerId(settings.nodeId()))
+                .setGroup(group)
+                .setProperties(RatisConfig.serverProperties(settings))
+                .setStateMachine(new MetadataStateMachine(settings.nodeId(), ledger))
+                .setOption(RatisConfig.startupOption(settings.storageDir()))
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new IOException("Node " + settings.nodeId() + " cannot start its metadata quorum server on "
+                    + RatisConfig.hostPort(settings.controllerAddress()) + " with storage " + settings.storageDir() + ": " + rootMessage(e), e);
+        }
+    }
+
+    private ControllerClient newClient(RaftGroup group) {
+        RaftProperties properties = RatisConfig.clientProperties(settings);
         ClientId clientId = ClientId.randomId();
-        client = RaftClient.newBuilder()
+        int attempts = (int) Math.max(1, settings.requestTimeout().toMillis() / CLIENT_RETRY_SLEEP_MS);
+        RaftClient raftClient = RaftClient.newBuilder()
                 .setProperties(properties)
                 .setRaftGroup(group)
                 .setClientId(clientId)
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(Integer.MAX_VALUE,
-                        TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
+                        TimeDuration.valueOf(CLIENT_RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
                 .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(clientId, properties))
                 .build();
+        return new ControllerClient(raftClient, settings.requestTimeout());
+    }
+
+    @Override
+    public CompletableFuture<MetadataImage> awaitReady() {
+        if (!isVoter()) {
+            // Non-voters do not replicate the metadata log yet (a later issue: Ratis listeners).
+            return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                    "node " + settings.nodeId() + " is not a voter; observers are not supported yet"));
+        }
+        CompletableFuture<MetadataImage> ready = new CompletableFuture<>();
+        barrier(ready, 1);
+        return ready;
+    }
+
+    /** Writes a barrier through the log and waits for it locally; retries while no quorum answers. */
+    private void barrier(CompletableFuture<MetadataImage> ready, int attempt) {
+        submit(new ControllerCommand.Barrier())
+                .thenCompose(result -> awaitApplied(result.offset()))
+                .whenComplete((image, e) -> {
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    if (e == null) {
+                        ready.complete(image);
+                    } else if (cause instanceof ControllerUnavailableException && state == State.RUNNING
+                            && !ready.isDone()) {
+                        log.warn("Node {} is still waiting for the metadata quorum (attempt {}): {}", settings.nodeId(),
+                                attempt, cause.getMessage());
+                        barrier(ready, attempt + 1);
+                    } else {
+                        ready.completeExceptionally(cause);
+                    }
+                });
+    }
+
+    @Override
+    public CompletableFuture<ControllerResult> submit(ControllerCommand command) {
+        ControllerClient c = client;
+        if (state != State.RUNNING || c == null) {
+            return CompletableFuture.failedFuture(new ControllerUnavailableException(
+                    "The metadata quorum of node " + settings.nodeId() + " is " + state, null));
+        }
+        return c.submit(command);
+    }
+
+    @Override
+    public CompletableFuture<MetadataImage> awaitApplied(long offset) {
+        return publisher.awaitApplied(offset);
+    }
+
+    @Override
+    public MetadataImage image() {
+        return ledger.image();
+    }
+
+    @Override
+    public void addListener(MetadataListener listener) {
+        publisher.addListener(listener);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        transitionTo(State.CLOSED);
+        ControllerClient c = client;
+        RaftServer s = server;
+        client = null;
+        server = null;
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("Node {}: closing the metadata quorum client failed: {}", settings.nodeId(), e.toString());
+        }
+        try {
+            if (s != null) {
+                s.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("Node {}: closing the metadata quorum server failed: {}", settings.nodeId(), e.toString());
+        }
+        publisher.close();
+    }
+
+    private void transitionTo(State next) {
+        State previous = state;
+        if (!next.legalPrevious().contains(previous)) {
+            throw new IllegalStateException("metadata quorum of node " + settings.nodeId() + " cannot go from "
+                    + previous + " to " + next);
+        }
+        state = next;
+        log.debug("Node {} metadata quorum {} -> {}", settings.nodeId(), previous, next);
     }
 
     private static String rootMessage(Throwable e) {
@@ -121,129 +228,5 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             t = t.getCause();
         }
         return t.getMessage() == null ? t.toString() : t.getMessage();
-    }
-
-    private List<RaftPeer> peers() {
-        List<RaftPeer> peers = new ArrayList<>();
-        for (Map.Entry<Integer, InetSocketAddress> v : settings.voters().entrySet()) {
-            peers.add(RaftPeer.newBuilder().setId(Integer.toString(v.getKey()))
-                    .setAddress(v.getValue().getHostString() + ":" + v.getValue().getPort()).build());
-        }
-        return peers;
-    }
-
-    @Override
-    public CompletableFuture<MetadataImage> awaitReady() {
-        return submit(new ControllerCommand.Barrier()).thenCompose(result -> awaitApplied(result.offset()));
-    }
-
-    @Override
-    public CompletableFuture<ControllerResult> submit(ControllerCommand command) {
-        byte[] payload = CommandCodec.encode(command);
-        return send(payload, 0)
-                .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(e -> {
-                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                            ? e.getCause() : e;
-                    if (cause instanceof ControllerUnavailableException) {
-                        return CompletableFuture.failedFuture(cause);
-                    }
-                    String why = cause instanceof TimeoutException ? "no answer within "
-                            + settings.requestTimeout().toMillis() + " ms" : cause.toString();
-                    return CompletableFuture.failedFuture(new ControllerUnavailableException(
-                            "The metadata quorum did not commit the command: " + why, cause));
-                });
-    }
-
-    private CompletableFuture<ControllerResult> send(byte[] payload, int attempt) {
-        return client.async().send(Message.valueOf(ByteString.copyFrom(payload))).thenCompose(reply -> {
-            if (!reply.isSuccess()) {
-                return CompletableFuture.failedFuture(new ControllerUnavailableException(
-                        "The metadata quorum refused the command: " + reply.getException(), reply.getException()));
-            }
-            ControllerResult result = CommandCodec.decodeReply(reply.getMessage().getContent().toByteArray());
-            if (result == null) {
-                if (attempt >= MAX_STALE_RETRIES) {
-                    return CompletableFuture.failedFuture(new ControllerUnavailableException(
-                            "The command kept conflicting with concurrent metadata changes", null));
-                }
-                return send(payload, attempt + 1);
-            }
-            return CompletableFuture.completedFuture(result);
-        });
-    }
-
-    @Override
-    public CompletableFuture<MetadataImage> awaitApplied(long offset) {
-        ImageState now = stateMachine.image();
-        if (now.offset() >= offset) {
-            return CompletableFuture.completedFuture(now);
-        }
-        CompletableFuture<MetadataImage> future = new CompletableFuture<>();
-        synchronized (waiters) {
-            waiters.add(new Waiter(offset, future));
-        }
-        completeWaiters(stateMachine.image());
-        return future;
-    }
-
-    private void onImage(ImageState previous, ImageState current) {
-        for (MetadataListener listener : listeners) {
-            try {
-                listener.onImage(previous, current);
-            } catch (RuntimeException e) {
-                log.error("Metadata listener {} failed at offset {}", listener, current.offset(), e);
-            }
-        }
-        completeWaiters(current);
-    }
-
-    private void completeWaiters(ImageState current) {
-        List<Waiter> ready = new ArrayList<>();
-        synchronized (waiters) {
-            while (!waiters.isEmpty() && waiters.peek().offset() <= current.offset()) {
-                ready.add(waiters.poll());
-            }
-        }
-        ready.forEach(w -> w.future().complete(current));
-    }
-
-    @Override
-    public MetadataImage image() {
-        return stateMachine.image();
-    }
-
-    @Override
-    public void addListener(MetadataListener listener) {
-        listeners.add(listener);
-    }
-
-    @Override
-    public void close() {
-        closeQuietly();
-        synchronized (waiters) {
-            waiters.forEach(w -> w.future().completeExceptionally(
-                    new ControllerUnavailableException("The metadata quorum was closed", null)));
-            waiters.clear();
-        }
-    }
-
-    private void closeQuietly() {
-        try {
-            if (client != null) {
-                client.close();
-            }
-        } catch (IOException e) {
-            log.warn("Closing the metadata quorum client failed: {}", e.toString());
-        }
-        try {
-            if (server != null) {
-                server.close();
-            }
-        } catch (IOException e) {
-            log.warn("Closing the metadata quorum server failed: {}", e.toString());
-        }
-        client = null;
-        server = null;
     }
 }

@@ -1,2 +1,7 @@
-/** Apache Ratis: the Raft server and client of the metadata quorum and its state machine. Ratis stays inside this package. */
+/**
+ * The metadata quorum on Apache Ratis: the Raft server and client, the state machine that turns
+ * commands into records on the leader and replays them everywhere, and the delivery of images to
+ * listeners. The only package that may use Ratis; depends on {@code api}, {@code metadata} and
+ * {@code controller}.
+ */
 package io.skein.replication.raft;

@@ -1,0 +1,93 @@
+package io.skein.replication.raft;
+
+import io.skein.replication.api.QuorumSettings;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * How Skein's settings map onto Ratis: one Raft group whose id every node derives from the same
+ * fixed string, peer ids that are node ids as strings, and the server and client properties.
+ *
+ * <p>Ratis defaults kept on purpose: election timeout 150-300 ms, log segments of 32 MiB, a log
+ * entry is acknowledged only after fsync. Changed: the storage directory, the gRPC bind address,
+ * and no automatic snapshots (the state machine cannot take them yet, and without a snapshot Ratis
+ * never purges the log).
+ *
+ * <p>Stateless.
+ */
+final class RatisConfig {
+
+    /** The same on every node, so voters started independently form one group. */
+    static final RaftGroupId GROUP_ID =
+            RaftGroupId.valueOf(UUID.nameUUIDFromBytes("skein-metadata-quorum".getBytes(StandardCharsets.UTF_8)));
+
+    private static final long CLIENT_ATTEMPT_TIMEOUT_MS = 3000;
+
+    private RatisConfig() {
+    }
+
+    static RaftPeerId peerId(int nodeId) {
+        return RaftPeerId.valueOf(Integer.toString(nodeId));
+    }
+
+    static String hostPort(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
+    }
+
+    static RaftGroup group(Map<Integer, InetSocketAddress> voters) {
+        List<RaftPeer> peers = new ArrayList<>();
+        voters.forEach((id, address) -> peers.add(RaftPeer.newBuilder()
+                .setId(peerId(id))
+                .setAddress(hostPort(address))
+                .build()));
+        return RaftGroup.valueOf(GROUP_ID, peers);
+    }
+
+    static RaftProperties clientProperties(QuorumSettings settings) {
+        RaftProperties properties = new RaftProperties();
+        // One attempt at one voter; a dead or cut-off voter costs at most this before the client
+        // tries the next. The request timeout bounds all attempts together.
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(
+                Math.min(CLIENT_ATTEMPT_TIMEOUT_MS, settings.requestTimeout().toMillis()), TimeUnit.MILLISECONDS));
+        return properties;
+    }
+
+    static RaftProperties serverProperties(QuorumSettings settings) {
+        RaftProperties properties = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(properties, List.of(settings.storageDir().toFile()));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, false);
+        GrpcConfigKeys.Server.setHost(properties, settings.controllerAddress().getHostString());
+        GrpcConfigKeys.Server.setPort(properties, settings.controllerAddress().getPort());
+        return properties;
+    }
+
+    /** RECOVER when this group's directory holds a Raft log, FORMAT for a fresh node. */
+    static RaftStorage.StartupOption startupOption(Path storageDir) throws IOException {
+        Path groupDir = storageDir.resolve(GROUP_ID.getUuid().toString());
+        if (!Files.isDirectory(groupDir)) {
+            return RaftStorage.StartupOption.FORMAT;
+        }
+        try (Stream<Path> children = Files.list(groupDir)) {
+            return children.findAny().isPresent() ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT;
+        }
+    }
+}
