@@ -86,8 +86,8 @@ public final class DiskLogRegistry implements LogRegistry {
                     continue;
                 }
                 TopicPartition tp = parse(name);
-                if (tp == null) {
-                    continue;
+                if (tp == null || tp.topic().equals(METADATA_TOPIC)) {
+                    continue; // not a partition, or the Raft metadata log, which the quorum owns
                 }
                 DiskPartitionLog other = logs.get(tp);
                 if (other != null) {
@@ -100,6 +100,9 @@ public final class DiskLogRegistry implements LogRegistry {
         }
         log.info("Loaded {} partition logs from {}", logs.size(), dirs.stream().map(LogDirectory::path).toList());
     }
+
+    /** The metadata log's directory ({@code __cluster_metadata-0}) may sit in a log dir, as in Kafka. */
+    static final String METADATA_TOPIC = "__cluster_metadata";
 
     /** "topic-3" → partition 3 of "topic"; null for names that are not partition directories. */
     static TopicPartition parse(String name) {

@@ -54,6 +54,17 @@ class DiskLogRegistryTest {
     }
 
     @Test
+    void leavesTheMetadataLogDirectoryAlone() throws IOException {
+        Path metadata = Files.createDirectories(dir.resolve("__cluster_metadata-0").resolve("raft-group"));
+
+        try (LogRegistry registry = LogRegistry.open(List.of(dir), LogConfig.defaults())) {
+            assertTrue(registry.all().isEmpty());
+        }
+
+        assertEquals(List.of("raft-group"), children(metadata.getParent()));
+    }
+
+    @Test
     void aLogDirectoryThatIsAFileFailsNamingIt() throws IOException {
         Path file = Files.createFile(dir.resolve("not-a-dir"));
 
