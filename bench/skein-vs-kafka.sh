@@ -89,4 +89,8 @@ awk '
       printf "%-10s %12.2f %12.2f %8.3f  %s |%s\n", m[i], k, s, (k > 0 ? s / k : 0), v["kafka " m[i]], v["skein " m[i]]
     }
   }' "$WORK/results"
+hwm() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
+KAFKA_PID="$(awk 'NR == 1 {print $2}' "${KREF:-/var/tmp/kafka-ref}/run/pids" 2>/dev/null || true)"
+SKEIN_JAVA_PID="$(pgrep -P "$SKEIN_PID" java 2>/dev/null || echo "$SKEIN_PID")"
+echo "peak RSS (VmHWM): kafka $(hwm "${KAFKA_PID:-0}") MiB, skein $(hwm "$SKEIN_JAVA_PID") MiB"
 echo "=== raw logs: $WORK"
