@@ -7,6 +7,7 @@ import io.skein.log.api.AppendContext;
 import io.skein.log.api.AppendResult;
 import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataQuorum;
+import io.skein.wire.api.CloseConnectionException;
 import io.skein.wire.api.RequestContext;
 import io.skein.wire.api.RequestHandler;
 import java.time.Clock;
@@ -102,7 +103,23 @@ public final class ProduceHandler implements RequestHandler {
             }
             response.responses().add(topicResponse);
         }
-        return CompletableFuture.completedFuture(acks == 0 ? null : response);
+        if (acks == 0) {
+            return firstError(response) == null ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.failedFuture(new CloseConnectionException("acks=0 produce failed ("
+                            + firstError(response) + "); closing so the client notices, as Kafka does"));
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private static String firstError(ProduceResponseData response) {
+        for (TopicProduceResponse topic : response.responses()) {
+            for (PartitionProduceResponse p : topic.partitionResponses()) {
+                if (p.errorCode() != Errors.NONE.code()) {
+                    return topic.name() + "-" + p.index() + ": " + Errors.forCode(p.errorCode());
+                }
+            }
+        }
+        return null;
     }
 
     private static void fail(PartitionProduceResponse out, Errors error, String message) {

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.skein.wire.api.CloseConnectionException;
 import io.skein.wire.api.HandlerRegistry;
 import io.skein.wire.api.RequestContext;
 import io.skein.wire.api.RequestHandler;
@@ -40,6 +41,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
     private static final Object NO_RESPONSE = new Object();
+
+    /** Close the connection when this request's turn comes. */
+    private record Close(String reason) {
+    }
 
     private final HandlerRegistry registry;
     private final ApiVersionsHandler apiVersions;
@@ -94,9 +99,11 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             future.whenComplete((body, error) -> {
                 decoded.frame().release();
                 Object result;
-                if (error != null) {
-                    Throwable cause = error instanceof CompletionException && error.getCause() != null
-                            ? error.getCause() : error;
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (cause instanceof CloseConnectionException close) {
+                    result = new Close(close.getMessage());
+                } else if (error != null) {
                     log.warn("{} v{} from client {} at {} failed: {}", header.apiKey(), header.apiVersion(),
                             header.clientId(), context.peer(), cause.toString());
                     result = new Response(header, header.apiVersion(),
@@ -131,6 +138,11 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             serverInFlight.decrementAndGet();
             if (next instanceof Response response) {
                 wrote |= write(ctx, response);
+            } else if (next instanceof Close close) {
+                log.info("Closing connection from {}: {}", ctx.channel().remoteAddress(), close.reason());
+                ctx.flush();
+                ctx.close();
+                return;
             }
         }
         if (wrote) {

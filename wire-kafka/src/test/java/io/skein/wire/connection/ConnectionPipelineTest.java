@@ -171,6 +171,32 @@ class ConnectionPipelineTest {
     }
 
     @Test
+    void closesTheConnectionInTurnWhenAHandlerAsksForIt() {
+        HandlerRegistry registry = new HandlerRegistry().register(ApiKeys.METADATA, 12, 12, (c, r) -> {
+            CompletableFuture<ApiMessage> f = new CompletableFuture<>();
+            pendingMetadata.add(f);
+            return f;
+        });
+        EmbeddedChannel ch = channel(registry);
+        ch.writeInbound(request(ApiKeys.METADATA, (short) 12, 1, new MetadataRequestData()));
+        ch.writeInbound(request(ApiKeys.METADATA, (short) 12, 2, new MetadataRequestData()));
+
+        pendingMetadata.get(1).completeExceptionally(new io.skein.wire.api.CloseConnectionException("test"));
+        ch.runPendingTasks();
+        assertTrue(ch.isOpen(), "the earlier request is still unanswered");
+        pendingMetadata.get(0).complete(new MetadataResponseData().setClusterId("first"));
+        ch.runPendingTasks();
+
+        int[] correlation = new int[1];
+        MetadataResponseData data = new MetadataResponseData(
+                new ByteBufferAccessor(response(ch, (short) 1, correlation)), (short) 12);
+        assertEquals(1, correlation[0]);
+        assertEquals("first", data.clusterId());
+        assertFalse(ch.isOpen());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void closesConnectionOnUnknownApiKey() {
         EmbeddedChannel ch = channel(new HandlerRegistry());
 
