@@ -203,6 +203,14 @@ public final class SkeinNode implements AutoCloseable {
         }
     }
 
+    /** Starts the process again on the same ports and data after {@link #kill()}. */
+    public void restartAfterKill() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("node " + name + " is still running");
+        }
+        startProcess();
+    }
+
     /** Stops cleanly (asserting exit code 0 is up to the caller) and starts again on the same ports and data. */
     public int restart() {
         int code = stop();

@@ -95,7 +95,7 @@ public final class DiskLogRegistry implements LogRegistry {
                             + other.dir() + " and " + child);
                 }
                 Uuid topicId = PartitionMetadataFile.read(child).orElse(Uuid.ZERO_UUID);
-                logs.put(tp, LogLoader.load(child, tp, topicId, defaultConfig));
+                logs.put(tp, LogLoader.load(child, tp, topicId, defaultConfig, !dir.wasCleanShutdown()));
             }
         }
         log.info("Loaded {} partition logs from {}", logs.size(), dirs.stream().map(LogDirectory::path).toList());

@@ -39,6 +39,15 @@ final class LogLoader {
     }
 
     static DiskPartitionLog load(Path dir, TopicPartition tp, Uuid topicId, LogConfig config) throws IOException {
+        return load(dir, tp, topicId, config, false);
+    }
+
+    /**
+     * @param afterUncleanShutdown CRC-check every batch of the active segment (segments before it
+     *     were forced to disk when they rolled, so they are the recovery point)
+     */
+    static DiskPartitionLog load(Path dir, TopicPartition tp, Uuid topicId, LogConfig config,
+                                 boolean afterUncleanShutdown) throws IOException {
         List<Long> bases = segmentBaseOffsets(dir);
         if (bases.isEmpty()) {
             bases.add(0L);
@@ -57,8 +66,15 @@ final class LogLoader {
         LogSegment active = LogSegment.open(dir, activeBase, config.segmentIndexBytes(), config.indexIntervalBytes(),
                 true);
         ProducerStateTable producers = new ProducerStateTable();
-        long truncated = active.recover(true, (header, position) -> restoreProducerState(producers, header));
-        warnIfTruncated(tp, active, truncated);
+        long truncated = active.recover(true, afterUncleanShutdown,
+                (header, position) -> restoreProducerState(producers, header));
+        if (afterUncleanShutdown && truncated > 0) {
+            log.warn("Recovered {} after an unclean shutdown: truncated {} bytes of torn or corrupt batches at the end "
+                    + "of {}; the log now ends at offset {}", tp, truncated, active.logFile().getFileName(),
+                    active.lastOffset() + 1);
+        } else {
+            warnIfTruncated(tp, active, truncated);
+        }
         loaded.add(active);
         return new DiskPartitionLog(tp, topicId, dir, new Segments(loaded), producers, config);
     }

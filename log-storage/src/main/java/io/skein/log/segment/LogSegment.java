@@ -99,6 +99,15 @@ public final class LogSegment {
      * @return the number of bytes truncated
      */
     public long recover(boolean fullScan, BatchVisitor visitor) throws IOException {
+        return recover(fullScan, false, visitor);
+    }
+
+    /**
+     * As {@link #recover(boolean, BatchVisitor)}; with {@code checkCrc} every batch is also read
+     * whole and its CRC checked, and offsets must increase: the first batch that fails ends the
+     * segment (after an unclean shutdown, where a torn or corrupt write may hide mid-file).
+     */
+    public long recover(boolean fullScan, boolean checkCrc, BatchVisitor visitor) throws IOException {
         if (fullScan) {
             index.clear();
             timestampMark = TimestampMark.NONE;
@@ -115,6 +124,9 @@ public final class LogSegment {
                 break;
             }
             long batchBase = BatchHeader.baseOffset(header, 0);
+            if (checkCrc && (batchBase <= lastOffset || !crcValid(pos, total))) {
+                break;
+            }
             if (fullScan) {
                 maybeIndex(batchBase, pos, total);
                 long ts = BatchHeader.maxTimestamp(header, 0);
@@ -138,6 +150,25 @@ public final class LogSegment {
         }
         size = pos;
         return truncated;
+    }
+
+    /** Reads one whole batch and checks its CRC-32C. */
+    private boolean crcValid(int position, int total) throws IOException {
+        ByteBuffer batch = ByteBuffer.allocate(total);
+        long pos = position;
+        while (batch.hasRemaining()) {
+            int n = channel.read(batch, pos);
+            if (n < 0) {
+                return false;
+            }
+            pos += n;
+        }
+        batch.flip();
+        for (org.apache.kafka.common.record.internal.MutableRecordBatch b
+                : org.apache.kafka.common.record.internal.MemoryRecords.readableRecords(batch).batches()) {
+            return b.isValid();
+        }
+        return false;
     }
 
     /** Told about each batch header (61 bytes at position 0 of the buffer) while a segment is walked. */

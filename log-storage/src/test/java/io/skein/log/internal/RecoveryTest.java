@@ -63,6 +63,33 @@ class RecoveryTest {
     }
 
     @Test
+    void truncatesFromACorruptBatchAfterAnUncleanShutdown() throws IOException {
+        try (LogFixture f = new LogFixture(dir, LogConfig.defaults())) {
+            f.append(Batches.batch(5));
+            long firstBatchEnd = Files.size(f.partitionDir().resolve("00000000000000000000.log"));
+            f.append(Batches.batch(5));
+            f.append(Batches.batch(5));
+            f.registry.close();
+            Path logFile = f.partitionDir().resolve("00000000000000000000.log");
+            try (var ch = java.nio.channels.FileChannel.open(logFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                long inSecondBatch = firstBatchEnd + BatchHeader.SIZE + 3;
+                ByteBuffer b = ByteBuffer.allocate(1);
+                ch.read(b, inSecondBatch);
+                b.put(0, (byte) (b.get(0) ^ 0x5a)).rewind();
+                ch.write(b, inSecondBatch);
+            }
+            Files.delete(dir.resolve(LogDirectory.CLEAN_SHUTDOWN_FILE)); // as after kill -9
+
+            f.reopen(LogConfig.defaults());
+
+            assertEquals(firstBatchEnd, Files.size(logFile));
+            assertEquals(5, f.log.logEndOffset());
+            assertEquals(5, f.append(Batches.batch(1)).baseOffset());
+            assertEquals(6, Batches.records(f.readAll(0)).size());
+        }
+    }
+
+    @Test
     void truncatesATailShorterThanABatchHeader() throws IOException {
         try (LogFixture f = new LogFixture(dir, LogConfig.defaults())) {
             f.append(Batches.batch(5));
