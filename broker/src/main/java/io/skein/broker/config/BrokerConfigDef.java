@@ -40,6 +40,7 @@ public final class BrokerConfigDef {
     public static final String BROKER_RACK = "broker.rack";
     public static final String REQUEST_TIMEOUT_MS = "request.timeout.ms";
     public static final String PRODUCER_ID_BLOCK_SIZE = "producer.id.block.size";
+    public static final String NUM_RECOVERY_THREADS_PER_DATA_DIR = "num.recovery.threads.per.data.dir";
 
     private final ConfigDef definition;
     private final TopicConfigs topicConfigs;
@@ -82,6 +83,8 @@ public final class BrokerConfigDef {
         d.define(BROKER_RACK, Type.STRING, null, Importance.MEDIUM, "Rack of this broker.");
         d.define(REQUEST_TIMEOUT_MS, Type.INT, 30_000, Range.atLeast(1), Importance.LOW,
                 "Upper bound for controller operations a client waits on.");
+        d.define(NUM_RECOVERY_THREADS_PER_DATA_DIR, Type.INT, 2, Range.atLeast(1), Importance.HIGH,
+                "Threads per log directory that load (and after a crash recover) partition logs at start.");
         d.define(PRODUCER_ID_BLOCK_SIZE, Type.INT, 1000, Range.atLeast(1), Importance.LOW,
                 "Producer ids reserved from the controller at a time.");
         for (String topicConfig : topicConfigs.definition().names()) {

@@ -68,7 +68,8 @@ public final class SkeinServer implements AutoCloseable {
      */
     public void start() throws StartupException {
         try {
-            logs = LogRegistry.open(config.logDirs(), config.logConfig(Map.of()));
+            logs = LogRegistry.open(config.logDirs(), config.logConfig(Map.of()),
+                    config.getInt(BrokerConfigDef.NUM_RECOVERY_THREADS_PER_DATA_DIR));
         } catch (IOException | RuntimeException e) {
             throw new StartupException("Cannot use log.dirs " + config.logDirs() + ": " + messageOf(e), e);
         }

@@ -42,7 +42,17 @@ public interface LogRegistry extends AutoCloseable {
      * @throws java.io.IOException when a directory cannot be created, written or locked
      */
     static LogRegistry open(java.util.List<java.nio.file.Path> logDirs, LogConfig defaultConfig) throws java.io.IOException {
-        return io.skein.log.internal.DiskLogRegistry.open(logDirs, defaultConfig);
+        return io.skein.log.internal.DiskLogRegistry.open(logDirs, defaultConfig, 1);
+    }
+
+    /**
+     * As {@link #open(java.util.List, LogConfig)}, loading (and after an unclean stop, recovering)
+     * the partitions of each directory with {@code recoveryThreadsPerDir} threads
+     * ({@code num.recovery.threads.per.data.dir}).
+     */
+    static LogRegistry open(java.util.List<java.nio.file.Path> logDirs, LogConfig defaultConfig,
+                            int recoveryThreadsPerDir) throws java.io.IOException {
+        return io.skein.log.internal.DiskLogRegistry.open(logDirs, defaultConfig, recoveryThreadsPerDir);
     }
 
     /** Flushes and closes every log and writes the clean-shutdown marker. */

@@ -48,7 +48,8 @@ public final class DiskLogRegistry implements LogRegistry {
     }
 
     /** Opens, locks and loads the log directories; see {@link LogRegistry#open}. */
-    public static LogRegistry open(List<Path> logDirs, LogConfig defaultConfig) throws IOException {
+    public static LogRegistry open(List<Path> logDirs, LogConfig defaultConfig, int recoveryThreadsPerDir)
+            throws IOException {
         if (logDirs.isEmpty()) {
             throw new IOException("No log directory configured (log.dirs is empty)");
         }
@@ -59,7 +60,7 @@ public final class DiskLogRegistry implements LogRegistry {
                 opened.add(LogDirectory.open(dir));
             }
             registry = new DiskLogRegistry(List.copyOf(opened), defaultConfig);
-            registry.loadAll();
+            registry.loadAll(Math.max(1, recoveryThreadsPerDir));
             return registry;
         } catch (IOException | RuntimeException e) {
             if (registry != null) {
@@ -73,32 +74,68 @@ public final class DiskLogRegistry implements LogRegistry {
         }
     }
 
-    private void loadAll() throws IOException {
-        for (LogDirectory dir : dirs) {
-            List<Path> children;
-            try (Stream<Path> list = Files.list(dir.path())) {
-                children = list.filter(Files::isDirectory).sorted().toList();
+    /**
+     * Loads every partition directory; each log dir's partitions are loaded by its own pool of
+     * {@code threadsPerDir} threads (recovery after a crash is I/O- and CRC-bound), all pools at once.
+     */
+    private void loadAll(int threadsPerDir) throws IOException {
+        List<java.util.concurrent.Future<?>> loads = new ArrayList<>();
+        List<java.util.concurrent.ExecutorService> pools = new ArrayList<>();
+        try {
+            for (LogDirectory dir : dirs) {
+                List<Path> children;
+                try (Stream<Path> list = Files.list(dir.path())) {
+                    children = list.filter(Files::isDirectory).sorted().toList();
+                }
+                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                        threadsPerDir, r -> new Thread(r, "skein-log-recovery-" + dir.path().getFileName()));
+                pools.add(pool);
+                for (Path child : children) {
+                    String name = child.getFileName().toString();
+                    if (name.endsWith(DELETE_SUFFIX)) {
+                        deleter.submit(child);
+                        continue;
+                    }
+                    TopicPartition tp = parse(name);
+                    if (tp == null || tp.topic().equals(METADATA_TOPIC)) {
+                        continue; // not a partition, or the Raft metadata log, which the quorum owns
+                    }
+                    loads.add(pool.submit(() -> {
+                        Uuid topicId = PartitionMetadataFile.read(child).orElse(Uuid.ZERO_UUID);
+                        DiskPartitionLog loaded = LogLoader.load(child, tp, topicId, defaultConfig,
+                                !dir.wasCleanShutdown());
+                        DiskPartitionLog other = logs.putIfAbsent(tp, loaded);
+                        if (other != null) {
+                            loaded.close();
+                            throw new IOException("Partition " + tp + " has a directory in two log directories: "
+                                    + other.dir() + " and " + child);
+                        }
+                        return null;
+                    }));
+                }
             }
-            for (Path child : children) {
-                String name = child.getFileName().toString();
-                if (name.endsWith(DELETE_SUFFIX)) {
-                    deleter.submit(child);
-                    continue;
+            for (java.util.concurrent.Future<?> load : loads) {
+                try {
+                    load.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof IOException io) {
+                        throw io;
+                    }
+                    if (cause instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IOException(cause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("Interrupted while loading logs", e);
                 }
-                TopicPartition tp = parse(name);
-                if (tp == null || tp.topic().equals(METADATA_TOPIC)) {
-                    continue; // not a partition, or the Raft metadata log, which the quorum owns
-                }
-                DiskPartitionLog other = logs.get(tp);
-                if (other != null) {
-                    throw new IOException("Partition " + tp + " has a directory in two log directories: "
-                            + other.dir() + " and " + child);
-                }
-                Uuid topicId = PartitionMetadataFile.read(child).orElse(Uuid.ZERO_UUID);
-                logs.put(tp, LogLoader.load(child, tp, topicId, defaultConfig, !dir.wasCleanShutdown()));
             }
+        } finally {
+            pools.forEach(java.util.concurrent.ExecutorService::shutdownNow);
         }
-        log.info("Loaded {} partition logs from {}", logs.size(), dirs.stream().map(LogDirectory::path).toList());
+        log.info("Loaded {} partition logs from {} ({} recovery threads per dir)", logs.size(),
+                dirs.stream().map(LogDirectory::path).toList(), threadsPerDir);
     }
 
     /** The metadata log's directory ({@code __cluster_metadata-0}) may sit in a log dir, as in Kafka. */

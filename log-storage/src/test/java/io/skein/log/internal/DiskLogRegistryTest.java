@@ -54,6 +54,27 @@ class DiskLogRegistryTest {
     }
 
     @Test
+    void recoversManyPartitionsInParallelAfterAnUncleanStop() throws IOException {
+        Uuid id = Uuid.randomUuid();
+        try (LogRegistry registry = LogRegistry.open(List.of(dir), LogConfig.defaults())) {
+            for (int p = 0; p < 20; p++) {
+                PartitionLog log = registry.getOrCreate(new TopicPartition("many", p), id, LogConfig.defaults());
+                for (int b = 0; b <= p; b++) {
+                    log.append(Batches.batch(3), new io.skein.log.api.AppendContext(0, System.currentTimeMillis()));
+                }
+            }
+        }
+        Files.delete(dir.resolve(LogDirectory.CLEAN_SHUTDOWN_FILE));
+
+        try (LogRegistry registry = LogRegistry.open(List.of(dir), LogConfig.defaults(), 4)) {
+            assertEquals(20, registry.all().size());
+            for (int p = 0; p < 20; p++) {
+                assertEquals(3L * (p + 1), registry.get(new TopicPartition("many", p)).orElseThrow().logEndOffset());
+            }
+        }
+    }
+
+    @Test
     void leavesTheMetadataLogDirectoryAlone() throws IOException {
         Path metadata = Files.createDirectories(dir.resolve("__cluster_metadata-0").resolve("raft-group"));
 
