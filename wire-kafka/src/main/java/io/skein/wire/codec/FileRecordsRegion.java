@@ -4,9 +4,11 @@ import io.netty.channel.DefaultFileRegion;
 import io.skein.wire.api.FileRegionRecords;
 
 /**
- * Record bytes sent straight from a segment file. A {@link DefaultFileRegion} so that the epoll
- * transport uses native sendfile; unlike its parent it does not close the file (segments are
- * shared), it hands its reference back to the log instead.
+ * Record bytes sent straight from a segment file. It must be a {@link DefaultFileRegion}: only
+ * that class gets native {@code sendfile} on the epoll transport. Unlike its parent it never
+ * closes the file channel (segments are shared); when Netty releases it (sent, failed, or the
+ * channel closed first) it calls {@link FileRegionRecords#release()}, exactly once because
+ * reference counting calls {@code deallocate} once.
  */
 final class FileRecordsRegion extends DefaultFileRegion {
 
@@ -15,6 +17,10 @@ final class FileRecordsRegion extends DefaultFileRegion {
     FileRecordsRegion(FileRegionRecords records) {
         super(records.channel(), records.position(), records.sizeInBytes());
         this.records = records;
+    }
+
+    FileRegionRecords records() {
+        return records;
     }
 
     @Override

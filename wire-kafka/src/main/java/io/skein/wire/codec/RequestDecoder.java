@@ -13,16 +13,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Parses a frame into a request header and body with kafka-clients. What Kafka closes the
- * connection for, this closes it for, with one log line: an unknown API key, a version the node
- * does not serve (except ApiVersions, which is answered with UNSUPPORTED_VERSION), bytes that do
- * not parse. Produce records are not copied: the body is parsed from the frame's NIO view.
+ * Parses a frame into a {@link DecodedRequest} with kafka-clients ({@link RequestHeader#parse},
+ * then {@link AbstractRequest#parseRequest}). Like Kafka 4.4 it closes the connection, with one
+ * WARN line naming the peer, API key and correlation id, for: an API key kafka-clients does not
+ * know or this node does not serve, a version outside the registered range (except ApiVersions,
+ * passed on with a null request so it is answered with UNSUPPORTED_VERSION), and bytes that do
+ * not parse.
  *
- * <p>Threading: runs on the channel's event loop only.
+ * <p>The body is parsed from the frame's NIO view, so produce records are slices of the frame and
+ * are not copied; the frame stays retained inside the {@link DecodedRequest}.
+ *
+ * <p>Threading: runs on the channel's event loop only; stateless apart from the read-only
+ * registry.
  */
 public final class RequestDecoder extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(RequestDecoder.class);
+    /** api key (2), api version (2), correlation id (4). */
+    private static final int FIXED_HEADER_BYTES = 8;
 
     private final HandlerRegistry registry;
 
@@ -32,56 +40,69 @@ public final class RequestDecoder extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf frame = (ByteBuf) msg;
-        if (!ctx.channel().isActive()) {
-            frame.release(); // the connection is being closed for an earlier frame
+        if (!(msg instanceof ByteBuf frame)) {
+            ctx.fireChannelRead(msg);
             return;
         }
+        DecodedRequest decoded = null;
+        try {
+            decoded = ctx.channel().isActive() ? decode(ctx, frame) : null;
+        } finally {
+            if (decoded == null) {
+                frame.release();
+            }
+        }
+        if (decoded != null) {
+            ctx.fireChannelRead(decoded);
+        }
+    }
+
+    /** @return the request, or null after closing the connection */
+    private DecodedRequest decode(ChannelHandlerContext ctx, ByteBuf frame) {
         long received = System.nanoTime();
+        if (frame.readableBytes() < FIXED_HEADER_BYTES) {
+            return close(ctx, "request of " + frame.readableBytes() + " bytes is too short for a header");
+        }
+        int start = frame.readerIndex();
+        short apiId = frame.getShort(start);
+        short version = frame.getShort(start + 2);
+        int correlationId = frame.getInt(start + 4);
+        if (!ApiKeys.hasId(apiId)) {
+            return close(ctx, "unknown API key " + apiId + " (version " + version + ", correlation id "
+                    + correlationId + ")");
+        }
+        ApiKeys api = ApiKeys.forId(apiId);
+        if (registry.get(api) == null) {
+            return close(ctx, "API key " + apiId + " (" + api + ") is not served by this node (version " + version
+                    + ", correlation id " + correlationId + ")");
+        }
         ByteBuffer nio = frame.nioBuffer();
         RequestHeader header;
         try {
             header = RequestHeader.parse(nio);
         } catch (RuntimeException e) {
-            String described = describeHeader(frame);
-            frame.release();
-            closeWith(ctx, "unparseable request header (" + described + "): " + e.getMessage());
-            return;
+            return close(ctx, "unparseable " + api + " v" + version + " request header (correlation id "
+                    + correlationId + "): " + e.getMessage());
         }
-        ApiKeys api = header.apiKey();
-        short version = header.apiVersion();
         if (!registry.supports(api, version)) {
-            if (api == ApiKeys.API_VERSIONS && registry.get(api) != null && version > registry.get(api).maxVersion()) {
-                ctx.fireChannelRead(new DecodedRequest(header, null, frame, received));
-                return;
+            if (api == ApiKeys.API_VERSIONS && version > registry.get(api).maxVersion()) {
+                return new DecodedRequest(header, null, frame, received);
             }
-            frame.release();
-            closeWith(ctx, (registry.get(api) == null ? "unsupported API " + api : "unsupported version " + version
-                    + " of " + api) + " (correlation id " + header.correlationId() + ", client "
-                    + header.clientId() + ")");
-            return;
+            return close(ctx, "unsupported version " + version + " of " + api + " (correlation id "
+                    + correlationId + ", client " + header.clientId() + ")");
         }
-        AbstractRequest request;
         try {
-            request = AbstractRequest.parseRequest(api, version, new ByteBufferAccessor(nio)).request;
+            AbstractRequest request = AbstractRequest.parseRequest(api, version, new ByteBufferAccessor(nio)).request;
+            return new DecodedRequest(header, request, frame, received);
         } catch (RuntimeException e) {
-            frame.release();
-            closeWith(ctx, "malformed " + api + " v" + version + " request (correlation id " + header.correlationId()
-                    + "): " + e.getMessage());
-            return;
+            return close(ctx, "malformed " + api + " v" + version + " request (correlation id " + correlationId
+                    + ", client " + header.clientId() + "): " + e.getMessage());
         }
-        ctx.fireChannelRead(new DecodedRequest(header, request, frame, received));
     }
 
-    private static String describeHeader(ByteBuf frame) {
-        if (frame.readableBytes() < 4) {
-            return frame.readableBytes() + "-byte frame";
-        }
-        return "api key " + frame.getShort(frame.readerIndex()) + " version " + frame.getShort(frame.readerIndex() + 2);
-    }
-
-    private static void closeWith(ChannelHandlerContext ctx, String reason) {
+    private static DecodedRequest close(ChannelHandlerContext ctx, String reason) {
         log.warn("Closing connection from {}: {}", ctx.channel().remoteAddress(), reason);
         ctx.close();
+        return null;
     }
 }

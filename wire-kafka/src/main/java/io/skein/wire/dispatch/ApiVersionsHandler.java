@@ -15,19 +15,29 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
 
 /**
  * ApiVersions, answered from the handler registry: every registered API with the versions it
- * implements end to end. Produce is advertised from version 0 as Kafka does, because librdkafka
- * requires it (KAFKA-18659); older Produce versions are still refused when sent. No feature
- * levels are finalized: none of the features they gate are implemented yet.
+ * implements end to end, throttle 0, no supported or finalized features (nothing they gate is
+ * implemented yet). Produce is advertised from version 0 as Kafka 4 does, because librdkafka
+ * requires it (KAFKA-18659); a Produce request below the registered minimum is still refused.
+ * A v3+ request with an invalid client software name or version gets INVALID_REQUEST.
+ *
+ * <p>Stateless apart from the registry, which is read-only once the server started.
  */
 public final class ApiVersionsHandler implements RequestHandler {
 
-    /** ApiVersions versions served (kafka-clients knows 0..5; the skeleton implements 0..4). */
+    /** ApiVersions versions served: kafka-clients knows 0..5, Skein implements 0..4. */
     public static final short MAX_VERSION = 4;
 
     private final HandlerRegistry registry;
 
     public ApiVersionsHandler(HandlerRegistry registry) {
         this.registry = registry;
+    }
+
+    /** Registers ApiVersions (0..{@link #MAX_VERSION}) unless the registry already has it. */
+    public static void registerInto(HandlerRegistry registry) {
+        if (registry.get(ApiKeys.API_VERSIONS) == null) {
+            registry.register(ApiKeys.API_VERSIONS, 0, MAX_VERSION, new ApiVersionsHandler(registry));
+        }
     }
 
     @Override
@@ -37,23 +47,28 @@ public final class ApiVersionsHandler implements RequestHandler {
             return CompletableFuture.completedFuture(new ApiVersionsResponseData()
                     .setErrorCode(Errors.INVALID_REQUEST.code()));
         }
-        return CompletableFuture.completedFuture(response());
+        return CompletableFuture.completedFuture(supportedVersions(registry));
     }
 
-    /** The full answer: every registered API and its versions. */
-    public ApiVersionsResponseData response() {
-        ApiVersionCollection keys = new ApiVersionCollection();
+    /** Every registered API and the versions to advertise for it. */
+    public static ApiVersionsResponseData supportedVersions(HandlerRegistry registry) {
+        ApiVersionCollection keys = new ApiVersionCollection(registry.all().size());
         for (HandlerRegistry.Registration r : registry.all().values()) {
-            short min = r.apiKey() == ApiKeys.PRODUCE ? ApiKeys.PRODUCE_API_VERSIONS_RESPONSE_MIN_VERSION : r.minVersion();
+            short min = r.apiKey() == ApiKeys.PRODUCE
+                    ? (short) Math.min(r.minVersion(), ApiKeys.PRODUCE_API_VERSIONS_RESPONSE_MIN_VERSION)
+                    : r.minVersion();
             keys.add(new ApiVersion().setApiKey(r.apiKey().id).setMinVersion(min).setMaxVersion(r.maxVersion()));
         }
-        return new ApiVersionsResponseData().setErrorCode(Errors.NONE.code()).setApiKeys(keys);
+        return new ApiVersionsResponseData().setErrorCode(Errors.NONE.code()).setThrottleTimeMs(0).setApiKeys(keys);
     }
 
-    /** The v0 answer to an ApiVersions version this node does not serve. */
-    public ApiVersionsResponseData unsupportedVersionResponse() {
+    /**
+     * The answer to an ApiVersions version newer than served, sent as version 0 so any client can
+     * read it: UNSUPPORTED_VERSION and the ApiVersions range, so the client retries within it.
+     */
+    public static ApiVersionsResponseData unsupportedVersionResponse(HandlerRegistry registry) {
         HandlerRegistry.Registration self = registry.get(ApiKeys.API_VERSIONS);
-        ApiVersionCollection keys = new ApiVersionCollection();
+        ApiVersionCollection keys = new ApiVersionCollection(1);
         keys.add(new ApiVersion().setApiKey(ApiKeys.API_VERSIONS.id).setMinVersion(self.minVersion())
                 .setMaxVersion(self.maxVersion()));
         return new ApiVersionsResponseData().setErrorCode(Errors.UNSUPPORTED_VERSION.code()).setApiKeys(keys);

@@ -2,13 +2,15 @@ package io.skein.wire.dispatch;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs tasks one after another, in submission order, on a shared pool: one per connection, so a
- * connection's requests start in order while different connections run in parallel.
+ * connection's requests start in order while different connections run in parallel. A task ends
+ * when it returns; what it started asynchronously does not hold up the next one.
  *
- * <p>Threading: {@link #execute} may be called from any thread; the queue is guarded by this
- * object's monitor and at most one task runs at a time.
+ * <p>Threading: {@link #execute} may be called from any thread; the queue and the running flag are
+ * guarded by this object's monitor, and at most one task runs at a time.
  */
 public final class SerialExecutor implements Executor {
 
@@ -20,6 +22,7 @@ public final class SerialExecutor implements Executor {
         this.pool = pool;
     }
 
+    /** @throws RejectedExecutionException if the pool refuses work; the task is then dropped */
     @Override
     public void execute(Runnable task) {
         synchronized (this) {
@@ -29,7 +32,15 @@ public final class SerialExecutor implements Executor {
             }
             running = true;
         }
-        pool.execute(this::drain);
+        try {
+            pool.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            synchronized (this) {
+                queue.clear();
+                running = false;
+            }
+            throw e;
+        }
     }
 
     private void drain() {

@@ -1,2 +1,5 @@
-/** Length-prefixed framing of the Kafka protocol, with the size limit checked before any body is buffered. */
+/**
+ * Kafka framing: the 4-byte size prefix, the request size limit, truncated frames. Depends on
+ * Netty only; knows nothing of Kafka messages.
+ */
 package io.skein.wire.frame;

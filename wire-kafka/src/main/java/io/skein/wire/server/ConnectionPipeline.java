@@ -1,0 +1,78 @@
+package io.skein.wire.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.skein.wire.api.HandlerRegistry;
+import io.skein.wire.api.ServerSettings;
+import io.skein.wire.auth.PlaintextAuthenticator;
+import io.skein.wire.codec.RequestDecoder;
+import io.skein.wire.connection.ConnectionIdentity;
+import io.skein.wire.connection.IdleConnectionCloser;
+import io.skein.wire.connection.InFlightRequests;
+import io.skein.wire.connection.InOrderResponseWriter;
+import io.skein.wire.dispatch.RequestDispatcher;
+import io.skein.wire.errors.ConnectionExceptionHandler;
+import io.skein.wire.frame.FrameDecoder;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one place a connection's pipeline is built. In order:
+ * <pre>
+ *   idle        IdleStateHandler: no read for connections.max.idle.ms
+ *   idle-close  closes such a connection
+ *   frame       size check first (socket.request.max.bytes), then 4-byte length framing
+ *   decode      header and body with kafka-clients; closes on unknown API / version / garbage
+ *   auth        who the connection is (PLAINTEXT: anonymous); the seam for SASL
+ *   responses   in-order response writer, encoding, back-pressure
+ *   dispatch    handler invocation on the handler pool
+ *   errors      one log line and close for exceptions that reach the end
+ * </pre>
+ *
+ * <p>Threading: {@link #install} runs on the channel's event loop (channel initializer); the
+ * connection-id counter is shared by all listeners of one server.
+ */
+public final class ConnectionPipeline {
+
+    public static final String IDLE = "idle";
+    public static final String IDLE_CLOSE = "idle-close";
+    public static final String FRAME = "frame";
+    public static final String DECODE = "decode";
+    public static final String AUTH = "auth";
+    public static final String RESPONSES = "responses";
+    public static final String DISPATCH = "dispatch";
+    public static final String ERRORS = "errors";
+
+    private final ServerSettings settings;
+    private final HandlerRegistry registry;
+    private final Executor handlerPool;
+    private final InFlightRequests inFlight;
+    private final AtomicLong connectionIds = new AtomicLong();
+
+    public ConnectionPipeline(ServerSettings settings, HandlerRegistry registry, Executor handlerPool,
+                              InFlightRequests inFlight) {
+        this.settings = settings;
+        this.registry = registry;
+        this.handlerPool = handlerPool;
+        this.inFlight = inFlight;
+    }
+
+    public void install(Channel channel, String listenerName) {
+        InetSocketAddress peer = channel.remoteAddress() instanceof InetSocketAddress address ? address : null;
+        ConnectionIdentity identity = new ConnectionIdentity(listenerName, peer, connectionIds.incrementAndGet());
+        ChannelPipeline p = channel.pipeline();
+        if (settings.connectionsMaxIdleMs() > 0) {
+            p.addLast(IDLE, new IdleStateHandler(settings.connectionsMaxIdleMs(), 0, 0, TimeUnit.MILLISECONDS));
+            p.addLast(IDLE_CLOSE, new IdleConnectionCloser(settings.connectionsMaxIdleMs()));
+        }
+        p.addLast(FRAME, new FrameDecoder(settings.maxRequestBytes()));
+        p.addLast(DECODE, new RequestDecoder(registry));
+        p.addLast(AUTH, new PlaintextAuthenticator(identity));
+        p.addLast(RESPONSES, new InOrderResponseWriter(settings.maxInFlightRequestsPerConnection(), inFlight));
+        p.addLast(DISPATCH, new RequestDispatcher(registry, identity, handlerPool));
+        p.addLast(ERRORS, new ConnectionExceptionHandler());
+    }
+}
