@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
@@ -43,13 +42,13 @@ class KillNineRecoveryTest {
                 admin.createTopics(List.of(new NewTopic("storm", PARTITIONS, (short) 1))).all().get();
             }
             AtomicBoolean running = new AtomicBoolean(true);
-            Properties props = new Properties();
-            props.put(ProducerConfig.ACKS_CONFIG, "1");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
-            props.put(ProducerConfig.LINGER_MS_CONFIG, "2");
-            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "5000");
-            props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
-            props.put(ProducerConfig.RETRIES_CONFIG, "0");
+            Map<String, String> props = Map.of(
+                    ProducerConfig.ACKS_CONFIG, "1",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
+                    ProducerConfig.LINGER_MS_CONFIG, "2",
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "5000",
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000",
+                    ProducerConfig.RETRIES_CONFIG, "0");
             KafkaProducer<byte[], byte[]> producer = Clients.producer(node.bootstrap(), props);
             Thread storm = new Thread(() -> {
                 long i = 0;
@@ -92,7 +91,7 @@ class KillNineRecoveryTest {
                             + record.getKey() + " after kill -9");
                 }
             }
-            try (KafkaProducer<byte[], byte[]> after = Clients.producer(node.bootstrap(), new Properties())) {
+            try (KafkaProducer<byte[], byte[]> after = Clients.producer(node.bootstrap())) {
                 long offset = after.send(new ProducerRecord<>("storm", 0, null, "after".getBytes())).get().offset();
                 assertTrue(offset >= snapshot.get(new TopicPartition("storm", 0)).size(),
                         "appends continue after the recovered end");

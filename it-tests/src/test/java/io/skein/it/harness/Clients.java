@@ -1,14 +1,19 @@
 package io.skein.it.harness;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -16,7 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** kafka-clients instances pointed at a test broker, and small waiting helpers. */
+/** kafka-clients instances pointed at a test broker, and waiting with a deadline. */
 public final class Clients {
 
     private Clients() {
@@ -29,7 +34,7 @@ public final class Clients {
     }
 
     /** A producer with kafka-clients' default config (idempotent, acks=all) plus the given overrides. */
-    public static KafkaProducer<byte[], byte[]> producer(String bootstrap, Properties overrides) {
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, String> overrides) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -38,8 +43,12 @@ public final class Clients {
         return new KafkaProducer<>(p);
     }
 
-    /** A consumer without a group (assign and seek only). */
-    public static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Properties overrides) {
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        return producer(bootstrap, Map.of());
+    }
+
+    /** A consumer outside any group: no group.id, no commits; use assign() and seek. */
+    public static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Map<String, String> overrides) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -49,39 +58,54 @@ public final class Clients {
         return new KafkaConsumer<>(p);
     }
 
-    /** Reads from the beginning of the partitions until {@code count} records arrived or the deadline passed. */
-    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, List<TopicPartition> partitions,
-                                                             int count, Duration timeout) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, new Properties())) {
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (out.size() < count && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(500)).forEach(out::add);
-            }
-        }
-        return out;
+    public static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+        return consumer(bootstrap, Map.of());
     }
 
-    /** Reads every partition from its beginning to the end offset it has when the call starts. */
-    public static List<ConsumerRecord<byte[], byte[]>> readToEnd(String bootstrap, List<TopicPartition> partitions,
-                                                               Duration timeout) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, new Properties())) {
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            java.util.Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline
-                    && partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-                consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+    /**
+     * Waits until Admin describes the topic with the expected number of partitions, each with a
+     * leader, and every partition answers ListOffsets: a created topic may take a moment to reach
+     * the metadata a broker serves, and a moment more before its leader accepts requests (Kafka
+     * answers NOT_LEADER_OR_FOLLOWER in between). Producing before that is a separate concern
+     * from what most tests check.
+     */
+    public static TopicDescription awaitTopic(Admin admin, String topic, int partitions, Duration timeout) {
+        TopicDescription[] last = new TopicDescription[1];
+        await("topic " + topic + " with " + partitions + " partitions, each with a leader", timeout, () -> {
+            try {
+                last[0] = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+                return last[0].partitions().size() == partitions
+                        && last[0].partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            } catch (ExecutionException e) {
+                return false; // not known yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
+        });
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
         }
-        return out;
+        try {
+            admin.listOffsets(latest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS); // Admin retries NOT_LEADER
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("the partitions of " + topic + " do not answer ListOffsets: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return last[0];
     }
 
-    /** Polls a condition until it holds or the deadline passes. */
+    /** Polls the condition every 50 ms until it holds; fails naming {@code what} if the deadline passes first. */
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
+        if (!waitFor(condition, timeout)) {
+            throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+        }
+    }
+
+    /** Polls the condition every 50 ms until it holds or the deadline passes; returns whether it held. */
     public static boolean waitFor(BooleanSupplier condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -96,5 +120,24 @@ public final class Clients {
             }
         }
         return condition.getAsBoolean();
+    }
+
+    /** Reads every partition from its beginning to the end offset it has when the call starts. */
+    public static java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> readToEnd(
+            String bootstrap, java.util.List<org.apache.kafka.common.TopicPartition> partitions,
+            java.time.Duration timeout) {
+        java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
+                     consumer(bootstrap)) {
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            java.util.Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline
+                    && partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                consumer.poll(java.time.Duration.ofMillis(500)).forEach(out::add);
+            }
+        }
+        return out;
     }
 }

@@ -129,6 +129,7 @@ public final class SkeinNode implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
+        command.add("-Dio.netty.leakDetection.level=paranoid"); // a leaked buffer shows up as a LEAK: line
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(MAIN_CLASS);
@@ -156,6 +157,19 @@ public final class SkeinNode implements AutoCloseable {
         } catch (Exception e) {
             ready.completeExceptionally(e);
         }
+    }
+
+    /** Everything this node has printed so far (all its runs, if restarted). */
+    public List<String> outputLines() {
+        try {
+            return Files.readAllLines(outputFile(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
     /** The last lines of this node's output, for assertion messages. */
@@ -203,6 +217,7 @@ public final class SkeinNode implements AutoCloseable {
         }
     }
 
+    /** Stops cleanly (asserting exit code 0 is up to the caller) and starts again on the same ports and data. */
     /** Starts the process again on the same ports and data after {@link #kill()}. */
     public void restartAfterKill() {
         if (process != null && process.isAlive()) {
@@ -211,7 +226,6 @@ public final class SkeinNode implements AutoCloseable {
         startProcess();
     }
 
-    /** Stops cleanly (asserting exit code 0 is up to the caller) and starts again on the same ports and data. */
     public int restart() {
         int code = stop();
         startProcess();
