@@ -1,11 +1,13 @@
 package io.skein.broker.handler;
 
+import io.skein.broker.partition.PartitionLookup;
 import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.DelayedOperation;
 import io.skein.broker.purgatory.Purgatory;
 import io.skein.replication.api.MetadataQuorum;
 import io.skein.wire.api.RequestContext;
 import io.skein.wire.api.RequestHandler;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.FetchRequestData;
@@ -26,11 +28,13 @@ import org.apache.kafka.common.requests.FetchRequest;
 public final class FetchHandler implements RequestHandler {
 
     private final FetchReader reader;
+    private final Partitions partitions;
     private final MetadataQuorum quorum;
     private final Purgatory<TopicPartition> purgatory;
 
     public FetchHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> purgatory) {
         this.reader = new FetchReader(partitions);
+        this.partitions = partitions;
         this.quorum = quorum;
         this.purgatory = purgatory;
     }
@@ -50,7 +54,7 @@ public final class FetchHandler implements RequestHandler {
         }
         first.release();
         CompletableFuture<ApiMessage> future = new CompletableFuture<>();
-        DelayedFetch delayed = new DelayedFetch(data, version, future);
+        DelayedFetch delayed = new DelayedFetch(data, version, future, first.highWatermarks());
         purgatory.watch(delayed, first.partitions(), data.maxWaitMs());
         return future;
     }
@@ -60,15 +64,32 @@ public final class FetchHandler implements RequestHandler {
         private final FetchRequestData request;
         private final short version;
         private final CompletableFuture<ApiMessage> future;
+        private final Map<TopicPartition, Long> highWatermarksWhenParked;
 
-        DelayedFetch(FetchRequestData request, short version, CompletableFuture<ApiMessage> future) {
+        DelayedFetch(FetchRequestData request, short version, CompletableFuture<ApiMessage> future,
+                     Map<TopicPartition, Long> highWatermarksWhenParked) {
             this.request = request;
             this.version = version;
             this.future = future;
+            this.highWatermarksWhenParked = highWatermarksWhenParked;
         }
 
+        /**
+         * Called after every append to a watched partition. With {@code min_bytes} of 1 or less
+         * (the consumers' default) any growth of a watched partition satisfies the fetch, checked
+         * from the high watermarks alone; only a larger {@code min_bytes} needs a trial read.
+         */
         @Override
         protected boolean isSatisfied() {
+            if (request.minBytes() <= 1) {
+                for (Map.Entry<TopicPartition, Long> parked : highWatermarksWhenParked.entrySet()) {
+                    PartitionLookup lookup = partitions.lookup(parked.getKey());
+                    if (!lookup.ok() || lookup.partition().log().highWatermark() > parked.getValue()) {
+                        return true; // new data, or the partition moved or vanished: answer now
+                    }
+                }
+                return false;
+            }
             FetchReader.Read read = reader.read(request, quorum.image(), version);
             read.release();
             return read.hasErrors() || read.bytes() >= request.minBytes();

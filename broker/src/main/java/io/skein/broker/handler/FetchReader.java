@@ -30,7 +30,8 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 final class FetchReader {
 
     /** A response and how many record bytes it carries. */
-    record Read(FetchResponseData response, long bytes, boolean hasErrors, List<TopicPartition> partitions) {
+    record Read(FetchResponseData response, long bytes, boolean hasErrors, List<TopicPartition> partitions,
+                java.util.Map<TopicPartition, Long> highWatermarks) {
 
         /** Releases the file slices of a response that will not be sent. */
         void release() {
@@ -57,6 +58,7 @@ final class FetchReader {
         long total = 0;
         boolean errors = false;
         List<TopicPartition> watched = new ArrayList<>();
+        java.util.Map<TopicPartition, Long> highWatermarks = new java.util.HashMap<>();
         for (FetchRequestData.FetchTopic topic : request.topics()) {
             boolean byId = version >= 13;
             Uuid topicId = topic.topicId() == null ? Uuid.ZERO_UUID : topic.topicId();
@@ -92,6 +94,7 @@ final class FetchReader {
                 int maxBytes = (int) Math.min(Math.max(p.partitionMaxBytes(), 0), remaining);
                 try {
                     LogReadResult result = log.read(p.fetchOffset(), maxBytes, log.highWatermark(), total == 0);
+                    highWatermarks.put(tp, result.highWatermark());
                     out.setHighWatermark(result.highWatermark())
                             .setLastStableOffset(result.highWatermark())
                             .setLogStartOffset(result.logStartOffset());
@@ -113,7 +116,7 @@ final class FetchReader {
                 }
             }
         }
-        return new Read(response, total, errors, watched);
+        return new Read(response, total, errors, watched, highWatermarks);
     }
 
     /** Kafka's check of the client's view of the leader epoch (-1: the client does not know it). */

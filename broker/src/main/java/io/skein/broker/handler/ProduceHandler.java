@@ -104,9 +104,10 @@ public final class ProduceHandler implements RequestHandler {
             response.responses().add(topicResponse);
         }
         if (acks == 0) {
-            return firstError(response) == null ? CompletableFuture.completedFuture(null)
+            String error = firstError(response);
+            return error == null ? CompletableFuture.completedFuture(null)
                     : CompletableFuture.failedFuture(new CloseConnectionException("acks=0 produce failed ("
-                            + firstError(response) + "); closing so the client notices, as Kafka does"));
+                            + error + "); closing so the client notices, as Kafka does"));
         }
         return CompletableFuture.completedFuture(response);
     }

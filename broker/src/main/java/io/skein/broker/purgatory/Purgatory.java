@@ -4,7 +4,6 @@ import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,16 +33,16 @@ public final class Purgatory<K> {
         for (K key : keys) {
             watchers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(operation);
         }
-        ScheduledFuture<?> timeout = scheduler.schedule(operation::complete, timeoutMs, TimeUnit.MILLISECONDS);
         if (operation.tryComplete()) {
-            timeout.cancel(false);
-        }
-        // Completed operations are removed lazily by checkAndComplete and purge.
-        if (operation.isCompleted()) {
             unwatch(operation, keys);
-        } else {
-            scheduler.schedule(() -> unwatch(operation, keys), timeoutMs + 1, TimeUnit.MILLISECONDS);
+            return;
         }
+        // One task per operation: complete it if still waiting, and drop it from every key it watched
+        // (checkAndComplete removes a completed operation only from the key that completed it).
+        scheduler.schedule(() -> {
+            operation.complete();
+            unwatch(operation, keys);
+        }, timeoutMs, TimeUnit.MILLISECONDS);
     }
 
     /** Something changed on this key: complete every operation watching it that is now satisfied. */
