@@ -236,6 +236,19 @@ public final class BrokerConfig {
     }
 
     /** The log config for a topic with these overrides on this broker. */
+    /** The group coordinator's settings from the {@code group.*} and {@code offsets.*} keys. */
+    public io.skein.coordinator.group.GroupConfig groupConfig() {
+        return new io.skein.coordinator.group.GroupConfig(
+                getInt(BrokerConfigDef.GROUP_MIN_SESSION_TIMEOUT_MS),
+                getInt(BrokerConfigDef.GROUP_MAX_SESSION_TIMEOUT_MS),
+                getInt(BrokerConfigDef.GROUP_INITIAL_REBALANCE_DELAY_MS),
+                getInt(BrokerConfigDef.GROUP_MAX_SIZE),
+                getInt(BrokerConfigDef.OFFSETS_RETENTION_MINUTES) * 60_000L,
+                getLong(BrokerConfigDef.OFFSETS_RETENTION_CHECK_INTERVAL_MS),
+                getInt(BrokerConfigDef.OFFSET_METADATA_MAX_BYTES),
+                getInt(BrokerConfigDef.OFFSETS_LOAD_BUFFER_SIZE));
+    }
+
     public LogConfig logConfig(Map<String, String> topicOverrides) {
         return LogConfig.from(topicConfigs().resolve(topicOverrides, originals));
     }

@@ -41,6 +41,18 @@ public final class BrokerConfigDef {
     public static final String REQUEST_TIMEOUT_MS = "request.timeout.ms";
     public static final String PRODUCER_ID_BLOCK_SIZE = "producer.id.block.size";
     public static final String NUM_RECOVERY_THREADS_PER_DATA_DIR = "num.recovery.threads.per.data.dir";
+    public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
+    public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
+    public static final String OFFSETS_TOPIC_SEGMENT_BYTES = "offsets.topic.segment.bytes";
+    public static final String OFFSETS_TOPIC_COMPRESSION_CODEC = "offsets.topic.compression.codec";
+    public static final String OFFSETS_LOAD_BUFFER_SIZE = "offsets.load.buffer.size";
+    public static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
+    public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
+    public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String GROUP_MAX_SIZE = "group.max.size";
 
     private final ConfigDef definition;
     private final TopicConfigs topicConfigs;
@@ -87,6 +99,7 @@ public final class BrokerConfigDef {
                 "Threads per log directory that load (and after a crash recover) partition logs at start.");
         d.define(PRODUCER_ID_BLOCK_SIZE, Type.INT, 1000, Range.atLeast(1), Importance.LOW,
                 "Producer ids reserved from the controller at a time.");
+        defineGroupCoordinator(d);
         for (String topicConfig : topicConfigs.definition().names()) {
             for (String synonym : topicConfigs.brokerSynonyms(topicConfig)) {
                 topicSynonyms.add(synonym);
@@ -99,6 +112,34 @@ public final class BrokerConfigDef {
             }
         }
         this.definition = d;
+    }
+
+    private static void defineGroupCoordinator(ConfigDef d) {
+        d.define(OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, 50, Range.atLeast(1), Importance.HIGH,
+                "Partitions of the internal __consumer_offsets topic (fixed once the topic exists).");
+        d.define(OFFSETS_TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) 3, Range.atLeast(1), Importance.HIGH,
+                "Replication factor of __consumer_offsets; capped at the number of registered brokers when "
+                        + "the topic is created.");
+        d.define(OFFSETS_TOPIC_SEGMENT_BYTES, Type.INT, 104_857_600, Range.atLeast(1), Importance.HIGH,
+                "segment.bytes of __consumer_offsets.");
+        d.define(OFFSETS_TOPIC_COMPRESSION_CODEC, Type.INT, 0, Importance.LOW,
+                "Accepted for compatibility; group coordinator records are written uncompressed.");
+        d.define(OFFSETS_LOAD_BUFFER_SIZE, Type.INT, 5 * 1024 * 1024, Range.atLeast(1), Importance.LOW,
+                "Bytes read at a time when loading groups and offsets.");
+        d.define(OFFSETS_RETENTION_MINUTES, Type.INT, 10_080, Range.atLeast(1), Importance.HIGH,
+                "Committed offsets of a group that has been empty this long are deleted.");
+        d.define(OFFSETS_RETENTION_CHECK_INTERVAL_MS, Type.LONG, 600_000L, Range.atLeast(1), Importance.HIGH,
+                "How often expired offsets are looked for.");
+        d.define(OFFSET_METADATA_MAX_BYTES, Type.INT, 4096, Range.atLeast(0), Importance.HIGH,
+                "Largest metadata string an offset commit may carry.");
+        d.define(GROUP_MIN_SESSION_TIMEOUT_MS, Type.INT, 6_000, Importance.MEDIUM, "Smallest session.timeout.ms accepted.");
+        d.define(GROUP_MAX_SESSION_TIMEOUT_MS, Type.INT, 1_800_000, Importance.MEDIUM,
+                "Largest session.timeout.ms accepted.");
+        d.define(GROUP_INITIAL_REBALANCE_DELAY_MS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
+                "How long the first rebalance of an empty group waits for more members. Skein's single-node "
+                        + "default is 0, as in Kafka's shipped server.properties; Kafka's built-in default is 3000.");
+        d.define(GROUP_MAX_SIZE, Type.INT, Integer.MAX_VALUE, Range.atLeast(1), Importance.MEDIUM,
+                "Most members a classic group may have.");
     }
 
     public ConfigDef definition() {

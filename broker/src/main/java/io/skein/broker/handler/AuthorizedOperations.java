@@ -18,6 +18,8 @@ final class AuthorizedOperations {
             AclOperation.CLUSTER_ACTION, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS,
             AclOperation.IDEMPOTENT_WRITE, AclOperation.CREATE_TOKENS, AclOperation.DESCRIBE_TOKENS));
 
+    static final int GROUP = bits(List.of(AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DELETE));
+
     private AuthorizedOperations() {
     }
 

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
@@ -72,6 +73,11 @@ public final class ProduceHandler implements RequestHandler {
                 }
                 if (name == null) {
                     fail(out, Errors.UNKNOWN_TOPIC_ID, null);
+                    continue;
+                }
+                if (Topic.isInternal(name)) {
+                    // only the coordinators write to __consumer_offsets and __transaction_state
+                    fail(out, Errors.INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic " + name);
                     continue;
                 }
                 TopicPartition tp = new TopicPartition(name, partition.index());

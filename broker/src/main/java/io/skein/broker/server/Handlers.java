@@ -5,6 +5,12 @@ import io.skein.broker.config.BrokerConfigDef;
 import io.skein.broker.handler.ClusterHandler;
 import io.skein.broker.handler.ConfigsHandler;
 import io.skein.broker.handler.FetchHandler;
+import io.skein.broker.handler.FindCoordinatorHandler;
+import io.skein.broker.handler.GroupAdminHandler;
+import io.skein.broker.handler.GroupMembershipHandler;
+import io.skein.broker.handler.OffsetCommitHandler;
+import io.skein.broker.handler.OffsetFetchHandler;
+import io.skein.broker.handler.OffsetsTopic;
 import io.skein.broker.handler.ListOffsetsHandler;
 import io.skein.broker.handler.MetadataHandler;
 import io.skein.broker.handler.ProduceHandler;
@@ -12,6 +18,7 @@ import io.skein.broker.handler.ProducerIdHandler;
 import io.skein.broker.handler.TopicAdminHandler;
 import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.Purgatory;
+import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.coordinator.producerid.ProducerIdAllocator;
 import io.skein.replication.api.MetadataQuorum;
 import io.skein.wire.api.HandlerRegistry;
@@ -30,9 +37,11 @@ final class Handlers {
 
     static HandlerRegistry registry(BrokerConfig config, MetadataQuorum quorum, Partitions partitions,
                                     Purgatory<TopicPartition> fetchPurgatory, ProducerIdAllocator producerIds,
-                                    Clock clock) {
+                                    GroupCoordinator groups, Clock clock) {
         int nodeId = config.nodeId();
         TopicAdminHandler topicAdmin = new TopicAdminHandler(quorum, config);
+        GroupMembershipHandler membership = new GroupMembershipHandler(groups);
+        GroupAdminHandler groupAdmin = new GroupAdminHandler(groups, quorum);
         return new HandlerRegistry()
                 .register(ApiKeys.PRODUCE, new ProduceHandler(partitions, quorum, fetchPurgatory, clock))
                 .register(ApiKeys.FETCH, new FetchHandler(partitions, quorum, fetchPurgatory))
@@ -44,6 +53,17 @@ final class Handlers {
                 .register(ApiKeys.CREATE_PARTITIONS, topicAdmin)
                 .register(ApiKeys.DESCRIBE_CONFIGS, new ConfigsHandler(quorum, config))
                 .register(ApiKeys.DESCRIBE_CLUSTER, new ClusterHandler(quorum, nodeId))
-                .register(ApiKeys.INIT_PRODUCER_ID, new ProducerIdHandler(producerIds));
+                .register(ApiKeys.INIT_PRODUCER_ID, new ProducerIdHandler(producerIds))
+                .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(new OffsetsTopic(quorum, config)))
+                .register(ApiKeys.JOIN_GROUP, membership)
+                .register(ApiKeys.SYNC_GROUP, membership)
+                .register(ApiKeys.HEARTBEAT, membership)
+                .register(ApiKeys.LEAVE_GROUP, membership)
+                .register(ApiKeys.OFFSET_COMMIT, new OffsetCommitHandler(groups, quorum))
+                .register(ApiKeys.OFFSET_FETCH, new OffsetFetchHandler(groups, quorum))
+                .register(ApiKeys.OFFSET_DELETE, groupAdmin)
+                .register(ApiKeys.LIST_GROUPS, groupAdmin)
+                .register(ApiKeys.DESCRIBE_GROUPS, groupAdmin)
+                .register(ApiKeys.DELETE_GROUPS, groupAdmin);
     }
 }

@@ -5,6 +5,8 @@ import io.skein.broker.config.BrokerConfigDef;
 import io.skein.broker.config.ListenerSpec;
 import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.Purgatory;
+import io.skein.broker.partition.OffsetsTopicLeadership;
+import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.coordinator.producerid.ProducerIdAllocator;
 import io.skein.log.api.LogRegistry;
 import io.skein.replication.api.ControllerCommand;
@@ -52,6 +54,7 @@ public final class SkeinServer implements AutoCloseable {
     private MetadataQuorum quorum;
     private ScheduledExecutorService scheduler;
     private Purgatory<TopicPartition> fetchPurgatory;
+    private GroupCoordinator groupCoordinator;
     private KafkaWireServer wire;
     private Map<String, InetSocketAddress> boundListeners = Map.of();
     private MetadataImage readyImage;
@@ -76,6 +79,8 @@ public final class SkeinServer implements AutoCloseable {
         Partitions partitions = new Partitions(config.nodeId(), logs, config::logConfig);
         quorum = MetadataQuorum.create(quorumSettings());
         quorum.addListener(partitions);
+        groupCoordinator = new GroupCoordinator(config.groupConfig(), clock);
+        quorum.addListener(new OffsetsTopicLeadership(partitions, groupCoordinator));
         try {
             quorum.start();
         } catch (IOException | RuntimeException e) {
@@ -97,7 +102,8 @@ public final class SkeinServer implements AutoCloseable {
                 .submit(new ControllerCommand.AllocateProducerIds(config.nodeId(), count))
                 .thenApply(ControllerResult::producerIdStart), blockSize);
         wire = KafkaWireServer.create(serverSettings(),
-                Handlers.registry(config, quorum, partitions, fetchPurgatory, producerIds, clock));
+                Handlers.registry(config, quorum, partitions, fetchPurgatory, producerIds, groupCoordinator,
+                        clock));
         try {
             boundListeners = wire.start();
         } catch (IOException | RuntimeException e) {
@@ -194,6 +200,8 @@ public final class SkeinServer implements AutoCloseable {
         if (fetchPurgatory != null) {
             fetchPurgatory.completeAll();
         }
+        // answers parked JoinGroup/SyncGroup requests (NOT_COORDINATOR) so in-flight requests can finish
+        closeQuietly(groupCoordinator, "group coordinator");
         closeQuietly(wire, "wire server");
         if (scheduler != null) {
             scheduler.shutdownNow();

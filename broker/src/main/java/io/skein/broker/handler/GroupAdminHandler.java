@@ -1,0 +1,111 @@
+package io.skein.broker.handler;
+
+import io.skein.coordinator.group.GroupCoordinator;
+import io.skein.replication.api.MetadataImage;
+import io.skein.replication.api.MetadataQuorum;
+import io.skein.wire.api.RequestContext;
+import io.skein.wire.api.RequestHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.DeleteGroupsResponseData;
+import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
+import org.apache.kafka.common.message.DescribeGroupsRequestData;
+import org.apache.kafka.common.message.DescribeGroupsResponseData;
+import org.apache.kafka.common.message.ListGroupsRequestData;
+import org.apache.kafka.common.message.ListGroupsResponseData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponsePartition;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponseTopic;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.DeleteGroupsRequest;
+import org.apache.kafka.common.requests.DescribeGroupsRequest;
+import org.apache.kafka.common.requests.ListGroupsRequest;
+import org.apache.kafka.common.requests.OffsetDeleteRequest;
+
+/**
+ * Group administration: ListGroups (with state and type filters), DescribeGroups, DeleteGroups
+ * and OffsetDelete, as Kafka's Admin client and {@code kafka-consumer-groups} use them.
+ */
+public final class GroupAdminHandler implements RequestHandler {
+
+    private final GroupCoordinator coordinator;
+    private final MetadataQuorum quorum;
+
+    public GroupAdminHandler(GroupCoordinator coordinator, MetadataQuorum quorum) {
+        this.coordinator = coordinator;
+        this.quorum = quorum;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
+        short version = context.apiVersion();
+        ApiMessage response;
+        if (request instanceof ListGroupsRequest list) {
+            response = listGroups(list.data(), version);
+        } else if (request instanceof DescribeGroupsRequest describe) {
+            response = describeGroups(describe.data(), version);
+        } else if (request instanceof DeleteGroupsRequest delete) {
+            DeleteGroupsResponseData out = new DeleteGroupsResponseData();
+            for (String groupId : delete.data().groupsNames()) {
+                Errors error = coordinator.deleteGroup(groupId);
+                out.results().add(new DeletableGroupResult().setGroupId(groupId).setErrorCode(error.code()));
+            }
+            response = out;
+        } else {
+            response = deleteOffsets(((OffsetDeleteRequest) request).data());
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private ListGroupsResponseData listGroups(ListGroupsRequestData data, short version) {
+        List<String> states = version >= 4 && data.statesFilter() != null ? data.statesFilter() : List.of();
+        List<String> types = version >= 5 && data.typesFilter() != null ? data.typesFilter() : List.of();
+        GroupCoordinator.ListResult result = coordinator.listGroups(states, types);
+        return new ListGroupsResponseData().setErrorCode(result.error().code()).setGroups(new ArrayList<>(result.groups()));
+    }
+
+    private DescribeGroupsResponseData describeGroups(DescribeGroupsRequestData data, short version) {
+        DescribeGroupsResponseData out = new DescribeGroupsResponseData();
+        int operations = version >= 3 && data.includeAuthorizedOperations() ? AuthorizedOperations.GROUP
+                : Integer.MIN_VALUE;
+        for (String groupId : data.groups()) {
+            DescribeGroupsResponseData.DescribedGroup described = coordinator.describeGroup(groupId, version, operations);
+            if (version < 6) {
+                described.setErrorMessage(null);
+            }
+            out.groups().add(described);
+        }
+        return out;
+    }
+
+    private OffsetDeleteResponseData deleteOffsets(OffsetDeleteRequestData data) {
+        MetadataImage image = quorum.image();
+        List<TopicPartition> known = new ArrayList<>();
+        for (OffsetDeleteRequestData.OffsetDeleteRequestTopic topic : data.topics()) {
+            if (image.topic(topic.name()).isPresent()) {
+                topic.partitions().forEach(p -> known.add(new TopicPartition(topic.name(), p.partitionIndex())));
+            }
+        }
+        GroupCoordinator.DeleteOffsetsResult result = coordinator.deleteOffsets(data.groupId(), known);
+        OffsetDeleteResponseData out = new OffsetDeleteResponseData().setErrorCode(result.error().code());
+        if (result.error() != Errors.NONE) {
+            return out;
+        }
+        for (OffsetDeleteRequestData.OffsetDeleteRequestTopic topic : data.topics()) {
+            OffsetDeleteResponseTopic t = new OffsetDeleteResponseTopic().setName(topic.name());
+            for (OffsetDeleteRequestData.OffsetDeleteRequestPartition p : topic.partitions()) {
+                Errors error = result.partitions().getOrDefault(new TopicPartition(topic.name(), p.partitionIndex()),
+                        Errors.UNKNOWN_TOPIC_OR_PARTITION);
+                t.partitions().add(new OffsetDeleteResponsePartition().setPartitionIndex(p.partitionIndex())
+                        .setErrorCode(error.code()));
+            }
+            out.topics().add(t);
+        }
+        return out;
+    }
+}

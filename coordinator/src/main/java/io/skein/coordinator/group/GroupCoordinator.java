@@ -1,0 +1,364 @@
+package io.skein.coordinator.group;
+
+import io.skein.log.api.PartitionLog;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.LeaveGroupRequestData;
+import org.apache.kafka.common.message.LeaveGroupResponseData;
+import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The classic group coordinator of this node: routes each group to the shard of its
+ * {@code __consumer_offsets} partition, loads a shard when this node becomes that partition's
+ * leader and drops it when leadership moves away.
+ *
+ * <p>Threading: request methods run on request-handler threads and take the shard's lock for
+ * the operation; {@link #onElected}/{@link #onResigned} come from the metadata thread; loading
+ * runs on the {@code skein-group-loader} thread and timers on {@code skein-group-timer}. The
+ * shard map is concurrent; everything inside a shard is guarded by its lock.
+ */
+public final class GroupCoordinator implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
+
+    private final GroupConfig config;
+    private final Clock clock;
+    private final Map<Integer, GroupShard> shards = new ConcurrentHashMap<>();
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final ExecutorService loader;
+    private final GroupTimers timers;
+    private final Rebalancer rebalancer;
+    private final JoinGroupOperation joins;
+    private final MembershipOperations membership;
+    private final OffsetOperations offsets;
+    private final GroupAdminOperations admin;
+    private volatile int partitionCount = -1;
+
+    public GroupCoordinator(GroupConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "skein-group-timer"));
+        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.loader = Executors.newSingleThreadExecutor(r -> daemon(r, "skein-group-loader"));
+        this.timers = new GroupTimers(scheduler);
+        this.rebalancer = new Rebalancer(config, clock, timers);
+        this.joins = new JoinGroupOperation(rebalancer);
+        this.membership = new MembershipOperations(rebalancer);
+        this.offsets = new OffsetOperations(rebalancer);
+        this.admin = new GroupAdminOperations(rebalancer);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    // ---- placement
+
+    /** The number of partitions of {@code __consumer_offsets}, once the topic exists. */
+    public void partitionCount(int count) {
+        this.partitionCount = count;
+    }
+
+    /** The {@code __consumer_offsets} partition that holds {@code groupId}, or -1 before the topic exists. */
+    public int partitionFor(String groupId) {
+        int count = partitionCount;
+        return count <= 0 ? -1 : partitionFor(groupId, count);
+    }
+
+    /** The partition of a {@code partitionCount}-partition offsets topic that holds {@code groupId}, as Kafka computes it. */
+    public static int partitionFor(String groupId, int partitionCount) {
+        return Utils.abs(groupId.hashCode()) % partitionCount;
+    }
+
+    /** This node now leads {@code partition} at {@code leaderEpoch}: load its groups and serve them. */
+    public void onElected(int partition, PartitionLog log, int leaderEpoch) {
+        GroupShard shard = new GroupShard(partition, new GroupLog(log, leaderEpoch));
+        GroupShard previous = shards.put(partition, shard);
+        if (previous != null) {
+            previous.close();
+        }
+        loader.execute(() -> load(shard));
+    }
+
+    private void load(GroupShard shard) {
+        if (shard.status() != GroupShard.Status.LOADING) {
+            return;
+        }
+        List<ClassicGroup> withMembers;
+        try {
+            withMembers = shard.load(config.loadBufferBytes(), clock.millis());
+        } catch (RuntimeException e) {
+            log.error("Could not load the groups of {}; its groups are unavailable", shard.log().name(), e);
+            return;
+        }
+        synchronized (shard) {
+            if (shard.status() != GroupShard.Status.ACTIVE) {
+                return;
+            }
+            for (ClassicGroup group : withMembers) {
+                for (GroupMember m : group.members()) {
+                    rebalancer.touch(shard, group, m);
+                }
+            }
+        }
+        scheduleOffsetExpiry(shard);
+    }
+
+    private void scheduleOffsetExpiry(GroupShard shard) {
+        timers.schedule(shard, config.offsetsRetentionCheckIntervalMs(), () -> {
+            offsets.expireOffsets(shard);
+            scheduleOffsetExpiry(shard);
+        });
+    }
+
+    /** This node no longer leads {@code partition}: its groups are dropped and their clients told NOT_COORDINATOR. */
+    public void onResigned(int partition) {
+        GroupShard shard = shards.remove(partition);
+        if (shard != null) {
+            shard.close();
+            log.info("Stopped coordinating the groups of {}", shard.log().name());
+        }
+    }
+
+    /** The partitions whose groups this node serves or is loading. */
+    public Collection<Integer> hostedPartitions() {
+        return List.copyOf(shards.keySet());
+    }
+
+    private record Route(GroupShard shard, Errors error) {
+    }
+
+    private Route route(String groupId) {
+        if (groupId == null || groupId.isEmpty()) {
+            return new Route(null, Errors.INVALID_GROUP_ID);
+        }
+        int partition = partitionFor(groupId);
+        if (partition < 0) {
+            return new Route(null, Errors.COORDINATOR_NOT_AVAILABLE);
+        }
+        GroupShard shard = shards.get(partition);
+        if (shard == null) {
+            return new Route(null, Errors.NOT_COORDINATOR);
+        }
+        Errors availability = shard.availability();
+        return availability == Errors.NONE ? new Route(shard, Errors.NONE) : new Route(null, availability);
+    }
+
+    /** The error a client gets for this group before anything else is checked, NONE when this node serves it. */
+    public Errors coordinatorError(String groupId) {
+        return route(groupId).error();
+    }
+
+    // ---- classic membership
+
+    public CompletableFuture<JoinGroupResponseData> joinGroup(ClientInfo client, JoinGroupRequestData request) {
+        Route route = route(request.groupId());
+        if (route.error() != Errors.NONE) {
+            return CompletableFuture.completedFuture(JoinGroupOperation.error(route.error(),
+                    request.memberId() == null ? "" : request.memberId(), client.apiVersion()));
+        }
+        synchronized (route.shard()) {
+            if (route.shard().availability() != Errors.NONE) {
+                return CompletableFuture.completedFuture(JoinGroupOperation.error(route.shard().availability(),
+                        request.memberId(), client.apiVersion()));
+            }
+            return joins.join(route.shard(), client, request);
+        }
+    }
+
+    public CompletableFuture<SyncGroupResponseData> syncGroup(ClientInfo client, SyncGroupRequestData request) {
+        Route route = route(request.groupId());
+        if (route.error() != Errors.NONE) {
+            return CompletableFuture.completedFuture(new SyncGroupResponseData().setErrorCode(route.error().code()));
+        }
+        synchronized (route.shard()) {
+            Errors availability = route.shard().availability();
+            if (availability != Errors.NONE) {
+                return CompletableFuture.completedFuture(new SyncGroupResponseData().setErrorCode(availability.code()));
+            }
+            return membership.sync(route.shard(), client, request);
+        }
+    }
+
+    public Errors heartbeat(HeartbeatRequestData request) {
+        Route route = route(request.groupId());
+        if (route.error() != Errors.NONE) {
+            return route.error();
+        }
+        synchronized (route.shard()) {
+            Errors availability = route.shard().availability();
+            return availability != Errors.NONE ? availability : membership.heartbeat(route.shard(), request);
+        }
+    }
+
+    public LeaveGroupResponseData leaveGroup(ClientInfo client, LeaveGroupRequestData request) {
+        Route route = route(request.groupId());
+        if (route.error() != Errors.NONE) {
+            return new LeaveGroupResponseData().setErrorCode(route.error().code());
+        }
+        synchronized (route.shard()) {
+            Errors availability = route.shard().availability();
+            if (availability != Errors.NONE) {
+                return new LeaveGroupResponseData().setErrorCode(availability.code());
+            }
+            return membership.leave(route.shard(), client, request);
+        }
+    }
+
+    // ---- offsets
+
+    /**
+     * Commits offsets for the group.
+     *
+     * @param generation the group generation, or -1 for a commit from outside the group
+     * @return the error per partition
+     */
+    public Map<TopicPartition, Errors> commitOffsets(String groupId, int generation, String memberId,
+                                                     String instanceId, short version,
+                                                     List<OffsetCommitEntry> entries) {
+        Route route = route(groupId);
+        if (route.error() == Errors.NONE) {
+            synchronized (route.shard()) {
+                if (route.shard().availability() == Errors.NONE) {
+                    return offsets.commit(route.shard(), groupId, generation, memberId, instanceId, version, entries);
+                }
+                route = new Route(null, route.shard().availability());
+            }
+        }
+        Map<TopicPartition, Errors> failed = new LinkedHashMap<>();
+        for (OffsetCommitEntry e : entries) {
+            failed.put(e.topicPartition(), route.error());
+        }
+        return failed;
+    }
+
+    /** What OffsetFetch found for one group: a group-level error or the committed offsets. */
+    public record FetchResult(Errors error, Map<TopicPartition, CommittedOffset> offsets) {
+    }
+
+    /** The committed offsets of {@code partitions} (all of the group's when null); partitions never committed are absent. */
+    public FetchResult fetchOffsets(String groupId, Collection<TopicPartition> partitions) {
+        Route route = route(groupId);
+        if (route.error() != Errors.NONE) {
+            return new FetchResult(route.error(), Map.of());
+        }
+        synchronized (route.shard()) {
+            Errors availability = route.shard().availability();
+            if (availability != Errors.NONE) {
+                return new FetchResult(availability, Map.of());
+            }
+            return new FetchResult(Errors.NONE, offsets.fetch(route.shard(), groupId, partitions));
+        }
+    }
+
+    /** What OffsetDelete did: a group-level error, or an error per partition. */
+    public record DeleteOffsetsResult(Errors error, Map<TopicPartition, Errors> partitions) {
+    }
+
+    public DeleteOffsetsResult deleteOffsets(String groupId, List<TopicPartition> partitions) {
+        Route route = route(groupId);
+        if (route.error() != Errors.NONE) {
+            return new DeleteOffsetsResult(route.error(), Map.of());
+        }
+        synchronized (route.shard()) {
+            Errors availability = route.shard().availability();
+            if (availability != Errors.NONE) {
+                return new DeleteOffsetsResult(availability, Map.of());
+            }
+            OffsetOperations.DeleteResult result = offsets.deleteOffsets(route.shard(), groupId, partitions);
+            return new DeleteOffsetsResult(result.groupError(), result.partitions());
+        }
+    }
+
+    // ---- admin
+
+    /** What ListGroups found: COORDINATOR_LOAD_IN_PROGRESS while a shard is still loading. */
+    public record ListResult(Errors error, List<ListedGroup> groups) {
+    }
+
+    public ListResult listGroups(List<String> statesFilter, List<String> typesFilter) {
+        List<ListedGroup> out = new ArrayList<>();
+        Errors error = Errors.NONE;
+        for (GroupShard shard : shards.values()) {
+            synchronized (shard) {
+                if (shard.status() == GroupShard.Status.LOADING) {
+                    error = Errors.COORDINATOR_LOAD_IN_PROGRESS;
+                } else if (shard.status() == GroupShard.Status.ACTIVE) {
+                    out.addAll(admin.list(shard, statesFilter, typesFilter));
+                }
+            }
+        }
+        return new ListResult(error, out);
+    }
+
+    public DescribedGroup describeGroup(String groupId, short version, int authorizedOperations) {
+        Route route = route(groupId);
+        if (route.error() == Errors.NONE) {
+            synchronized (route.shard()) {
+                if (route.shard().availability() == Errors.NONE) {
+                    return admin.describe(route.shard(), groupId, version, authorizedOperations);
+                }
+                route = new Route(null, route.shard().availability());
+            }
+        }
+        return new DescribedGroup().setGroupId(groupId).setErrorCode(route.error().code()).setGroupState("")
+                .setProtocolType("").setProtocolData("");
+    }
+
+    public Errors deleteGroup(String groupId) {
+        Route route = route(groupId);
+        if (route.error() != Errors.NONE) {
+            return route.error();
+        }
+        synchronized (route.shard()) {
+            Errors availability = route.shard().availability();
+            return availability != Errors.NONE ? availability : admin.delete(route.shard(), groupId);
+        }
+    }
+
+    /** Drops every shard (answering parked requests NOT_COORDINATOR) and stops the threads. */
+    @Override
+    public void close() {
+        for (Integer partition : List.copyOf(shards.keySet())) {
+            GroupShard shard = shards.remove(partition);
+            if (shard != null) {
+                shard.close();
+            }
+        }
+        loader.shutdownNow();
+        scheduler.shutdownNow();
+        try {
+            loader.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+}

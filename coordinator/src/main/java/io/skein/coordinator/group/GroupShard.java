@@ -1,0 +1,151 @@
+package io.skein.coordinator.group;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The groups and committed offsets of one {@code __consumer_offsets} partition that this node
+ * leads. It loads by replaying the partition, then serves until leadership moves away.
+ *
+ * <p>Threading: every field except {@code status} is guarded by this object's monitor
+ * ({@code synchronized (shard)}), which request threads and timer tasks take for each operation.
+ * While the status is {@code LOADING} only the loading thread touches the maps; requests see the
+ * status and answer COORDINATOR_LOAD_IN_PROGRESS without waiting.
+ */
+final class GroupShard {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupShard.class);
+
+    enum Status { LOADING, ACTIVE, CLOSED }
+
+    private final int partition;
+    private final GroupLog groupLog;
+    private final Map<String, ClassicGroup> groups = new HashMap<>();
+    private final OffsetStore offsets = new OffsetStore();
+    private volatile Status status = Status.LOADING;
+
+    GroupShard(int partition, GroupLog groupLog) {
+        this.partition = partition;
+        this.groupLog = groupLog;
+    }
+
+    int partition() {
+        return partition;
+    }
+
+    Status status() {
+        return status;
+    }
+
+    /** NONE when the shard serves requests, otherwise the error a client should retry on. */
+    Errors availability() {
+        return switch (status) {
+            case ACTIVE -> Errors.NONE;
+            case LOADING -> Errors.COORDINATOR_LOAD_IN_PROGRESS;
+            case CLOSED -> Errors.NOT_COORDINATOR;
+        };
+    }
+
+    GroupLog log() {
+        return groupLog;
+    }
+
+    Map<String, ClassicGroup> groups() {
+        return groups;
+    }
+
+    ClassicGroup group(String groupId) {
+        return groups.get(groupId);
+    }
+
+    OffsetStore offsets() {
+        return offsets;
+    }
+
+    /**
+     * Replays the partition into memory, then starts serving. Called once, on the loading thread.
+     *
+     * @return the groups loaded that have members (their session timers must be started)
+     */
+    List<ClassicGroup> load(int bufferBytes, long nowMs) {
+        long started = System.nanoTime();
+        Map<String, GroupSnapshot> snapshots = new HashMap<>();
+        long records = groupLog.replay(bufferBytes, decoded -> {
+            if (decoded instanceof GroupRecords.OffsetRecord o) {
+                TopicPartition tp = new TopicPartition(o.key().topic(), o.key().partition());
+                if (o.value() == null) {
+                    offsets.remove(o.key().group(), tp);
+                } else {
+                    offsets.put(o.key().group(), tp, o.value());
+                }
+            } else if (decoded instanceof GroupRecords.GroupRecord g) {
+                if (g.value() == null) {
+                    snapshots.remove(g.group());
+                } else {
+                    snapshots.put(g.group(), g.value());
+                }
+            }
+        });
+        List<ClassicGroup> withMembers = new ArrayList<>();
+        synchronized (this) {
+            for (Map.Entry<String, GroupSnapshot> e : snapshots.entrySet()) {
+                ClassicGroup group = ClassicGroup.restore(e.getKey(), e.getValue(), nowMs);
+                groups.put(e.getKey(), group);
+                if (!group.isEmpty()) {
+                    withMembers.add(group);
+                }
+            }
+            for (String groupId : offsets.groups()) {
+                groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, nowMs));
+            }
+            if (status == Status.LOADING) {
+                status = Status.ACTIVE;
+            }
+        }
+        log.info("Loaded {} group(s) and the offsets of {} group(s) from {} ({} records) in {} ms", snapshots.size(),
+                offsets.groups().size(), groupLog.name(), records, (System.nanoTime() - started) / 1_000_000);
+        return withMembers;
+    }
+
+    /** Persists the group's current metadata. */
+    Errors writeGroup(ClassicGroup group, long nowMs) {
+        return groupLog.append(List.of(new GroupLog.Entry(GroupRecords.groupKey(group.groupId()),
+                GroupRecords.groupValue(group.snapshot()))), nowMs);
+    }
+
+    /**
+     * Stops serving: every parked JoinGroup and SyncGroup is answered NOT_COORDINATOR so clients
+     * look the coordinator up again.
+     */
+    synchronized void close() {
+        status = Status.CLOSED;
+        for (ClassicGroup group : groups.values()) {
+            failParked(group.members(), Errors.NOT_COORDINATOR);
+        }
+        groups.clear();
+    }
+
+    static void failParked(Collection<GroupMember> members, Errors error) {
+        for (GroupMember m : members) {
+            if (m.awaitingJoin() != null) {
+                m.awaitingJoin().response().complete(new JoinGroupResponseData().setErrorCode(error.code())
+                        .setMemberId(m.memberId()).setGenerationId(-1).setProtocolName(
+                                m.awaitingJoin().version() >= 7 ? null : ""));
+                m.awaitingJoin(null);
+            }
+            if (m.awaitingSync() != null) {
+                m.awaitingSync().complete(new SyncGroupResponseData().setErrorCode(error.code()));
+                m.awaitingSync(null);
+            }
+        }
+    }
+}

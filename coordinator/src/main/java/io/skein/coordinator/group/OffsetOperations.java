@@ -1,0 +1,218 @@
+package io.skein.coordinator.group;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Committed offsets: OffsetCommit's member and generation checks, writes to the shard's log,
+ * OffsetFetch, OffsetDelete and the expiry of old offsets ({@code offsets.retention.minutes}).
+ *
+ * <p>Threading: every method is called with the shard's lock held.
+ */
+final class OffsetOperations {
+
+    private static final Logger log = LoggerFactory.getLogger(OffsetOperations.class);
+
+    private final Rebalancer rebalancer;
+    private final GroupConfig config;
+
+    OffsetOperations(Rebalancer rebalancer) {
+        this.rebalancer = rebalancer;
+        this.config = rebalancer.config();
+    }
+
+    /**
+     * Commits the offsets for a group member (generation and member id set) or for a client
+     * outside any group (generation -1, empty member id), which only an empty group accepts.
+     *
+     * @return the error per partition, in the order given
+     */
+    Map<TopicPartition, Errors> commit(GroupShard shard, String groupId, int generation, String memberId,
+                                       String instanceId, short version, List<OffsetCommitEntry> entries) {
+        Errors groupError = validateCommit(shard, groupId, generation, memberId == null ? "" : memberId, instanceId,
+                version);
+        Map<TopicPartition, Errors> result = new LinkedHashMap<>();
+        if (groupError != Errors.NONE) {
+            entries.forEach(e -> result.put(e.topicPartition(), groupError));
+            return result;
+        }
+        long now = rebalancer.now();
+        List<GroupLog.Entry> records = new ArrayList<>();
+        List<OffsetCommitEntry> accepted = new ArrayList<>();
+        for (OffsetCommitEntry e : entries) {
+            String metadata = e.metadata() == null ? "" : e.metadata();
+            if (metadata.length() > config.offsetMetadataMaxBytes()) {
+                result.put(e.topicPartition(), Errors.OFFSET_METADATA_TOO_LARGE);
+                continue;
+            }
+            CommittedOffset value = new CommittedOffset(e.offset(), e.leaderEpoch(), metadata, now);
+            records.add(new GroupLog.Entry(GroupRecords.offsetKey(new GroupRecords.OffsetKey(groupId,
+                    e.topicPartition().topic(), e.topicPartition().partition())), GroupRecords.offsetValue(value)));
+            accepted.add(e);
+            result.put(e.topicPartition(), Errors.NONE);
+        }
+        Errors written = shard.log().append(records, now);
+        for (OffsetCommitEntry e : accepted) {
+            if (written == Errors.NONE) {
+                shard.offsets().put(groupId, e.topicPartition(), new CommittedOffset(e.offset(), e.leaderEpoch(),
+                        e.metadata() == null ? "" : e.metadata(), now));
+            } else {
+                result.put(e.topicPartition(), written);
+            }
+        }
+        return result;
+    }
+
+    private Errors validateCommit(GroupShard shard, String groupId, int generation, String memberId,
+                                  String instanceId, short version) {
+        ClassicGroup group = shard.group(groupId);
+        if (group == null) {
+            if (generation >= 0) {
+                return version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
+            }
+            shard.groups().put(groupId, new ClassicGroup(groupId, rebalancer.now()));
+            return Errors.NONE;
+        }
+        if (generation < 0 && group.isIn(GroupState.EMPTY)) {
+            return Errors.NONE;
+        }
+        if (generation >= 0 || !memberId.isEmpty() || instanceId != null) {
+            Errors fencing = MemberValidation.check(group, memberId, instanceId);
+            if (fencing != Errors.NONE) {
+                return fencing;
+            }
+            if (generation != group.generationId()) {
+                return Errors.ILLEGAL_GENERATION;
+            }
+        } else {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        if (group.isIn(GroupState.COMPLETING_REBALANCE)) {
+            return Errors.REBALANCE_IN_PROGRESS;
+        }
+        rebalancer.touch(shard, group, group.member(memberId));
+        return Errors.NONE;
+    }
+
+    /**
+     * The group's committed offsets for {@code partitions}, or for every partition it committed
+     * when {@code partitions} is null. Partitions without a commit are absent from the result.
+     */
+    Map<TopicPartition, CommittedOffset> fetch(GroupShard shard, String groupId, Collection<TopicPartition> partitions) {
+        Map<TopicPartition, CommittedOffset> all = shard.offsets().of(groupId);
+        if (partitions == null) {
+            return Map.copyOf(all);
+        }
+        Map<TopicPartition, CommittedOffset> out = new LinkedHashMap<>();
+        for (TopicPartition tp : partitions) {
+            CommittedOffset o = all.get(tp);
+            if (o != null) {
+                out.put(tp, o);
+            }
+        }
+        return out;
+    }
+
+    /** The outcome of OffsetDelete: a group-level error, or one error per partition. */
+    record DeleteResult(Errors groupError, Map<TopicPartition, Errors> partitions) {
+    }
+
+    /**
+     * Deletes committed offsets of a group, except for topics the group's members still
+     * subscribe to (GROUP_SUBSCRIBED_TO_TOPIC).
+     */
+    DeleteResult deleteOffsets(GroupShard shard, String groupId, List<TopicPartition> partitions) {
+        ClassicGroup group = shard.group(groupId);
+        if (group == null) {
+            return new DeleteResult(Errors.GROUP_ID_NOT_FOUND, Map.of());
+        }
+        Set<String> subscribed = Set.of();
+        if (!group.isIn(GroupState.EMPTY)) {
+            subscribed = ConsumerSubscriptions.topics(group);
+            if (subscribed == null) {
+                return new DeleteResult(Errors.NON_EMPTY_GROUP, Map.of());
+            }
+        }
+        Map<TopicPartition, Errors> result = new LinkedHashMap<>();
+        List<TopicPartition> toDelete = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            if (subscribed.contains(tp.topic())) {
+                result.put(tp, Errors.GROUP_SUBSCRIBED_TO_TOPIC);
+            } else {
+                result.put(tp, Errors.NONE);
+                if (shard.offsets().get(groupId, tp) != null) {
+                    toDelete.add(tp);
+                }
+            }
+        }
+        Errors written = writeTombstones(shard, groupId, toDelete);
+        if (written != Errors.NONE) {
+            return new DeleteResult(written, Map.of());
+        }
+        return new DeleteResult(Errors.NONE, result);
+    }
+
+    /** Writes offset tombstones and, once in the log, forgets the offsets. */
+    Errors writeTombstones(GroupShard shard, String groupId, Collection<TopicPartition> partitions) {
+        List<GroupLog.Entry> tombstones = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            tombstones.add(new GroupLog.Entry(GroupRecords.offsetKey(
+                    new GroupRecords.OffsetKey(groupId, tp.topic(), tp.partition())), null));
+        }
+        Errors written = shard.log().append(tombstones, rebalancer.now());
+        if (written == Errors.NONE) {
+            partitions.forEach(tp -> shard.offsets().remove(groupId, tp));
+        }
+        return written;
+    }
+
+    /**
+     * Expires offsets older than {@code offsets.retention.minutes}: in an empty group counted from
+     * when the group became empty (from the commit for groups that never had members); in a
+     * stable consumer group only for topics no member subscribes to any more. An empty group left
+     * without offsets is deleted.
+     */
+    void expireOffsets(GroupShard shard) {
+        long now = rebalancer.now();
+        int expired = 0;
+        for (ClassicGroup group : new ArrayList<>(shard.groups().values())) {
+            String groupId = group.groupId();
+            Set<String> subscribed = group.isIn(GroupState.STABLE) ? ConsumerSubscriptions.topics(group) : null;
+            if (!group.isIn(GroupState.EMPTY) && subscribed == null) {
+                continue;
+            }
+            List<TopicPartition> old = new ArrayList<>();
+            for (Map.Entry<TopicPartition, CommittedOffset> e : shard.offsets().of(groupId).entrySet()) {
+                long base = group.isIn(GroupState.EMPTY) && group.protocolType() != null
+                        ? group.stateTimestampMs() : e.getValue().commitTimestampMs();
+                boolean stillUsed = subscribed != null && subscribed.contains(e.getKey().topic());
+                if (!stillUsed && base + config.offsetsRetentionMs() <= now) {
+                    old.add(e.getKey());
+                }
+            }
+            if (!old.isEmpty() && writeTombstones(shard, groupId, old) == Errors.NONE) {
+                expired += old.size();
+            }
+            if (group.isIn(GroupState.EMPTY) && group.pendingCount() == 0 && !shard.offsets().hasOffsets(groupId)) {
+                if (group.protocolType() == null && group.generationId() == 0
+                        || shard.log().append(List.of(new GroupLog.Entry(GroupRecords.groupKey(groupId), null)), now)
+                        == Errors.NONE) {
+                    shard.groups().remove(groupId);
+                    group.transitionTo(GroupState.DEAD, now);
+                    log.info("Group {} is deleted: it is empty and has no committed offsets left", groupId);
+                }
+            }
+        }
+        if (expired > 0) {
+            log.info("Removed {} expired offset(s) from {}", expired, shard.log().name());
+        }
+    }
+}
