@@ -246,7 +246,10 @@ public final class BrokerConfig {
                 getInt(BrokerConfigDef.OFFSETS_RETENTION_MINUTES) * 60_000L,
                 getLong(BrokerConfigDef.OFFSETS_RETENTION_CHECK_INTERVAL_MS),
                 getInt(BrokerConfigDef.OFFSET_METADATA_MAX_BYTES),
-                getInt(BrokerConfigDef.OFFSETS_LOAD_BUFFER_SIZE));
+                getInt(BrokerConfigDef.OFFSETS_LOAD_BUFFER_SIZE),
+                getInt(BrokerConfigDef.GROUP_CONSUMER_SESSION_TIMEOUT_MS),
+                getInt(BrokerConfigDef.GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS),
+                getInt(BrokerConfigDef.GROUP_CONSUMER_MAX_SIZE));
     }
 
     public LogConfig logConfig(Map<String, String> topicOverrides) {

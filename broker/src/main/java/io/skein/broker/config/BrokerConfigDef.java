@@ -53,6 +53,9 @@ public final class BrokerConfigDef {
     public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
     public static final String GROUP_MAX_SIZE = "group.max.size";
+    public static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
+    public static final String GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
+    public static final String GROUP_CONSUMER_MAX_SIZE = "group.consumer.max.size";
 
     private final ConfigDef definition;
     private final TopicConfigs topicConfigs;
@@ -140,6 +143,12 @@ public final class BrokerConfigDef {
                         + "default is 0, as in Kafka's shipped server.properties; Kafka's built-in default is 3000.");
         d.define(GROUP_MAX_SIZE, Type.INT, Integer.MAX_VALUE, Range.atLeast(1), Importance.MEDIUM,
                 "Most members a classic group may have.");
+        d.define(GROUP_CONSUMER_SESSION_TIMEOUT_MS, Type.INT, 45_000, Range.atLeast(1), Importance.MEDIUM,
+                "Session timeout of consumer-protocol (KIP-848) group members.");
+        d.define(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, Type.INT, 5_000, Range.atLeast(1), Importance.MEDIUM,
+                "Heartbeat interval consumer-protocol group members are told to use.");
+        d.define(GROUP_CONSUMER_MAX_SIZE, Type.INT, Integer.MAX_VALUE, Range.atLeast(1), Importance.MEDIUM,
+                "Most members a consumer-protocol group may have.");
     }
 
     public ConfigDef definition() {

@@ -4,6 +4,7 @@ import io.skein.broker.config.BrokerConfig;
 import io.skein.broker.config.BrokerConfigDef;
 import io.skein.broker.handler.ClusterHandler;
 import io.skein.broker.handler.ConfigsHandler;
+import io.skein.broker.handler.ConsumerGroupHandler;
 import io.skein.broker.handler.FetchHandler;
 import io.skein.broker.handler.FindCoordinatorHandler;
 import io.skein.broker.handler.GroupAdminHandler;
@@ -42,6 +43,7 @@ final class Handlers {
         TopicAdminHandler topicAdmin = new TopicAdminHandler(quorum, config);
         GroupMembershipHandler membership = new GroupMembershipHandler(groups);
         GroupAdminHandler groupAdmin = new GroupAdminHandler(groups, quorum);
+        ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups);
         return new HandlerRegistry()
                 .register(ApiKeys.PRODUCE, new ProduceHandler(partitions, quorum, fetchPurgatory, clock))
                 .register(ApiKeys.FETCH, new FetchHandler(partitions, quorum, fetchPurgatory))
@@ -64,6 +66,10 @@ final class Handlers {
                 .register(ApiKeys.OFFSET_DELETE, groupAdmin)
                 .register(ApiKeys.LIST_GROUPS, groupAdmin)
                 .register(ApiKeys.DESCRIBE_GROUPS, groupAdmin)
-                .register(ApiKeys.DELETE_GROUPS, groupAdmin);
+                .register(ApiKeys.DELETE_GROUPS, groupAdmin)
+                .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, consumerGroups)
+                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups)
+                // KIP-848 consumer groups are served: clients and tools gate them on group.version
+                .feature("group.version", 0, 1, 1);
     }
 }

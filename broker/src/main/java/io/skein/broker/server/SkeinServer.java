@@ -5,6 +5,7 @@ import io.skein.broker.config.BrokerConfigDef;
 import io.skein.broker.config.ListenerSpec;
 import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.Purgatory;
+import io.skein.broker.partition.ImageTopicsView;
 import io.skein.broker.partition.OffsetsTopicLeadership;
 import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.coordinator.producerid.ProducerIdAllocator;
@@ -79,7 +80,7 @@ public final class SkeinServer implements AutoCloseable {
         Partitions partitions = new Partitions(config.nodeId(), logs, config::logConfig);
         quorum = MetadataQuorum.create(quorumSettings());
         quorum.addListener(partitions);
-        groupCoordinator = new GroupCoordinator(config.groupConfig(), clock);
+        groupCoordinator = new GroupCoordinator(config.groupConfig(), clock, new ImageTopicsView(quorum));
         quorum.addListener(new OffsetsTopicLeadership(partitions, groupCoordinator));
         try {
             quorum.start();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroupMember;
 import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
@@ -21,10 +22,14 @@ final class GroupAdminOperations {
     private static final Logger log = LoggerFactory.getLogger(GroupAdminOperations.class);
     static final String CLASSIC_TYPE = "classic";
 
-    private final Rebalancer rebalancer;
+    static final String CONSUMER_TYPE = "consumer";
 
-    GroupAdminOperations(Rebalancer rebalancer) {
+    private final Rebalancer rebalancer;
+    private final TopicsView topics;
+
+    GroupAdminOperations(Rebalancer rebalancer, TopicsView topics) {
         this.rebalancer = rebalancer;
+        this.topics = topics;
     }
 
     /** The shard's groups whose state and type pass the filters (empty filters pass everything). */
@@ -44,6 +49,17 @@ final class GroupAdminOperations {
                     .setGroupState(group.state().displayName())
                     .setGroupType(CLASSIC_TYPE));
         }
+        for (ConsumerGroup group : shard.consumerGroups().values()) {
+            if (!statesFilter.isEmpty() && statesFilter.stream().noneMatch(group.state()::matches)) {
+                continue;
+            }
+            if (!typesFilter.isEmpty()
+                    && typesFilter.stream().noneMatch(t -> t.toLowerCase(Locale.ROOT).equals(CONSUMER_TYPE))) {
+                continue;
+            }
+            out.add(new ListedGroup().setGroupId(group.groupId()).setProtocolType(CONSUMER_TYPE)
+                    .setGroupState(group.state().displayName()).setGroupType(CONSUMER_TYPE));
+        }
         return out;
     }
 
@@ -54,6 +70,11 @@ final class GroupAdminOperations {
     DescribedGroup describe(GroupShard shard, String groupId, short version, int authorizedOperations) {
         ClassicGroup group = shard.group(groupId);
         DescribedGroup out = new DescribedGroup().setGroupId(groupId).setAuthorizedOperations(authorizedOperations);
+        if (group == null && shard.consumerGroup(groupId) != null && version >= 6) {
+            return out.setGroupState("").setProtocolType("").setProtocolData("")
+                    .setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                    .setErrorMessage("Group " + groupId + " is not a classic group.");
+        }
         if (group == null) {
             out.setGroupState(GroupState.DEAD.displayName()).setProtocolType("").setProtocolData("");
             if (version >= 6) {
@@ -81,10 +102,11 @@ final class GroupAdminOperations {
     /** Deletes an empty group with its offsets: GROUP_ID_NOT_FOUND or NON_EMPTY_GROUP otherwise. */
     Errors delete(GroupShard shard, String groupId) {
         ClassicGroup group = shard.group(groupId);
-        if (group == null) {
+        ConsumerGroup consumerGroup = shard.consumerGroup(groupId);
+        if (group == null && consumerGroup == null) {
             return Errors.GROUP_ID_NOT_FOUND;
         }
-        if (!group.isIn(GroupState.EMPTY)) {
+        if (group != null ? !group.isIn(GroupState.EMPTY) : !consumerGroup.isEmpty()) {
             return Errors.NON_EMPTY_GROUP;
         }
         List<TopicPartition> committed = new ArrayList<>(shard.offsets().of(groupId).keySet());
@@ -100,8 +122,54 @@ final class GroupAdminOperations {
         }
         shard.offsets().removeGroup(groupId);
         shard.groups().remove(groupId);
-        group.transitionTo(GroupState.DEAD, rebalancer.now());
+        shard.consumerGroups().remove(groupId);
+        if (group != null) {
+            group.transitionTo(GroupState.DEAD, rebalancer.now());
+        } else {
+            consumerGroup.markDead();
+        }
         log.info("Deleted group {} and its {} committed offset(s)", groupId, committed.size());
         return Errors.NONE;
+    }
+
+    /**
+     * ConsumerGroupDescribe: epochs, assignor and every member with its subscription, current
+     * assignment and target. A classic or unknown group is GROUP_ID_NOT_FOUND, as in Kafka.
+     */
+    ConsumerGroupDescribeResponseData.DescribedGroup describeConsumerGroup(GroupShard shard, String groupId,
+                                                                          int authorizedOperations) {
+        ConsumerGroup group = shard.consumerGroup(groupId);
+        ConsumerGroupDescribeResponseData.DescribedGroup out = new ConsumerGroupDescribeResponseData.DescribedGroup()
+                .setGroupId(groupId).setAuthorizedOperations(authorizedOperations);
+        if (group == null) {
+            return out.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setGroupState("").setAssignorName("")
+                    .setErrorMessage(shard.group(groupId) != null ? "Group " + groupId + " is not a consumer group."
+                            : "Group " + groupId + " not found.");
+        }
+        out.setGroupState(group.state().displayName()).setGroupEpoch(group.groupEpoch())
+                .setAssignmentEpoch(group.assignmentEpoch()).setAssignorName(group.assignorName());
+        for (ConsumerMember m : group.members()) {
+            out.members().add(new ConsumerGroupDescribeResponseData.Member()
+                    .setMemberId(m.memberId())
+                    .setInstanceId(m.instanceId())
+                    .setRackId(m.rackId())
+                    .setMemberEpoch(m.memberEpoch())
+                    .setClientId(m.clientId() == null ? "" : m.clientId())
+                    .setClientHost(m.clientHost() == null ? "" : m.clientHost())
+                    .setSubscribedTopicNames(new ArrayList<>(m.subscribedTopics()))
+                    .setAssignment(describe(m.assigned()))
+                    .setTargetAssignment(describe(group.targetOf(m.memberId())))
+                    .setMemberType((byte) 1));
+        }
+        return out;
+    }
+
+    private ConsumerGroupDescribeResponseData.Assignment describe(Assignment assignment) {
+        ConsumerGroupDescribeResponseData.Assignment out = new ConsumerGroupDescribeResponseData.Assignment();
+        assignment.partitions().forEach((topicId, ps) -> out.topicPartitions().add(
+                new ConsumerGroupDescribeResponseData.TopicPartitions().setTopicId(topicId)
+                        .setTopicName(topics.byId(topicId).map(TopicsView.TopicInfo::name).orElse(""))
+                        .setPartitions(new ArrayList<>(ps))));
+        return out;
     }
 }

@@ -15,6 +15,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -54,9 +57,17 @@ public final class GroupCoordinator implements AutoCloseable {
     private final MembershipOperations membership;
     private final OffsetOperations offsets;
     private final GroupAdminOperations admin;
+    private final ConsumerGroupHeartbeatOperation consumerHeartbeats;
     private volatile int partitionCount = -1;
 
     public GroupCoordinator(GroupConfig config, Clock clock) {
+        this(config, clock, TopicsView.NONE);
+    }
+
+    /**
+     * @param topics the cluster's topics, for server-side assignment of consumer-protocol groups
+     */
+    public GroupCoordinator(GroupConfig config, Clock clock, TopicsView topics) {
         this.config = config;
         this.clock = clock;
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "skein-group-timer"));
@@ -67,7 +78,8 @@ public final class GroupCoordinator implements AutoCloseable {
         this.joins = new JoinGroupOperation(rebalancer);
         this.membership = new MembershipOperations(rebalancer);
         this.offsets = new OffsetOperations(rebalancer);
-        this.admin = new GroupAdminOperations(rebalancer);
+        this.admin = new GroupAdminOperations(rebalancer, topics);
+        this.consumerHeartbeats = new ConsumerGroupHeartbeatOperation(config, clock, timers, topics);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -227,6 +239,37 @@ public final class GroupCoordinator implements AutoCloseable {
             }
             return membership.leave(route.shard(), client, request);
         }
+    }
+
+    // ---- consumer protocol (KIP-848)
+
+    public ConsumerGroupHeartbeatResponseData consumerGroupHeartbeat(ClientInfo client,
+                                                                     ConsumerGroupHeartbeatRequestData request) {
+        Route route = route(request.groupId());
+        if (route.error() == Errors.NONE) {
+            synchronized (route.shard()) {
+                if (route.shard().availability() == Errors.NONE) {
+                    return consumerHeartbeats.heartbeat(route.shard(), client, request);
+                }
+                route = new Route(null, route.shard().availability());
+            }
+        }
+        return new ConsumerGroupHeartbeatResponseData().setErrorCode(route.error().code()).setMemberEpoch(-1);
+    }
+
+    public ConsumerGroupDescribeResponseData.DescribedGroup describeConsumerGroup(String groupId,
+                                                                                 int authorizedOperations) {
+        Route route = route(groupId);
+        if (route.error() == Errors.NONE) {
+            synchronized (route.shard()) {
+                if (route.shard().availability() == Errors.NONE) {
+                    return admin.describeConsumerGroup(route.shard(), groupId, authorizedOperations);
+                }
+                route = new Route(null, route.shard().availability());
+            }
+        }
+        return new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId)
+                .setErrorCode(route.error().code()).setGroupState("").setAssignorName("");
     }
 
     // ---- offsets

@@ -30,6 +30,7 @@ final class GroupShard {
     private final int partition;
     private final GroupLog groupLog;
     private final Map<String, ClassicGroup> groups = new HashMap<>();
+    private final Map<String, ConsumerGroup> consumerGroups = new HashMap<>();
     private final OffsetStore offsets = new OffsetStore();
     private volatile Status status = Status.LOADING;
 
@@ -65,6 +66,15 @@ final class GroupShard {
 
     ClassicGroup group(String groupId) {
         return groups.get(groupId);
+    }
+
+    /** Consumer-protocol (KIP-848) groups; a group id is either here or in {@link #groups()}, never both. */
+    Map<String, ConsumerGroup> consumerGroups() {
+        return consumerGroups;
+    }
+
+    ConsumerGroup consumerGroup(String groupId) {
+        return consumerGroups.get(groupId);
     }
 
     OffsetStore offsets() {
@@ -132,6 +142,7 @@ final class GroupShard {
             failParked(group.members(), Errors.NOT_COORDINATOR);
         }
         groups.clear();
+        consumerGroups.clear();
     }
 
     static void failParked(Collection<GroupMember> members, Errors error) {

@@ -47,6 +47,14 @@ final class JoinGroupOperation {
         if (request.protocolType() == null || request.protocolType().isEmpty() || protocols.isEmpty()) {
             return failed(Errors.INCONSISTENT_GROUP_PROTOCOL, memberId, version);
         }
+        ConsumerGroup consumerGroup = shard.consumerGroup(request.groupId());
+        if (consumerGroup != null) {
+            if (!consumerGroup.isEmpty()) {
+                // classic members cannot join a running consumer-protocol group (no online migration)
+                return failed(Errors.INCONSISTENT_GROUP_PROTOCOL, memberId, version);
+            }
+            shard.consumerGroups().remove(request.groupId());
+        }
         ClassicGroup group = shard.group(request.groupId());
         if (group == null) {
             if (!memberId.isEmpty()) {

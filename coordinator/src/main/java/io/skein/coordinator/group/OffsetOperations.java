@@ -73,6 +73,10 @@ final class OffsetOperations {
 
     private Errors validateCommit(GroupShard shard, String groupId, int generation, String memberId,
                                   String instanceId, short version) {
+        ConsumerGroup consumerGroup = shard.consumerGroup(groupId);
+        if (consumerGroup != null) {
+            return validateConsumerCommit(consumerGroup, generation, memberId, version);
+        }
         ClassicGroup group = shard.group(groupId);
         if (group == null) {
             if (generation >= 0) {
@@ -103,6 +107,27 @@ final class OffsetOperations {
     }
 
     /**
+     * A commit to a consumer-protocol group: from outside the group only while it is empty;
+     * otherwise from a member at its current epoch (a newer epoch is fenced, an older one stale).
+     */
+    private static Errors validateConsumerCommit(ConsumerGroup group, int memberEpoch, String memberId, short version) {
+        if (memberEpoch < 0 && memberId.isEmpty()) {
+            return group.isEmpty() ? Errors.NONE : Errors.UNKNOWN_MEMBER_ID;
+        }
+        ConsumerMember member = group.member(memberId);
+        if (member == null) {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        if (memberEpoch == member.memberEpoch()) {
+            return Errors.NONE;
+        }
+        if (version < 9) {
+            return Errors.ILLEGAL_GENERATION;
+        }
+        return memberEpoch > member.memberEpoch() ? Errors.FENCED_MEMBER_EPOCH : Errors.STALE_MEMBER_EPOCH;
+    }
+
+    /**
      * The group's committed offsets for {@code partitions}, or for every partition it committed
      * when {@code partitions} is null. Partitions without a commit are absent from the result.
      */
@@ -130,12 +155,15 @@ final class OffsetOperations {
      * subscribe to (GROUP_SUBSCRIBED_TO_TOPIC).
      */
     DeleteResult deleteOffsets(GroupShard shard, String groupId, List<TopicPartition> partitions) {
+        ConsumerGroup consumerGroup = shard.consumerGroup(groupId);
         ClassicGroup group = shard.group(groupId);
-        if (group == null) {
+        if (group == null && consumerGroup == null) {
             return new DeleteResult(Errors.GROUP_ID_NOT_FOUND, Map.of());
         }
         Set<String> subscribed = Set.of();
-        if (!group.isIn(GroupState.EMPTY)) {
+        if (consumerGroup != null) {
+            subscribed = consumerGroup.subscribedTopics();
+        } else if (!group.isIn(GroupState.EMPTY)) {
             subscribed = ConsumerSubscriptions.topics(group);
             if (subscribed == null) {
                 return new DeleteResult(Errors.NON_EMPTY_GROUP, Map.of());
@@ -158,6 +186,29 @@ final class OffsetOperations {
             return new DeleteResult(written, Map.of());
         }
         return new DeleteResult(Errors.NONE, result);
+    }
+
+    /** Empty consumer-protocol groups: offsets expire counted from when the group became empty. */
+    private int expireConsumerGroups(GroupShard shard, long now) {
+        int expired = 0;
+        for (ConsumerGroup group : new ArrayList<>(shard.consumerGroups().values())) {
+            if (!group.isEmpty()) {
+                continue;
+            }
+            String groupId = group.groupId();
+            if (group.stateTimestampMs() + config.offsetsRetentionMs() <= now) {
+                List<TopicPartition> all = new ArrayList<>(shard.offsets().of(groupId).keySet());
+                if (!all.isEmpty() && writeTombstones(shard, groupId, all) == Errors.NONE) {
+                    expired += all.size();
+                }
+            }
+            if (!shard.offsets().hasOffsets(groupId)) {
+                shard.consumerGroups().remove(groupId);
+                group.markDead();
+                log.info("Consumer group {} is deleted: it is empty and has no committed offsets left", groupId);
+            }
+        }
+        return expired;
     }
 
     /** Writes offset tombstones and, once in the log, forgets the offsets. */
@@ -211,6 +262,7 @@ final class OffsetOperations {
                 }
             }
         }
+        expired += expireConsumerGroups(shard, now);
         if (expired > 0) {
             log.info("Removed {} expired offset(s) from {}", expired, shard.log().name());
         }

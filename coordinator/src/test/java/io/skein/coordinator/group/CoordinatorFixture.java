@@ -47,7 +47,7 @@ final class CoordinatorFixture implements AutoCloseable {
     }
 
     static GroupConfig fastConfig() {
-        return new GroupConfig(100, 60_000, 0, 1000, 7L * 24 * 3600 * 1000, 600_000L, 4096, 1024 * 1024);
+        return new GroupConfig(100, 60_000, 0, 1000, 7L * 24 * 3600 * 1000, 600_000L, 4096, 1024 * 1024, 45_000, 500, 1000);
     }
 
     /** Opens the log and a new coordinator that leads partition 0 and waits until it has loaded. */

@@ -98,7 +98,7 @@ class OffsetsAndReloadTest {
 
     @Test
     void offsetsOfAnIdleGroupExpireAndTheGroupGoesAway() throws Exception {
-        GroupConfig fastExpiry = new GroupConfig(100, 60_000, 0, 1000, 300, 100, 4096, 1024 * 1024);
+        GroupConfig fastExpiry = new GroupConfig(100, 60_000, 0, 1000, 300, 100, 4096, 1024 * 1024, 45_000, 500, 1000);
         try (CoordinatorFixture f = new CoordinatorFixture(fastExpiry)) {
             commit(f, "idle", -1, "", new OffsetCommitEntry(T0, 1, -1, ""));
             assertEquals(1, f.coordinator.fetchOffsets("idle", null).offsets().size());

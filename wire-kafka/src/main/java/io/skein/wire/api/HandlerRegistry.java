@@ -17,6 +17,27 @@ public final class HandlerRegistry {
     }
 
     private final Map<ApiKeys, Registration> registrations = new EnumMap<>(ApiKeys.class);
+    private final Map<String, Feature> features = new java.util.TreeMap<>();
+
+    /**
+     * A feature flag ApiVersions reports (version 3+) as supported from {@code minVersion} to
+     * {@code maxVersion} and finalized at {@code finalizedLevel}; clients gate protocols on it.
+     */
+    public record Feature(String name, short minVersion, short maxVersion, short finalizedLevel) {
+    }
+
+    /** Advertises a feature; only for features whose protocol is registered and works end to end. */
+    public HandlerRegistry feature(String name, int minVersion, int maxVersion, int finalizedLevel) {
+        if (features.putIfAbsent(name, new Feature(name, (short) minVersion, (short) maxVersion,
+                (short) finalizedLevel)) != null) {
+            throw new IllegalStateException("feature " + name + " is already registered");
+        }
+        return this;
+    }
+
+    public Map<String, Feature> features() {
+        return Collections.unmodifiableMap(features);
+    }
 
     /**
      * Registers the handler for versions {@code minVersion..maxVersion} of {@code apiKey}, which

@@ -15,8 +15,8 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
 
 /**
  * ApiVersions, answered from the handler registry: every registered API with the versions it
- * implements end to end, throttle 0, no supported or finalized features (nothing they gate is
- * implemented yet). Produce is advertised from version 0 as Kafka 4 does, because librdkafka
+ * implements end to end, throttle 0, and (from version 3) the features the registry declares,
+ * finalized at the level implemented. Produce is advertised from version 0 as Kafka 4 does, because librdkafka
  * requires it (KAFKA-18659); a Produce request below the registered minimum is still refused.
  * A v3+ request with an invalid client software name or version gets INVALID_REQUEST.
  *
@@ -47,7 +47,11 @@ public final class ApiVersionsHandler implements RequestHandler {
             return CompletableFuture.completedFuture(new ApiVersionsResponseData()
                     .setErrorCode(Errors.INVALID_REQUEST.code()));
         }
-        return CompletableFuture.completedFuture(supportedVersions(registry));
+        ApiVersionsResponseData response = supportedVersions(registry);
+        if (context.apiVersion() >= 3) {
+            addFeatures(response, registry);
+        }
+        return CompletableFuture.completedFuture(response);
     }
 
     /** Every registered API and the versions to advertise for it. */
@@ -60,6 +64,24 @@ public final class ApiVersionsHandler implements RequestHandler {
             keys.add(new ApiVersion().setApiKey(r.apiKey().id).setMinVersion(min).setMaxVersion(r.maxVersion()));
         }
         return new ApiVersionsResponseData().setErrorCode(Errors.NONE.code()).setThrottleTimeMs(0).setApiKeys(keys);
+    }
+
+    /** Supported and finalized features (tagged fields of version 3+), with a fixed finalized epoch. */
+    private static void addFeatures(ApiVersionsResponseData response, HandlerRegistry registry) {
+        if (registry.features().isEmpty()) {
+            return;
+        }
+        ApiVersionsResponseData.SupportedFeatureKeyCollection supported =
+                new ApiVersionsResponseData.SupportedFeatureKeyCollection();
+        ApiVersionsResponseData.FinalizedFeatureKeyCollection finalized =
+                new ApiVersionsResponseData.FinalizedFeatureKeyCollection();
+        for (HandlerRegistry.Feature f : registry.features().values()) {
+            supported.add(new ApiVersionsResponseData.SupportedFeatureKey().setName(f.name())
+                    .setMinVersion(f.minVersion()).setMaxVersion(f.maxVersion()));
+            finalized.add(new ApiVersionsResponseData.FinalizedFeatureKey().setName(f.name())
+                    .setMinVersionLevel(f.finalizedLevel()).setMaxVersionLevel(f.finalizedLevel()));
+        }
+        response.setSupportedFeatures(supported).setFinalizedFeatures(finalized).setFinalizedFeaturesEpoch(1);
     }
 
     /**
