@@ -38,7 +38,14 @@ final class CoordinatorFixture implements AutoCloseable {
     private PartitionLog log;
     GroupCoordinator coordinator;
 
+    private final TopicsView topics;
+
     CoordinatorFixture(GroupConfig config) throws IOException {
+        this(config, TopicsView.NONE);
+    }
+
+    CoordinatorFixture(GroupConfig config, TopicsView topics) throws IOException {
+        this.topics = topics;
         Path root = Path.of("target", "tmp").toAbsolutePath();
         Files.createDirectories(root);
         this.dir = Files.createTempDirectory(root, "groups-");
@@ -54,7 +61,7 @@ final class CoordinatorFixture implements AutoCloseable {
     void open() throws IOException {
         logs = LogRegistry.open(List.of(dir), LogConfig.defaults());
         log = logs.getOrCreate(OFFSETS_0, Uuid.fromString("AAAAAAAAAAAAAAAAAAAAAA"), LogConfig.defaults());
-        coordinator = new GroupCoordinator(config, Clock.systemUTC());
+        coordinator = new GroupCoordinator(config, Clock.systemUTC(), topics);
         coordinator.partitionCount(1);
         coordinator.onElected(0, log, 0);
         long deadline = System.currentTimeMillis() + 10_000;
