@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
@@ -185,91 +186,57 @@ public final class GroupCoordinator implements AutoCloseable {
         return route(groupId).error();
     }
 
+    /**
+     * Runs {@code operation} on the group's shard with the shard's lock held, or answers with
+     * {@code unavailable} when this node does not serve the group (yet).
+     */
+    private <T> T onShard(String groupId, Function<GroupShard, T> operation, Function<Errors, T> unavailable) {
+        Route route = route(groupId);
+        if (route.error() != Errors.NONE) {
+            return unavailable.apply(route.error());
+        }
+        GroupShard shard = route.shard();
+        synchronized (shard) {
+            Errors availability = shard.availability();
+            return availability == Errors.NONE ? operation.apply(shard) : unavailable.apply(availability);
+        }
+    }
+
     // ---- classic membership
 
     public CompletableFuture<JoinGroupResponseData> joinGroup(ClientInfo client, JoinGroupRequestData request) {
-        Route route = route(request.groupId());
-        if (route.error() != Errors.NONE) {
-            return CompletableFuture.completedFuture(JoinGroupOperation.error(route.error(),
-                    request.memberId() == null ? "" : request.memberId(), client.apiVersion()));
-        }
-        synchronized (route.shard()) {
-            if (route.shard().availability() != Errors.NONE) {
-                return CompletableFuture.completedFuture(JoinGroupOperation.error(route.shard().availability(),
-                        request.memberId(), client.apiVersion()));
-            }
-            return joins.join(route.shard(), client, request);
-        }
+        return onShard(request.groupId(), shard -> joins.join(shard, client, request),
+                error -> CompletableFuture.completedFuture(JoinGroupOperation.error(error,
+                        request.memberId() == null ? "" : request.memberId(), client.apiVersion())));
     }
 
     public CompletableFuture<SyncGroupResponseData> syncGroup(ClientInfo client, SyncGroupRequestData request) {
-        Route route = route(request.groupId());
-        if (route.error() != Errors.NONE) {
-            return CompletableFuture.completedFuture(new SyncGroupResponseData().setErrorCode(route.error().code()));
-        }
-        synchronized (route.shard()) {
-            Errors availability = route.shard().availability();
-            if (availability != Errors.NONE) {
-                return CompletableFuture.completedFuture(new SyncGroupResponseData().setErrorCode(availability.code()));
-            }
-            return membership.sync(route.shard(), client, request);
-        }
+        return onShard(request.groupId(), shard -> membership.sync(shard, client, request),
+                error -> CompletableFuture.completedFuture(new SyncGroupResponseData().setErrorCode(error.code())));
     }
 
     public Errors heartbeat(HeartbeatRequestData request) {
-        Route route = route(request.groupId());
-        if (route.error() != Errors.NONE) {
-            return route.error();
-        }
-        synchronized (route.shard()) {
-            Errors availability = route.shard().availability();
-            return availability != Errors.NONE ? availability : membership.heartbeat(route.shard(), request);
-        }
+        return onShard(request.groupId(), shard -> membership.heartbeat(shard, request), error -> error);
     }
 
     public LeaveGroupResponseData leaveGroup(ClientInfo client, LeaveGroupRequestData request) {
-        Route route = route(request.groupId());
-        if (route.error() != Errors.NONE) {
-            return new LeaveGroupResponseData().setErrorCode(route.error().code());
-        }
-        synchronized (route.shard()) {
-            Errors availability = route.shard().availability();
-            if (availability != Errors.NONE) {
-                return new LeaveGroupResponseData().setErrorCode(availability.code());
-            }
-            return membership.leave(route.shard(), client, request);
-        }
+        return onShard(request.groupId(), shard -> membership.leave(shard, client, request),
+                error -> new LeaveGroupResponseData().setErrorCode(error.code()));
     }
 
     // ---- consumer protocol (KIP-848)
 
     public ConsumerGroupHeartbeatResponseData consumerGroupHeartbeat(ClientInfo client,
                                                                      ConsumerGroupHeartbeatRequestData request) {
-        Route route = route(request.groupId());
-        if (route.error() == Errors.NONE) {
-            synchronized (route.shard()) {
-                if (route.shard().availability() == Errors.NONE) {
-                    return consumerHeartbeats.heartbeat(route.shard(), client, request);
-                }
-                route = new Route(null, route.shard().availability());
-            }
-        }
-        return new ConsumerGroupHeartbeatResponseData().setErrorCode(route.error().code()).setMemberEpoch(-1);
+        return onShard(request.groupId(), shard -> consumerHeartbeats.heartbeat(shard, client, request),
+                error -> new ConsumerGroupHeartbeatResponseData().setErrorCode(error.code()).setMemberEpoch(-1));
     }
 
     public ConsumerGroupDescribeResponseData.DescribedGroup describeConsumerGroup(String groupId,
                                                                                  int authorizedOperations) {
-        Route route = route(groupId);
-        if (route.error() == Errors.NONE) {
-            synchronized (route.shard()) {
-                if (route.shard().availability() == Errors.NONE) {
-                    return admin.describeConsumerGroup(route.shard(), groupId, authorizedOperations);
-                }
-                route = new Route(null, route.shard().availability());
-            }
-        }
-        return new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId)
-                .setErrorCode(route.error().code()).setGroupState("").setAssignorName("");
+        return onShard(groupId, shard -> admin.describeConsumerGroup(shard, groupId, authorizedOperations),
+                error -> new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId)
+                        .setErrorCode(error.code()).setGroupState("").setAssignorName(""));
     }
 
     // ---- offsets
@@ -277,26 +244,19 @@ public final class GroupCoordinator implements AutoCloseable {
     /**
      * Commits offsets for the group.
      *
-     * @param generation the group generation, or -1 for a commit from outside the group
+     * @param generation the group generation (member epoch for consumer-protocol groups), or -1
+     *     for a commit from outside the group
      * @return the error per partition
      */
     public Map<TopicPartition, Errors> commitOffsets(String groupId, int generation, String memberId,
                                                      String instanceId, short version,
                                                      List<OffsetCommitEntry> entries) {
-        Route route = route(groupId);
-        if (route.error() == Errors.NONE) {
-            synchronized (route.shard()) {
-                if (route.shard().availability() == Errors.NONE) {
-                    return offsets.commit(route.shard(), groupId, generation, memberId, instanceId, version, entries);
-                }
-                route = new Route(null, route.shard().availability());
-            }
-        }
-        Map<TopicPartition, Errors> failed = new LinkedHashMap<>();
-        for (OffsetCommitEntry e : entries) {
-            failed.put(e.topicPartition(), route.error());
-        }
-        return failed;
+        return onShard(groupId, shard -> offsets.commit(shard, groupId, generation, memberId, instanceId, version,
+                entries), error -> {
+                    Map<TopicPartition, Errors> failed = new LinkedHashMap<>();
+                    entries.forEach(e -> failed.put(e.topicPartition(), error));
+                    return failed;
+                });
     }
 
     /** What OffsetFetch found for one group: a group-level error or the committed offsets. */
@@ -305,17 +265,8 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** The committed offsets of {@code partitions} (all of the group's when null); partitions never committed are absent. */
     public FetchResult fetchOffsets(String groupId, Collection<TopicPartition> partitions) {
-        Route route = route(groupId);
-        if (route.error() != Errors.NONE) {
-            return new FetchResult(route.error(), Map.of());
-        }
-        synchronized (route.shard()) {
-            Errors availability = route.shard().availability();
-            if (availability != Errors.NONE) {
-                return new FetchResult(availability, Map.of());
-            }
-            return new FetchResult(Errors.NONE, offsets.fetch(route.shard(), groupId, partitions));
-        }
+        return onShard(groupId, shard -> new FetchResult(Errors.NONE, offsets.fetch(shard, groupId, partitions)),
+                error -> new FetchResult(error, Map.of()));
     }
 
     /** What OffsetDelete did: a group-level error, or an error per partition. */
@@ -323,18 +274,10 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     public DeleteOffsetsResult deleteOffsets(String groupId, List<TopicPartition> partitions) {
-        Route route = route(groupId);
-        if (route.error() != Errors.NONE) {
-            return new DeleteOffsetsResult(route.error(), Map.of());
-        }
-        synchronized (route.shard()) {
-            Errors availability = route.shard().availability();
-            if (availability != Errors.NONE) {
-                return new DeleteOffsetsResult(availability, Map.of());
-            }
-            OffsetOperations.DeleteResult result = offsets.deleteOffsets(route.shard(), groupId, partitions);
+        return onShard(groupId, shard -> {
+            OffsetOperations.DeleteResult result = offsets.deleteOffsets(shard, groupId, partitions);
             return new DeleteOffsetsResult(result.groupError(), result.partitions());
-        }
+        }, error -> new DeleteOffsetsResult(error, Map.of()));
     }
 
     // ---- admin
@@ -359,28 +302,13 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     public DescribedGroup describeGroup(String groupId, short version, int authorizedOperations) {
-        Route route = route(groupId);
-        if (route.error() == Errors.NONE) {
-            synchronized (route.shard()) {
-                if (route.shard().availability() == Errors.NONE) {
-                    return admin.describe(route.shard(), groupId, version, authorizedOperations);
-                }
-                route = new Route(null, route.shard().availability());
-            }
-        }
-        return new DescribedGroup().setGroupId(groupId).setErrorCode(route.error().code()).setGroupState("")
-                .setProtocolType("").setProtocolData("");
+        return onShard(groupId, shard -> admin.describe(shard, groupId, version, authorizedOperations),
+                error -> new DescribedGroup().setGroupId(groupId).setErrorCode(error.code()).setGroupState("")
+                        .setProtocolType("").setProtocolData(""));
     }
 
     public Errors deleteGroup(String groupId) {
-        Route route = route(groupId);
-        if (route.error() != Errors.NONE) {
-            return route.error();
-        }
-        synchronized (route.shard()) {
-            Errors availability = route.shard().availability();
-            return availability != Errors.NONE ? availability : admin.delete(route.shard(), groupId);
-        }
+        return onShard(groupId, shard -> admin.delete(shard, groupId), error -> error);
     }
 
     /** Drops every shard (answering parked requests NOT_COORDINATOR) and stops the threads. */
