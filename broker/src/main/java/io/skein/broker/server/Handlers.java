@@ -2,6 +2,7 @@ package io.skein.broker.server;
 
 import io.skein.broker.config.BrokerConfig;
 import io.skein.broker.config.BrokerConfigDef;
+import io.skein.broker.handler.AlterConfigsHandler;
 import io.skein.broker.handler.ClusterHandler;
 import io.skein.broker.handler.ConfigsHandler;
 import io.skein.broker.handler.ConsumerGroupHandler;
@@ -41,6 +42,7 @@ final class Handlers {
                                     GroupCoordinator groups, Clock clock) {
         int nodeId = config.nodeId();
         TopicAdminHandler topicAdmin = new TopicAdminHandler(quorum, config);
+        AlterConfigsHandler alterConfigs = new AlterConfigsHandler(quorum);
         GroupMembershipHandler membership = new GroupMembershipHandler(groups);
         GroupAdminHandler groupAdmin = new GroupAdminHandler(groups, quorum);
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups);
@@ -54,6 +56,8 @@ final class Handlers {
                 .register(ApiKeys.DELETE_TOPICS, topicAdmin)
                 .register(ApiKeys.CREATE_PARTITIONS, topicAdmin)
                 .register(ApiKeys.DESCRIBE_CONFIGS, new ConfigsHandler(quorum, config))
+                .register(ApiKeys.ALTER_CONFIGS, alterConfigs)
+                .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, alterConfigs)
                 .register(ApiKeys.DESCRIBE_CLUSTER, new ClusterHandler(quorum, nodeId))
                 .register(ApiKeys.INIT_PRODUCER_ID, new ProducerIdHandler(producerIds))
                 .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(new OffsetsTopic(quorum, config)))

@@ -58,6 +58,31 @@ public sealed interface ControllerCommand {
     record Barrier() implements ControllerCommand {
     }
 
+    /**
+     * Change topic configs: Kafka's IncrementalAlterConfigs ({@code replaceAll} false: each op
+     * sets, deletes, appends to or subtracts from one key) or the legacy AlterConfigs
+     * ({@code replaceAll} true: the topic's overrides become exactly the SET ops given). Item
+     * results are keyed by topic name.
+     */
+    record AlterTopicConfigs(List<TopicConfigChange> topics, boolean validateOnly) implements ControllerCommand {
+    }
+
+    /** The config changes of one topic. */
+    record TopicConfigChange(String topic, boolean replaceAll, List<ConfigOp> ops) {
+    }
+
+    /**
+     * One config operation.
+     *
+     * @param op Kafka's AlterConfigOp type id: 0 SET, 1 DELETE, 2 APPEND, 3 SUBTRACT
+     */
+    record ConfigOp(String key, byte op, String value) {
+        public static final byte SET = 0;
+        public static final byte DELETE = 1;
+        public static final byte APPEND = 2;
+        public static final byte SUBTRACT = 3;
+    }
+
     /** Reserve a block of producer ids for a broker; the result's {@code producerIdStart} is the first. */
     record AllocateProducerIds(int brokerId, int count) implements ControllerCommand {
     }

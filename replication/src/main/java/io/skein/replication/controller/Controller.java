@@ -29,6 +29,7 @@ public final class Controller {
     private final Random random;
     private final TopicCreation topicCreation;
     private final PartitionCreation partitionCreation;
+    private final TopicConfigAlteration topicConfigAlteration;
 
     /**
      * @param random source of ids and placement offsets (seed it in tests)
@@ -38,6 +39,7 @@ public final class Controller {
         ReplicaPlacer placer = new ReplicaPlacer(random);
         this.topicCreation = new TopicCreation(settings, new TopicConfigs(), placer, random);
         this.partitionCreation = new PartitionCreation(placer);
+        this.topicConfigAlteration = new TopicConfigAlteration(new TopicConfigs());
     }
 
     public Outcome compute(ControllerCommand command, MetadataImage image) {
@@ -52,6 +54,8 @@ public final class Controller {
             outcome = registerBroker(c);
         } else if (command instanceof ControllerCommand.AllocateProducerIds c) {
             outcome = allocateProducerIds(c, image);
+        } else if (command instanceof ControllerCommand.AlterTopicConfigs c) {
+            outcome = topicConfigAlteration.alter(c, image);
         } else if (command instanceof ControllerCommand.Barrier) {
             outcome = new Outcome(List.of(), List.of(), -1);
         } else {

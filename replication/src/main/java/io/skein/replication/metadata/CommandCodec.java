@@ -92,6 +92,20 @@ public final class CommandCodec {
                 out.writeInt(c.count());
             } else if (command instanceof ControllerCommand.Barrier) {
                 out.writeByte(6);
+            } else if (command instanceof ControllerCommand.AlterTopicConfigs c) {
+                out.writeByte(7);
+                out.writeBoolean(c.validateOnly());
+                out.writeInt(c.topics().size());
+                for (ControllerCommand.TopicConfigChange change : c.topics()) {
+                    Codec.writeString(out, change.topic());
+                    out.writeBoolean(change.replaceAll());
+                    out.writeInt(change.ops().size());
+                    for (ControllerCommand.ConfigOp op : change.ops()) {
+                        Codec.writeString(out, op.key());
+                        out.writeByte(op.op());
+                        Codec.writeString(out, op.value());
+                    }
+                }
             } else {
                 throw new IllegalArgumentException("unknown command " + command);
             }
@@ -156,6 +170,23 @@ public final class CommandCodec {
                     return new ControllerCommand.AllocateProducerIds(in.readInt(), in.readInt());
                 case 6:
                     return new ControllerCommand.Barrier();
+                case 7: {
+                    boolean validateOnly = in.readBoolean();
+                    int n = in.readInt();
+                    List<ControllerCommand.TopicConfigChange> changes = new ArrayList<>(Math.min(n, 1024));
+                    for (int i = 0; i < n; i++) {
+                        String topic = Codec.readString(in);
+                        boolean replaceAll = in.readBoolean();
+                        int ops = in.readInt();
+                        List<ControllerCommand.ConfigOp> list = new ArrayList<>(Math.min(ops, 1024));
+                        for (int j = 0; j < ops; j++) {
+                            list.add(new ControllerCommand.ConfigOp(Codec.readString(in), in.readByte(),
+                                    Codec.readString(in)));
+                        }
+                        changes.add(new ControllerCommand.TopicConfigChange(topic, replaceAll, list));
+                    }
+                    return new ControllerCommand.AlterTopicConfigs(changes, validateOnly);
+                }
                 default:
                     throw new IllegalArgumentException("unknown command type " + type);
             }

@@ -33,7 +33,11 @@ class CommandCodecTest {
                 new ControllerCommand.CreatePartitions(List.of(
                         new ControllerCommand.PartitionIncrease("a", 5, List.of(List.of(1), List.of(2)))), false),
                 new ControllerCommand.AllocateProducerIds(2, 1000),
-                new ControllerCommand.Barrier());
+                new ControllerCommand.Barrier(),
+                new ControllerCommand.AlterTopicConfigs(List.of(new ControllerCommand.TopicConfigChange("a", false,
+                        List.of(new ControllerCommand.ConfigOp("retention.ms", ControllerCommand.ConfigOp.SET, "1"),
+                                new ControllerCommand.ConfigOp("segment.ms", ControllerCommand.ConfigOp.DELETE, null)))),
+                        true));
 
         for (ControllerCommand command : commands) {
             assertEquals(command, CommandCodec.decode(CommandCodec.encode(command)));
