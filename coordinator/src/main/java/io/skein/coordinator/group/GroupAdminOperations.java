@@ -116,7 +116,7 @@ final class GroupAdminOperations {
                     new GroupRecords.OffsetKey(groupId, tp.topic(), tp.partition())), null));
         }
         tombstones.add(new GroupLog.Entry(GroupRecords.groupKey(groupId), null));
-        Errors written = shard.log().append(tombstones, rebalancer.now());
+        Errors written = GroupLog.asGroupError(shard.log().append(tombstones, rebalancer.now()));
         if (written != Errors.NONE) {
             return written;
         }

@@ -45,8 +45,9 @@ final class GroupLog {
     }
 
     /**
-     * Appends the entries as one batch. Returns NONE when they are in the log, or the error the
-     * coordinator should answer with (the request may be retried).
+     * Appends the entries as one batch. Returns NONE when they are in the log, or the storage
+     * error; callers turn it into what their API answers with ({@link #asOffsetCommitError},
+     * {@link #asGroupError}).
      */
     Errors append(List<Entry> entries, long nowMs) {
         if (entries.isEmpty()) {
@@ -63,15 +64,30 @@ final class GroupLog {
                     new AppendContext(leaderEpoch, nowMs));
         } catch (RuntimeException e) {
             log.warn("Could not write {} group coordinator record(s) to {}: {}", entries.size(), name(), e.toString());
-            return Errors.COORDINATOR_NOT_AVAILABLE;
+            return Errors.KAFKA_STORAGE_ERROR;
         }
-        if (result.succeeded()) {
-            return Errors.NONE;
+        if (!result.succeeded()) {
+            log.warn("Could not write {} group coordinator record(s) to {}: {} {}", entries.size(), name(),
+                    result.error(), result.errorMessage() == null ? "" : result.errorMessage());
         }
-        log.warn("Could not write {} group coordinator record(s) to {}: {} {}", entries.size(), name(),
-                result.error(), result.errorMessage() == null ? "" : result.errorMessage());
-        return switch (result.error()) {
+        return result.error();
+    }
+
+    /** The OffsetCommit answer for a failed write, as Kafka maps it. */
+    static Errors asOffsetCommitError(Errors storage) {
+        return switch (storage) {
+            case NONE -> Errors.NONE;
             case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_FETCH_SIZE -> Errors.INVALID_COMMIT_OFFSET_SIZE;
+            case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> Errors.NOT_COORDINATOR;
+            default -> Errors.COORDINATOR_NOT_AVAILABLE;
+        };
+    }
+
+    /** The answer for a failed group write (SyncGroup, a static member's rejoin, deletions), as Kafka maps it. */
+    static Errors asGroupError(Errors storage) {
+        return switch (storage) {
+            case NONE -> Errors.NONE;
+            case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_FETCH_SIZE -> Errors.UNKNOWN_SERVER_ERROR;
             case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> Errors.NOT_COORDINATOR;
             default -> Errors.COORDINATOR_NOT_AVAILABLE;
         };

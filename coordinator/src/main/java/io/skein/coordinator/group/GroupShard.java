@@ -126,10 +126,10 @@ final class GroupShard {
         return withMembers;
     }
 
-    /** Persists the group's current metadata. */
+    /** Persists the group's current metadata; the error is the one a group API answers with. */
     Errors writeGroup(ClassicGroup group, long nowMs) {
-        return groupLog.append(List.of(new GroupLog.Entry(GroupRecords.groupKey(group.groupId()),
-                GroupRecords.groupValue(group.snapshot()))), nowMs);
+        return GroupLog.asGroupError(groupLog.append(List.of(new GroupLog.Entry(GroupRecords.groupKey(group.groupId()),
+                GroupRecords.groupValue(group.snapshot()))), nowMs));
     }
 
     /**

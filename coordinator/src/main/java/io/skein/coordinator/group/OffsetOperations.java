@@ -59,7 +59,7 @@ final class OffsetOperations {
             accepted.add(e);
             result.put(e.topicPartition(), Errors.NONE);
         }
-        Errors written = shard.log().append(records, now);
+        Errors written = GroupLog.asOffsetCommitError(shard.log().append(records, now));
         for (OffsetCommitEntry e : accepted) {
             if (written == Errors.NONE) {
                 shard.offsets().put(groupId, e.topicPartition(), new CommittedOffset(e.offset(), e.leaderEpoch(),
@@ -218,7 +218,7 @@ final class OffsetOperations {
             tombstones.add(new GroupLog.Entry(GroupRecords.offsetKey(
                     new GroupRecords.OffsetKey(groupId, tp.topic(), tp.partition())), null));
         }
-        Errors written = shard.log().append(tombstones, rebalancer.now());
+        Errors written = GroupLog.asGroupError(shard.log().append(tombstones, rebalancer.now()));
         if (written == Errors.NONE) {
             partitions.forEach(tp -> shard.offsets().remove(groupId, tp));
         }
