@@ -73,7 +73,7 @@ public final class Processes {
         if (r.exitCode() != 0) {
             throw new AssertionError(tool + " is not installed (not on the PATH); run ./skein test, which installs"
                     + " the test prerequisites (kcat golang-go golang-github-confluentinc-confluent-kafka-go-dev"
-                    + " librdkafka-dev pkg-config)");
+                    + " librdkafka-dev pkg-config python3-kafka nodejs, and kafkajs from npm)");
         }
     }
 }
