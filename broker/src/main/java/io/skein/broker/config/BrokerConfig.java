@@ -3,6 +3,8 @@ package io.skein.broker.config;
 import io.skein.log.api.LogConfig;
 import io.skein.log.api.TopicConfigs;
 import io.skein.security.ListenerSecurity;
+import io.skein.security.tls.TlsListenerSettings;
+import io.skein.security.tls.TlsSettingsLoader;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +26,9 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
  */
 public final class BrokerConfig {
 
+    private static final String LISTENER_PREFIX = "listener.name.";
+    private final Map<String, TlsListenerSettings> tlsSettings;
+
     private final Map<String, String> originals;
     private final Map<String, Object> values;
     private final List<String> unknownKeys;
@@ -39,7 +44,7 @@ public final class BrokerConfig {
         this.values = definition.definition().parse(originals);
         List<String> unknown = new ArrayList<>();
         for (String key : originals.keySet()) {
-            if (!definition.isKnown(key)) {
+            if (!definition.isKnown(key) && !TlsSettingsLoader.isTlsKey(key) && !isListenerOverride(key)) {
                 unknown.add(key);
             }
         }
@@ -58,11 +63,46 @@ public final class BrokerConfig {
         this.advertisedListeners = advertised == null
                 ? listeners.stream().filter(l -> !controllerListenerNames.contains(l.name())).toList()
                 : parseListeners(BrokerConfigDef.ADVERTISED_LISTENERS, advertised, protocolOf);
+        Map<String, TlsListenerSettings> tls = new HashMap<>();
         for (ListenerSpec l : listeners) {
             ListenerSecurity.requireSupported(BrokerConfigDef.LISTENERS, l.name(), l.protocol());
+            if (l.protocol() == SecurityProtocol.SSL) {
+                tls.put(l.name(), TlsSettingsLoader.load(l.name(), listenerConfigs(l.name())));
+            }
         }
+        this.tlsSettings = Map.copyOf(tls);
         this.voters = parseVoters(list(BrokerConfigDef.QUORUM_VOTERS));
         validateRoles();
+    }
+
+    /** {@code listener.name.<listener>.<key>}: a per-listener override of a listener setting. */
+    private static boolean isListenerOverride(String key) {
+        return key.startsWith(LISTENER_PREFIX) && key.indexOf('.', LISTENER_PREFIX.length()) > 0;
+    }
+
+    /**
+     * A listener's settings as Kafka resolves them: every original key, with
+     * {@code listener.name.<listener lower-case>.<key>} overriding {@code <key>}.
+     */
+    public Map<String, String> listenerConfigs(String listenerName) {
+        String prefix = LISTENER_PREFIX + listenerName.toLowerCase(Locale.ROOT) + ".";
+        Map<String, String> resolved = new HashMap<>();
+        originals.forEach((k, v) -> {
+            if (!k.startsWith(LISTENER_PREFIX)) {
+                resolved.put(k, v);
+            }
+        });
+        originals.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                resolved.put(k.substring(prefix.length()), v);
+            }
+        });
+        return resolved;
+    }
+
+    /** The TLS settings of an SSL listener, loaded (keystores read) when the config was parsed; null otherwise. */
+    public TlsListenerSettings tlsSettings(String listenerName) {
+        return tlsSettings.get(listenerName);
     }
 
     /** Parses and validates; throws ConfigException on the first bad value. */

@@ -134,7 +134,8 @@ public final class SkeinServer implements AutoCloseable {
     private ServerSettings serverSettings() {
         List<ServerSettings.Listener> listeners = new ArrayList<>();
         for (ListenerSpec l : config.clientListeners()) {
-            listeners.add(new ServerSettings.Listener(l.name(), new InetSocketAddress(l.bindHost(), l.port())));
+            listeners.add(new ServerSettings.Listener(l.name(), new InetSocketAddress(l.bindHost(), l.port()),
+                    config.tlsSettings(l.name())));
         }
         return new ServerSettings(listeners,
                 config.getInt(BrokerConfigDef.SOCKET_REQUEST_MAX_BYTES),

@@ -22,7 +22,14 @@ public record ServerSettings(
         int maxInFlightRequestsPerConnection,
         long connectionsMaxIdleMs) {
 
-    /** One listener: its name (e.g. PLAINTEXT) and the address to bind. */
-    public record Listener(String name, InetSocketAddress address) {
+    /**
+     * One listener: its name (e.g. PLAINTEXT), the address to bind, and its TLS settings (null for
+     * a listener without TLS).
+     */
+    public record Listener(String name, InetSocketAddress address, io.skein.security.tls.TlsListenerSettings tls) {
+
+        public Listener(String name, InetSocketAddress address) {
+            this(name, address, null);
+        }
     }
 }

@@ -5,7 +5,10 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.skein.wire.api.HandlerRegistry;
 import io.skein.wire.api.ServerSettings;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.skein.wire.auth.PlaintextAuthenticator;
+import io.skein.wire.auth.TlsAuthenticator;
+import io.skein.wire.codec.FileRegionChunker;
 import io.skein.wire.codec.RequestDecoder;
 import io.skein.wire.connection.ConnectionIdentity;
 import io.skein.wire.connection.IdleConnectionCloser;
@@ -22,6 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The one place a connection's pipeline is built. In order:
  * <pre>
+ *   tls         (TLS listeners) SslHandler: handshake, encryption
+ *   chunked-writes, file-chunks
+ *               (TLS listeners) record bytes from segment files copied in bounded chunks, as
+ *               the socket can take them, since sendfile cannot pass through TLS
  *   idle        IdleStateHandler: no read for connections.max.idle.ms
  *   idle-close  closes such a connection
  *   frame       size check first (socket.request.max.bytes), then 4-byte length framing
@@ -37,6 +44,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ConnectionPipeline {
 
+    public static final String TLS = "tls";
+    public static final String CHUNKED_WRITES = "chunked-writes";
+    public static final String FILE_CHUNKS = "file-chunks";
     public static final String IDLE = "idle";
     public static final String IDLE_CLOSE = "idle-close";
     public static final String FRAME = "frame";
@@ -61,16 +71,31 @@ public final class ConnectionPipeline {
     }
 
     public void install(Channel channel, String listenerName) {
+        install(channel, listenerName, null);
+    }
+
+    /**
+     * Builds the pipeline; with {@code tls} the connection starts with a TLS handshake, record
+     * bytes are sent in bounded chunks (no zero-copy through TLS) and the principal comes from
+     * the client's certificate.
+     */
+    public void install(Channel channel, String listenerName, TlsChannels tls) {
         InetSocketAddress peer = channel.remoteAddress() instanceof InetSocketAddress address ? address : null;
         ConnectionIdentity identity = new ConnectionIdentity(listenerName, peer, connectionIds.incrementAndGet());
         ChannelPipeline p = channel.pipeline();
+        if (tls != null) {
+            p.addLast(TLS, tls.newHandler(channel));
+            p.addLast(CHUNKED_WRITES, new ChunkedWriteHandler());
+            p.addLast(FILE_CHUNKS, new FileRegionChunker());
+        }
         if (settings.connectionsMaxIdleMs() > 0) {
             p.addLast(IDLE, new IdleStateHandler(settings.connectionsMaxIdleMs(), 0, 0, TimeUnit.MILLISECONDS));
             p.addLast(IDLE_CLOSE, new IdleConnectionCloser(settings.connectionsMaxIdleMs()));
         }
         p.addLast(FRAME, new FrameDecoder(settings.maxRequestBytes()));
         p.addLast(DECODE, new RequestDecoder(registry));
-        p.addLast(AUTH, new PlaintextAuthenticator(identity));
+        p.addLast(AUTH, tls != null ? new TlsAuthenticator(identity, tls.principalMapper())
+                : new PlaintextAuthenticator(identity));
         p.addLast(RESPONSES, new InOrderResponseWriter(settings.maxInFlightRequestsPerConnection(), inFlight));
         p.addLast(DISPATCH, new RequestDispatcher(registry, identity, handlerPool));
         p.addLast(ERRORS, new ConnectionExceptionHandler());

@@ -100,6 +100,12 @@ public final class NettyKafkaServer implements KafkaWireServer {
         handlerPool = Executors.newFixedThreadPool(settings.handlerThreads(),
                 new DefaultThreadFactory("skein-request-handler", true));
         ConnectionPipeline pipeline = new ConnectionPipeline(settings, registry, handlerPool, inFlight);
+        Map<String, TlsChannels> tls = new LinkedHashMap<>();
+        for (ServerSettings.Listener listener : settings.listeners()) {
+            if (listener.tls() != null) {
+                tls.put(listener.name(), TlsChannels.create(listener.tls()));
+            }
+        }
         Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
         for (ServerSettings.Listener listener : settings.listeners()) {
             ChannelFuture bind = new ServerBootstrap()
@@ -109,7 +115,7 @@ public final class NettyKafkaServer implements KafkaWireServer {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                    .childHandler(initializer(pipeline, listener.name()))
+                    .childHandler(initializer(pipeline, listener.name(), tls.get(listener.name())))
                     .bind(listener.address())
                     .awaitUninterruptibly();
             if (!bind.isSuccess()) {
@@ -125,12 +131,13 @@ public final class NettyKafkaServer implements KafkaWireServer {
         return bound;
     }
 
-    private ChannelInitializer<Channel> initializer(ConnectionPipeline pipeline, String listenerName) {
+    private ChannelInitializer<Channel> initializer(ConnectionPipeline pipeline, String listenerName,
+                                                    TlsChannels tls) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
                 connections.add(channel);
-                pipeline.install(channel, listenerName);
+                pipeline.install(channel, listenerName, tls);
             }
         };
     }
