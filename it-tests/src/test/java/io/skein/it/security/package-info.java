@@ -1,0 +1,2 @@
+/** Security end to end: TLS listeners with real certificates and real clients. */
+package io.skein.it.security;
