@@ -3,6 +3,7 @@ package io.skein.broker.config;
 import io.skein.log.api.LogConfig;
 import io.skein.log.api.TopicConfigs;
 import io.skein.security.ListenerSecurity;
+import io.skein.security.sasl.SaslListenerSettings;
 import io.skein.security.tls.TlsListenerSettings;
 import io.skein.security.tls.TlsSettingsLoader;
 import java.net.InetSocketAddress;
@@ -28,6 +29,7 @@ public final class BrokerConfig {
 
     private static final String LISTENER_PREFIX = "listener.name.";
     private final Map<String, TlsListenerSettings> tlsSettings;
+    private final Map<String, SaslListenerSettings> saslSettings;
 
     private final Map<String, String> originals;
     private final Map<String, Object> values;
@@ -44,7 +46,8 @@ public final class BrokerConfig {
         this.values = definition.definition().parse(originals);
         List<String> unknown = new ArrayList<>();
         for (String key : originals.keySet()) {
-            if (!definition.isKnown(key) && !TlsSettingsLoader.isTlsKey(key) && !isListenerOverride(key)) {
+            if (!definition.isKnown(key) && !TlsSettingsLoader.isTlsKey(key) && !isListenerOverride(key)
+                    && !key.startsWith("sasl.")) {
                 unknown.add(key);
             }
         }
@@ -64,13 +67,18 @@ public final class BrokerConfig {
                 ? listeners.stream().filter(l -> !controllerListenerNames.contains(l.name())).toList()
                 : parseListeners(BrokerConfigDef.ADVERTISED_LISTENERS, advertised, protocolOf);
         Map<String, TlsListenerSettings> tls = new HashMap<>();
+        Map<String, SaslListenerSettings> sasl = new HashMap<>();
         for (ListenerSpec l : listeners) {
             ListenerSecurity.requireSupported(BrokerConfigDef.LISTENERS, l.name(), l.protocol());
-            if (l.protocol() == SecurityProtocol.SSL) {
+            if (l.protocol() == SecurityProtocol.SSL || l.protocol() == SecurityProtocol.SASL_SSL) {
                 tls.put(l.name(), TlsSettingsLoader.load(l.name(), listenerConfigs(l.name())));
+            }
+            if (l.protocol() == SecurityProtocol.SASL_PLAINTEXT || l.protocol() == SecurityProtocol.SASL_SSL) {
+                sasl.put(l.name(), SaslListenerSettings.load(l.name(), listenerConfigs(l.name())));
             }
         }
         this.tlsSettings = Map.copyOf(tls);
+        this.saslSettings = Map.copyOf(sasl);
         this.voters = parseVoters(list(BrokerConfigDef.QUORUM_VOTERS));
         validateRoles();
     }
@@ -103,6 +111,11 @@ public final class BrokerConfig {
     /** The TLS settings of an SSL listener, loaded (keystores read) when the config was parsed; null otherwise. */
     public TlsListenerSettings tlsSettings(String listenerName) {
         return tlsSettings.get(listenerName);
+    }
+
+    /** The SASL settings of a SASL_PLAINTEXT or SASL_SSL listener; null otherwise. */
+    public SaslListenerSettings saslSettings(String listenerName) {
+        return saslSettings.get(listenerName);
     }
 
     /** Parses and validates; throws ConfigException on the first bad value. */

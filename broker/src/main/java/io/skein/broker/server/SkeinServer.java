@@ -135,7 +135,7 @@ public final class SkeinServer implements AutoCloseable {
         List<ServerSettings.Listener> listeners = new ArrayList<>();
         for (ListenerSpec l : config.clientListeners()) {
             listeners.add(new ServerSettings.Listener(l.name(), new InetSocketAddress(l.bindHost(), l.port()),
-                    config.tlsSettings(l.name())));
+                    config.tlsSettings(l.name()), config.saslSettings(l.name())));
         }
         return new ServerSettings(listeners,
                 config.getInt(BrokerConfigDef.SOCKET_REQUEST_MAX_BYTES),

@@ -13,6 +13,7 @@ import org.apache.kafka.common.security.auth.KafkaPrincipal;
  * @param connectionId unique per connection for the server's lifetime
  * @param principal the authenticated principal ({@code User:ANONYMOUS} on PLAINTEXT)
  * @param receivedNanos {@code System.nanoTime()} when the request's frame was complete
+ * @param sasl the connection's SASL exchange on a SASL listener, null elsewhere
  */
 public record RequestContext(
         RequestHeader header,
@@ -20,7 +21,8 @@ public record RequestContext(
         InetSocketAddress peer,
         long connectionId,
         KafkaPrincipal principal,
-        long receivedNanos) {
+        long receivedNanos,
+        io.skein.wire.auth.SaslSession sasl) {
 
     public short apiVersion() {
         return header.apiVersion();

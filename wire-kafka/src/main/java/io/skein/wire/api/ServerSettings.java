@@ -23,13 +23,14 @@ public record ServerSettings(
         long connectionsMaxIdleMs) {
 
     /**
-     * One listener: its name (e.g. PLAINTEXT), the address to bind, and its TLS settings (null for
-     * a listener without TLS).
+     * One listener: its name (e.g. PLAINTEXT), the address to bind, its TLS settings (null without
+     * TLS) and its SASL settings (null without SASL).
      */
-    public record Listener(String name, InetSocketAddress address, io.skein.security.tls.TlsListenerSettings tls) {
+    public record Listener(String name, InetSocketAddress address, io.skein.security.tls.TlsListenerSettings tls,
+                           io.skein.security.sasl.SaslListenerSettings sasl) {
 
         public Listener(String name, InetSocketAddress address) {
-            this(name, address, null);
+            this(name, address, null, null);
         }
     }
 }

@@ -9,15 +9,17 @@ import org.apache.kafka.common.security.auth.KafkaPrincipal;
  * principal it authenticated as. Starts as {@link KafkaPrincipal#ANONYMOUS}; the authentication
  * stage of the pipeline (see {@code io.skein.wire.auth}) replaces it.
  *
- * <p>Threading: created by the channel initializer, then read and written only on the channel's
- * event loop (the principal is copied into each request's context there).
+ * <p>Threading: created by the channel initializer and read on the channel's event loop (the
+ * principal is copied into each request's context there); a SASL authentication sets the
+ * principal from a request-handler thread, hence volatile.
  */
 public final class ConnectionIdentity {
 
     private final String listenerName;
     private final InetSocketAddress peer;
     private final long connectionId;
-    private KafkaPrincipal principal = KafkaPrincipal.ANONYMOUS;
+    private volatile KafkaPrincipal principal = KafkaPrincipal.ANONYMOUS;
+    private io.skein.wire.auth.SaslSession sasl;
 
     public ConnectionIdentity(String listenerName, InetSocketAddress peer, long connectionId) {
         this.listenerName = Objects.requireNonNull(listenerName);
@@ -40,6 +42,15 @@ public final class ConnectionIdentity {
 
     public KafkaPrincipal principal() {
         return principal;
+    }
+
+    /** The connection's SASL exchange on a SASL listener, null elsewhere; set once by the pipeline. */
+    public io.skein.wire.auth.SaslSession sasl() {
+        return sasl;
+    }
+
+    public void sasl(io.skein.wire.auth.SaslSession session) {
+        this.sasl = session;
     }
 
     public void authenticatedAs(KafkaPrincipal principal) {

@@ -56,7 +56,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         RequestContext context = new RequestContext(decoded.header(), identity.listenerName(), identity.peer(),
-                identity.connectionId(), identity.principal(), decoded.receivedNanos());
+                identity.connectionId(), identity.principal(), decoded.receivedNanos(), identity.sasl());
         RequestHandler handler = registry.get(decoded.header().apiKey()).handler();
         try {
             serial.execute(() -> invoke(ctx, slot, context, handler));

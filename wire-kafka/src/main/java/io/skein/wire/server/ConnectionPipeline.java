@@ -6,7 +6,10 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.skein.wire.api.HandlerRegistry;
 import io.skein.wire.api.ServerSettings;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.skein.security.sasl.SaslListenerSettings;
 import io.skein.wire.auth.PlaintextAuthenticator;
+import io.skein.wire.auth.SaslGate;
+import io.skein.wire.auth.SaslSession;
 import io.skein.wire.auth.TlsAuthenticator;
 import io.skein.wire.codec.FileRegionChunker;
 import io.skein.wire.codec.RequestDecoder;
@@ -33,7 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   idle-close  closes such a connection
  *   frame       size check first (socket.request.max.bytes), then 4-byte length framing
  *   decode      header and body with kafka-clients; closes on unknown API / version / garbage
- *   auth        who the connection is (PLAINTEXT: anonymous); the seam for SASL
+ *   tls-auth    (SASL_SSL) TLS handshake outcome
+ *   auth        who the connection is: PLAINTEXT anonymous; SSL the client certificate's
+ *               subject; SASL only ApiVersions/SaslHandshake/SaslAuthenticate until authenticated
  *   responses   in-order response writer, encoding, back-pressure
  *   dispatch    handler invocation on the handler pool
  *   errors      one log line and close for exceptions that reach the end
@@ -51,6 +56,7 @@ public final class ConnectionPipeline {
     public static final String IDLE_CLOSE = "idle-close";
     public static final String FRAME = "frame";
     public static final String DECODE = "decode";
+    public static final String TLS_AUTH = "tls-auth";
     public static final String AUTH = "auth";
     public static final String RESPONSES = "responses";
     public static final String DISPATCH = "dispatch";
@@ -71,7 +77,7 @@ public final class ConnectionPipeline {
     }
 
     public void install(Channel channel, String listenerName) {
-        install(channel, listenerName, null);
+        install(channel, listenerName, null, null);
     }
 
     /**
@@ -79,7 +85,7 @@ public final class ConnectionPipeline {
      * bytes are sent in bounded chunks (no zero-copy through TLS) and the principal comes from
      * the client's certificate.
      */
-    public void install(Channel channel, String listenerName, TlsChannels tls) {
+    public void install(Channel channel, String listenerName, TlsChannels tls, SaslListenerSettings sasl) {
         InetSocketAddress peer = channel.remoteAddress() instanceof InetSocketAddress address ? address : null;
         ConnectionIdentity identity = new ConnectionIdentity(listenerName, peer, connectionIds.incrementAndGet());
         ChannelPipeline p = channel.pipeline();
@@ -94,8 +100,17 @@ public final class ConnectionPipeline {
         }
         p.addLast(FRAME, new FrameDecoder(settings.maxRequestBytes()));
         p.addLast(DECODE, new RequestDecoder(registry));
-        p.addLast(AUTH, tls != null ? new TlsAuthenticator(identity, tls.principalMapper())
-                : new PlaintextAuthenticator(identity));
+        if (sasl != null) {
+            SaslSession session = new SaslSession(sasl, identity);
+            identity.sasl(session);
+            if (tls != null) {
+                p.addLast(TLS_AUTH, new TlsAuthenticator(identity, tls.principalMapper()));
+            }
+            p.addLast(AUTH, new SaslGate(session));
+        } else {
+            p.addLast(AUTH, tls != null ? new TlsAuthenticator(identity, tls.principalMapper())
+                    : new PlaintextAuthenticator(identity));
+        }
         p.addLast(RESPONSES, new InOrderResponseWriter(settings.maxInFlightRequestsPerConnection(), inFlight));
         p.addLast(DISPATCH, new RequestDispatcher(registry, identity, handlerPool));
         p.addLast(ERRORS, new ConnectionExceptionHandler());

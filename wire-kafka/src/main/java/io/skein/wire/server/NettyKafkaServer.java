@@ -86,6 +86,7 @@ public final class NettyKafkaServer implements KafkaWireServer {
         this.registry = registry;
         this.transport = transport;
         ApiVersionsHandler.registerInto(registry);
+        io.skein.wire.dispatch.SaslHandlers.registerInto(registry);
     }
 
     @Override
@@ -115,7 +116,7 @@ public final class NettyKafkaServer implements KafkaWireServer {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                    .childHandler(initializer(pipeline, listener.name(), tls.get(listener.name())))
+                    .childHandler(initializer(pipeline, listener.name(), tls.get(listener.name()), listener.sasl()))
                     .bind(listener.address())
                     .awaitUninterruptibly();
             if (!bind.isSuccess()) {
@@ -132,12 +133,12 @@ public final class NettyKafkaServer implements KafkaWireServer {
     }
 
     private ChannelInitializer<Channel> initializer(ConnectionPipeline pipeline, String listenerName,
-                                                    TlsChannels tls) {
+                                                    TlsChannels tls, io.skein.security.sasl.SaslListenerSettings sasl) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
                 connections.add(channel);
-                pipeline.install(channel, listenerName, tls);
+                pipeline.install(channel, listenerName, tls, sasl);
             }
         };
     }

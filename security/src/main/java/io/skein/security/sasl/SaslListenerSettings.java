@@ -1,0 +1,89 @@
+package io.skein.security.sasl;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.security.sasl.SaslServer;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.security.plain.internals.PlainSaslServer;
+
+/**
+ * The SASL side of one listener: the enabled mechanisms and, per mechanism, how to make a
+ * {@link SaslServer} for one authentication. PLAIN is served; GSSAPI, OAUTHBEARER and (for now)
+ * SCRAM are refused at start with a message saying so.
+ *
+ * <p>Immutable; {@link #newServer} is safe from any thread.
+ */
+public final class SaslListenerSettings {
+
+    public static final String PLAIN = "PLAIN";
+
+    private final String listenerName;
+    private final List<String> mechanisms;
+    private final PlainCredentials plain;
+
+    private SaslListenerSettings(String listenerName, List<String> mechanisms, PlainCredentials plain) {
+        this.listenerName = listenerName;
+        this.mechanisms = mechanisms;
+        this.plain = plain;
+    }
+
+    /**
+     * @param listenerConfigs the listener's settings with {@code listener.name.<listener>.} already
+     *     stripped from its overrides (so {@code plain.sasl.jaas.config} and {@code sasl.jaas.config}
+     *     are found under those names)
+     * @throws ConfigException naming the key when something is missing or unsupported
+     */
+    public static SaslListenerSettings load(String listenerName, Map<String, String> listenerConfigs) {
+        String enabled = listenerConfigs.getOrDefault("sasl.enabled.mechanisms", "GSSAPI");
+        List<String> mechanisms = new ArrayList<>();
+        for (String m : enabled.split(",")) {
+            String mechanism = m.trim().toUpperCase(Locale.ROOT);
+            if (mechanism.isEmpty()) {
+                continue;
+            }
+            if (!mechanism.equals(PLAIN)) {
+                throw new ConfigException("sasl.enabled.mechanisms", enabled, "Listener " + listenerName
+                        + ": SASL mechanism " + mechanism + " is not supported by Skein yet (supported: PLAIN)");
+            }
+            mechanisms.add(mechanism);
+        }
+        if (mechanisms.isEmpty()) {
+            throw new ConfigException("sasl.enabled.mechanisms", enabled, "Listener " + listenerName
+                    + " uses SASL but enables no mechanism");
+        }
+        PlainCredentials plain = null;
+        if (mechanisms.contains(PLAIN)) {
+            String key = "plain.sasl.jaas.config";
+            String jaas = listenerConfigs.get(key);
+            if (jaas == null) {
+                key = "sasl.jaas.config";
+                jaas = listenerConfigs.get(key);
+            }
+            if (jaas == null) {
+                throw new ConfigException("listener.name." + listenerName.toLowerCase(Locale.ROOT)
+                        + ".plain.sasl.jaas.config", null, "Listener " + listenerName + " enables SASL/PLAIN but has "
+                        + "no JAAS config with its users (PlainLoginModule required user_<name>=\"<password>\";)");
+            }
+            plain = PlainCredentials.fromJaas(key, jaas);
+        }
+        return new SaslListenerSettings(listenerName, List.copyOf(mechanisms), plain);
+    }
+
+    public String listenerName() {
+        return listenerName;
+    }
+
+    public List<String> mechanisms() {
+        return mechanisms;
+    }
+
+    /** A server for one authentication with {@code mechanism}, or null when it is not enabled here. */
+    public SaslServer newServer(String mechanism) {
+        if (PLAIN.equals(mechanism) && plain != null) {
+            return new PlainSaslServer(plain.callbackHandler());
+        }
+        return null;
+    }
+}

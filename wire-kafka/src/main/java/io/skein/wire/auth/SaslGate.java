@@ -1,0 +1,41 @@
+package io.skein.wire.auth;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.skein.wire.codec.DecodedRequest;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The authentication stage of a SASL listener: until the connection's {@link SaslSession} has
+ * authenticated, only ApiVersions, SaslHandshake and SaslAuthenticate pass; any other request
+ * closes the connection with one log line, as Kafka does. Afterwards everything passes.
+ *
+ * <p>Threading: the channel's event loop.
+ */
+public final class SaslGate extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(SaslGate.class);
+
+    private final SaslSession session;
+
+    public SaslGate(SaslSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof DecodedRequest request && !session.isAuthenticated()) {
+            ApiKeys api = request.header().apiKey();
+            if (api != ApiKeys.API_VERSIONS && api != ApiKeys.SASL_HANDSHAKE && api != ApiKeys.SASL_AUTHENTICATE) {
+                log.info("Closing connection from {}: {} request before SASL authentication completed",
+                        ctx.channel().remoteAddress(), api);
+                request.frame().release();
+                ctx.close();
+                return;
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+}
