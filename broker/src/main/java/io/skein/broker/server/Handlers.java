@@ -17,6 +17,7 @@ import io.skein.broker.handler.ListOffsetsHandler;
 import io.skein.broker.handler.MetadataHandler;
 import io.skein.broker.handler.ProduceHandler;
 import io.skein.broker.handler.ProducerIdHandler;
+import io.skein.broker.handler.ScramCredentialsHandler;
 import io.skein.broker.handler.TopicAdminHandler;
 import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.Purgatory;
@@ -43,6 +44,7 @@ final class Handlers {
         int nodeId = config.nodeId();
         TopicAdminHandler topicAdmin = new TopicAdminHandler(quorum, config);
         AlterConfigsHandler alterConfigs = new AlterConfigsHandler(quorum);
+        ScramCredentialsHandler scram = new ScramCredentialsHandler(quorum);
         GroupMembershipHandler membership = new GroupMembershipHandler(groups);
         GroupAdminHandler groupAdmin = new GroupAdminHandler(groups, quorum);
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups);
@@ -71,6 +73,8 @@ final class Handlers {
                 .register(ApiKeys.LIST_GROUPS, groupAdmin)
                 .register(ApiKeys.DESCRIBE_GROUPS, groupAdmin)
                 .register(ApiKeys.DELETE_GROUPS, groupAdmin)
+                .register(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, scram)
+                .register(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, scram)
                 .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, consumerGroups)
                 .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups)
                 // KIP-848 consumer groups are served: clients and tools gate them on group.version

@@ -5,6 +5,7 @@ import io.skein.broker.config.BrokerConfigDef;
 import io.skein.broker.config.ListenerSpec;
 import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.Purgatory;
+import io.skein.broker.partition.ImageScramCredentials;
 import io.skein.broker.partition.ImageTopicsView;
 import io.skein.broker.partition.OffsetsTopicLeadership;
 import io.skein.coordinator.group.GroupCoordinator;
@@ -135,7 +136,8 @@ public final class SkeinServer implements AutoCloseable {
         List<ServerSettings.Listener> listeners = new ArrayList<>();
         for (ListenerSpec l : config.clientListeners()) {
             listeners.add(new ServerSettings.Listener(l.name(), new InetSocketAddress(l.bindHost(), l.port()),
-                    config.tlsSettings(l.name()), config.saslSettings(l.name())));
+                    config.tlsSettings(l.name()), config.saslSettings(l.name()) == null ? null
+                    : config.saslSettings(l.name()).withScramStore(new ImageScramCredentials(quorum))));
         }
         return new ServerSettings(listeners,
                 config.getInt(BrokerConfigDef.SOCKET_REQUEST_MAX_BYTES),

@@ -83,6 +83,22 @@ public sealed interface ControllerCommand {
         public static final byte SUBTRACT = 3;
     }
 
+    /**
+     * Create, replace or delete users' SCRAM credentials (AlterUserScramCredentials). Item results
+     * are keyed by user name.
+     */
+    record AlterScramCredentials(List<ScramUpsertion> upsertions, List<ScramDeletion> deletions)
+            implements ControllerCommand {
+    }
+
+    /** A credential to store: the broker derived the keys from the client's salted password. */
+    record ScramUpsertion(String user, String mechanism, byte[] salt, byte[] storedKey, byte[] serverKey,
+                          int iterations) {
+    }
+
+    record ScramDeletion(String user, String mechanism) {
+    }
+
     /** Reserve a block of producer ids for a broker; the result's {@code producerIdStart} is the first. */
     record AllocateProducerIds(int brokerId, int count) implements ControllerCommand {
     }

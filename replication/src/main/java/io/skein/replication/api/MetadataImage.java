@@ -35,6 +35,13 @@ public interface MetadataImage {
     /** The next producer id the controller will hand out. */
     long nextProducerId();
 
+    /** SCRAM credentials: user → mechanism name → credential. */
+    Map<String, Map<String, ScramCredentialInfo>> scramCredentials();
+
+    /** A stored SCRAM credential (salted; the password itself is never stored). */
+    record ScramCredentialInfo(byte[] salt, byte[] storedKey, byte[] serverKey, int iterations) {
+    }
+
     /** One registered broker. */
     record BrokerRegistration(int id, Uuid incarnationId, java.util.List<Endpoint> endpoints, String rack,
                               boolean fenced) {

@@ -54,6 +54,8 @@ public final class Controller {
             outcome = registerBroker(c);
         } else if (command instanceof ControllerCommand.AllocateProducerIds c) {
             outcome = allocateProducerIds(c, image);
+        } else if (command instanceof ControllerCommand.AlterScramCredentials c) {
+            outcome = ScramCredentialAlteration.alter(c, image);
         } else if (command instanceof ControllerCommand.AlterTopicConfigs c) {
             outcome = topicConfigAlteration.alter(c, image);
         } else if (command instanceof ControllerCommand.Barrier) {

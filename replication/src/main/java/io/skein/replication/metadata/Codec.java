@@ -27,6 +27,21 @@ final class Codec {
         return in.readBoolean() ? in.readUTF() : null;
     }
 
+    static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    static byte[] readBytes(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > 1 << 20) {
+            throw new IOException("byte field of " + length + " bytes");
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return bytes;
+    }
+
     static void writeUuid(DataOutputStream out, Uuid id) throws IOException {
         Uuid u = id == null ? Uuid.ZERO_UUID : id;
         out.writeLong(u.getMostSignificantBits());

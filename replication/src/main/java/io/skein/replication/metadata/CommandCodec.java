@@ -92,6 +92,22 @@ public final class CommandCodec {
                 out.writeInt(c.count());
             } else if (command instanceof ControllerCommand.Barrier) {
                 out.writeByte(6);
+            } else if (command instanceof ControllerCommand.AlterScramCredentials c) {
+                out.writeByte(8);
+                out.writeInt(c.upsertions().size());
+                for (ControllerCommand.ScramUpsertion u : c.upsertions()) {
+                    Codec.writeString(out, u.user());
+                    Codec.writeString(out, u.mechanism());
+                    Codec.writeBytes(out, u.salt());
+                    Codec.writeBytes(out, u.storedKey());
+                    Codec.writeBytes(out, u.serverKey());
+                    out.writeInt(u.iterations());
+                }
+                out.writeInt(c.deletions().size());
+                for (ControllerCommand.ScramDeletion d : c.deletions()) {
+                    Codec.writeString(out, d.user());
+                    Codec.writeString(out, d.mechanism());
+                }
             } else if (command instanceof ControllerCommand.AlterTopicConfigs c) {
                 out.writeByte(7);
                 out.writeBoolean(c.validateOnly());
@@ -170,6 +186,20 @@ public final class CommandCodec {
                     return new ControllerCommand.AllocateProducerIds(in.readInt(), in.readInt());
                 case 6:
                     return new ControllerCommand.Barrier();
+                case 8: {
+                    int n = in.readInt();
+                    List<ControllerCommand.ScramUpsertion> upsertions = new ArrayList<>(Math.min(n, 1024));
+                    for (int i = 0; i < n; i++) {
+                        upsertions.add(new ControllerCommand.ScramUpsertion(Codec.readString(in), Codec.readString(in),
+                                Codec.readBytes(in), Codec.readBytes(in), Codec.readBytes(in), in.readInt()));
+                    }
+                    int m = in.readInt();
+                    List<ControllerCommand.ScramDeletion> deletions = new ArrayList<>(Math.min(m, 1024));
+                    for (int i = 0; i < m; i++) {
+                        deletions.add(new ControllerCommand.ScramDeletion(Codec.readString(in), Codec.readString(in)));
+                    }
+                    return new ControllerCommand.AlterScramCredentials(upsertions, deletions);
+                }
                 case 7: {
                     boolean validateOnly = in.readBoolean();
                     int n = in.readInt();

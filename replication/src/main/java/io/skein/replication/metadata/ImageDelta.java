@@ -1,5 +1,6 @@
 package io.skein.replication.metadata;
 
+import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataImage.BrokerRegistration;
 import io.skein.replication.api.MetadataImage.PartitionState;
 import io.skein.replication.api.MetadataImage.TopicImage;
@@ -27,6 +28,7 @@ final class ImageDelta {
     private TreeMap<Integer, BrokerRegistration> brokers;
     private Map<String, TopicImage> byName;
     private Map<Uuid, TopicImage> byId;
+    private Map<String, Map<String, MetadataImage.ScramCredentialInfo>> scram;
     /** Topics changed by this batch, by id, with their partitions and configs still mutable. */
     private final Map<Uuid, MutableTopic> touched = new LinkedHashMap<>();
 
@@ -75,6 +77,21 @@ final class ImageDelta {
             } else {
                 t.configs.put(r.key(), r.value());
             }
+        } else if (record instanceof MetadataRecord.ScramCredential r) {
+            scram();
+            Map<String, MetadataImage.ScramCredentialInfo> mechanisms = new HashMap<>(scram.getOrDefault(r.user(), Map.of()));
+            mechanisms.put(r.mechanism(), new MetadataImage.ScramCredentialInfo(r.salt(), r.storedKey(), r.serverKey(),
+                    r.iterations()));
+            scram.put(r.user(), Map.copyOf(mechanisms));
+        } else if (record instanceof MetadataRecord.RemoveScramCredential r) {
+            scram();
+            Map<String, MetadataImage.ScramCredentialInfo> mechanisms = new HashMap<>(scram.getOrDefault(r.user(), Map.of()));
+            mechanisms.remove(r.mechanism());
+            if (mechanisms.isEmpty()) {
+                scram.remove(r.user());
+            } else {
+                scram.put(r.user(), Map.copyOf(mechanisms));
+            }
         } else if (record instanceof MetadataRecord.RemoveTopic r) {
             topics();
             TopicImage removed = byId.remove(r.topicId());
@@ -84,6 +101,12 @@ final class ImageDelta {
             touched.remove(r.topicId());
         } else {
             throw new IllegalArgumentException("unknown metadata record " + record);
+        }
+    }
+
+    private void scram() {
+        if (scram == null) {
+            scram = new HashMap<>(base.scramCredentials());
         }
     }
 
@@ -122,6 +145,6 @@ final class ImageDelta {
                 brokers == null ? base.brokers() : Collections.unmodifiableSortedMap(brokers),
                 byName == null ? base.byName() : Collections.unmodifiableMap(byName),
                 byId == null ? base.byId() : Collections.unmodifiableMap(byId),
-                nextProducerId);
+                nextProducerId, scram == null ? base.scramCredentials() : Map.copyOf(scram));
     }
 }

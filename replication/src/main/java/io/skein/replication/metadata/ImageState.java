@@ -1,6 +1,7 @@
 package io.skein.replication.metadata;
 
 import io.skein.replication.api.MetadataImage;
+import io.skein.replication.api.MetadataImage.ScramCredentialInfo;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -27,7 +28,7 @@ import org.apache.kafka.common.Uuid;
 public final class ImageState implements MetadataImage {
 
     private static final ImageState EMPTY = new ImageState(-1, 0, null, -1, Collections.emptySortedMap(), Map.of(),
-            Map.of(), 0);
+            Map.of(), 0, Map.of());
 
     private final long offset;
     private final long version;
@@ -37,10 +38,11 @@ public final class ImageState implements MetadataImage {
     private final Map<String, TopicImage> byName;
     private final Map<Uuid, TopicImage> byId;
     private final long nextProducerId;
+    private final Map<String, Map<String, ScramCredentialInfo>> scram;
 
     ImageState(long offset, long version, String clusterId, int controllerId,
                SortedMap<Integer, BrokerRegistration> brokers, Map<String, TopicImage> byName,
-               Map<Uuid, TopicImage> byId, long nextProducerId) {
+               Map<Uuid, TopicImage> byId, long nextProducerId, Map<String, Map<String, ScramCredentialInfo>> scram) {
         this.offset = offset;
         this.version = version;
         this.clusterId = clusterId;
@@ -49,6 +51,7 @@ public final class ImageState implements MetadataImage {
         this.byName = byName;
         this.byId = byId;
         this.nextProducerId = nextProducerId;
+        this.scram = scram;
     }
 
     /** The image before any record: offset -1, version 0, no cluster id, no controller known. */
@@ -70,12 +73,14 @@ public final class ImageState implements MetadataImage {
 
     /** The same facts at a later log offset (an entry that changed nothing). */
     public ImageState atOffset(long newOffset) {
-        return new ImageState(newOffset, version, clusterId, controllerId, brokers, byName, byId, nextProducerId);
+        return new ImageState(newOffset, version, clusterId, controllerId, brokers, byName, byId, nextProducerId,
+                scram);
     }
 
     /** The same facts with another known controller. */
     public ImageState withController(int newControllerId) {
-        return new ImageState(offset, version, clusterId, newControllerId, brokers, byName, byId, nextProducerId);
+        return new ImageState(offset, version, clusterId, newControllerId, brokers, byName, byId, nextProducerId,
+                scram);
     }
 
     /** The number of record batches applied to reach this image. */
@@ -138,6 +143,11 @@ public final class ImageState implements MetadataImage {
     @Override
     public long nextProducerId() {
         return nextProducerId;
+    }
+
+    @Override
+    public Map<String, Map<String, ScramCredentialInfo>> scramCredentials() {
+        return scram;
     }
 
     @Override

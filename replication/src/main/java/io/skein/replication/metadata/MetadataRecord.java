@@ -31,6 +31,19 @@ public sealed interface MetadataRecord {
     record RemoveTopic(Uuid topicId) implements MetadataRecord {
     }
 
+    /**
+     * A user's SCRAM credential for one mechanism (SCRAM-SHA-256 or SCRAM-SHA-512), as Kafka
+     * stores it: salt, stored key, server key and iteration count, never the password. A later
+     * record for the same user and mechanism replaces it.
+     */
+    record ScramCredential(String user, String mechanism, byte[] salt, byte[] storedKey, byte[] serverKey,
+                           int iterations) implements MetadataRecord {
+    }
+
+    /** A user's SCRAM credential for one mechanism was deleted. */
+    record RemoveScramCredential(String user, String mechanism) implements MetadataRecord {
+    }
+
     /** Producer ids below {@code nextProducerId} are handed out (the last block went to {@code brokerId}). */
     record ProducerIds(int brokerId, long nextProducerId) implements MetadataRecord {
     }

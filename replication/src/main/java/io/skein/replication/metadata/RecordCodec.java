@@ -127,6 +127,18 @@ public final class RecordCodec {
         } else if (record instanceof MetadataRecord.RemoveTopic r) {
             header(out, 6);
             Codec.writeUuid(out, r.topicId());
+        } else if (record instanceof MetadataRecord.ScramCredential r) {
+            header(out, 8);
+            Codec.writeString(out, r.user());
+            Codec.writeString(out, r.mechanism());
+            Codec.writeBytes(out, r.salt());
+            Codec.writeBytes(out, r.storedKey());
+            Codec.writeBytes(out, r.serverKey());
+            out.writeInt(r.iterations());
+        } else if (record instanceof MetadataRecord.RemoveScramCredential r) {
+            header(out, 9);
+            Codec.writeString(out, r.user());
+            Codec.writeString(out, r.mechanism());
         } else if (record instanceof MetadataRecord.ProducerIds r) {
             header(out, 7);
             out.writeInt(r.brokerId());
@@ -144,7 +156,7 @@ public final class RecordCodec {
     private static MetadataRecord read(DataInputStream in) throws IOException {
         int type = in.readByte();
         int version = in.readByte();
-        if (type < 1 || type > 7) {
+        if (type < 1 || type > 9) {
             throw new MetadataCorruptionException("unknown metadata record type " + type);
         }
         if (version != V0) {
@@ -159,6 +171,9 @@ public final class RecordCodec {
                     Codec.readInts(in), in.readInt(), in.readInt(), in.readInt());
             case 5 -> new MetadataRecord.Config(Codec.readUuid(in), Codec.readString(in), Codec.readString(in));
             case 6 -> new MetadataRecord.RemoveTopic(Codec.readUuid(in));
+            case 8 -> new MetadataRecord.ScramCredential(Codec.readString(in), Codec.readString(in),
+                    Codec.readBytes(in), Codec.readBytes(in), Codec.readBytes(in), in.readInt());
+            case 9 -> new MetadataRecord.RemoveScramCredential(Codec.readString(in), Codec.readString(in));
             default -> new MetadataRecord.ProducerIds(in.readInt(), in.readLong());
         };
     }

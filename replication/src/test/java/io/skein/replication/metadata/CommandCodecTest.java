@@ -37,7 +37,9 @@ class CommandCodecTest {
                 new ControllerCommand.AlterTopicConfigs(List.of(new ControllerCommand.TopicConfigChange("a", false,
                         List.of(new ControllerCommand.ConfigOp("retention.ms", ControllerCommand.ConfigOp.SET, "1"),
                                 new ControllerCommand.ConfigOp("segment.ms", ControllerCommand.ConfigOp.DELETE, null)))),
-                        true));
+                        true),
+                new ControllerCommand.AlterScramCredentials(List.of(), List.of(
+                        new ControllerCommand.ScramDeletion("alice", "SCRAM-SHA-256"))));
 
         for (ControllerCommand command : commands) {
             assertEquals(command, CommandCodec.decode(CommandCodec.encode(command)));

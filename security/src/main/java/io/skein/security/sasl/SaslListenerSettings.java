@@ -6,12 +6,23 @@ import java.util.Locale;
 import java.util.Map;
 import javax.security.sasl.SaslServer;
 import org.apache.kafka.common.config.ConfigException;
+import java.security.NoSuchAlgorithmException;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.CallbackHandler;
+import javax.security.auth.callback.NameCallback;
+import javax.security.auth.callback.UnsupportedCallbackException;
 import org.apache.kafka.common.security.plain.internals.PlainSaslServer;
+import org.apache.kafka.common.security.scram.ScramCredentialCallback;
+import org.apache.kafka.common.security.scram.ScramExtensionsCallback;
+import org.apache.kafka.common.security.scram.internals.ScramMechanism;
+import org.apache.kafka.common.security.scram.internals.ScramSaslServer;
+import org.apache.kafka.common.security.token.delegation.internals.DelegationTokenCredentialCallback;
 
 /**
  * The SASL side of one listener: the enabled mechanisms and, per mechanism, how to make a
- * {@link SaslServer} for one authentication. PLAIN is served; GSSAPI, OAUTHBEARER and (for now)
- * SCRAM are refused at start with a message saying so.
+ * {@link SaslServer} for one authentication. PLAIN (users from the JAAS config) and
+ * SCRAM-SHA-256/512 (credentials from the metadata log, through a {@link ScramCredentialStore})
+ * are served; GSSAPI and OAUTHBEARER are refused at start with a message saying so.
  *
  * <p>Immutable; {@link #newServer} is safe from any thread.
  */
@@ -22,11 +33,19 @@ public final class SaslListenerSettings {
     private final String listenerName;
     private final List<String> mechanisms;
     private final PlainCredentials plain;
+    private final ScramCredentialStore scramStore;
 
-    private SaslListenerSettings(String listenerName, List<String> mechanisms, PlainCredentials plain) {
+    private SaslListenerSettings(String listenerName, List<String> mechanisms, PlainCredentials plain,
+                                 ScramCredentialStore scramStore) {
         this.listenerName = listenerName;
         this.mechanisms = mechanisms;
         this.plain = plain;
+        this.scramStore = scramStore;
+    }
+
+    /** The same settings looking SCRAM credentials up in {@code store}. */
+    public SaslListenerSettings withScramStore(ScramCredentialStore store) {
+        return new SaslListenerSettings(listenerName, mechanisms, plain, store);
     }
 
     /**
@@ -43,9 +62,10 @@ public final class SaslListenerSettings {
             if (mechanism.isEmpty()) {
                 continue;
             }
-            if (!mechanism.equals(PLAIN)) {
+            if (!mechanism.equals(PLAIN) && !ScramKeys.isScram(mechanism)) {
                 throw new ConfigException("sasl.enabled.mechanisms", enabled, "Listener " + listenerName
-                        + ": SASL mechanism " + mechanism + " is not supported by Skein yet (supported: PLAIN)");
+                        + ": SASL mechanism " + mechanism + " is not supported by Skein yet (supported: PLAIN, "
+                        + "SCRAM-SHA-256, SCRAM-SHA-512)");
             }
             mechanisms.add(mechanism);
         }
@@ -68,7 +88,7 @@ public final class SaslListenerSettings {
             }
             plain = PlainCredentials.fromJaas(key, jaas);
         }
-        return new SaslListenerSettings(listenerName, List.copyOf(mechanisms), plain);
+        return new SaslListenerSettings(listenerName, List.copyOf(mechanisms), plain, ScramCredentialStore.EMPTY);
     }
 
     public String listenerName() {
@@ -81,9 +101,36 @@ public final class SaslListenerSettings {
 
     /** A server for one authentication with {@code mechanism}, or null when it is not enabled here. */
     public SaslServer newServer(String mechanism) {
-        if (PLAIN.equals(mechanism) && plain != null) {
+        if (!mechanisms.contains(mechanism)) {
+            return null;
+        }
+        if (PLAIN.equals(mechanism)) {
             return new PlainSaslServer(plain.callbackHandler());
         }
-        return null;
+        try {
+            return new ScramSaslServer(ScramMechanism.forMechanismName(mechanism), Map.of(),
+                    scramCallbacks(mechanism));
+        } catch (NoSuchAlgorithmException e) {
+            return null;
+        }
+    }
+
+    /** Answers kafka-clients' ScramSaslServer with the user's stored credential (none: authentication fails). */
+    private CallbackHandler scramCallbacks(String mechanism) {
+        return callbacks -> {
+            String username = null;
+            for (Callback callback : callbacks) {
+                if (callback instanceof NameCallback name) {
+                    username = name.getDefaultName();
+                } else if (callback instanceof DelegationTokenCredentialCallback) {
+                    // delegation tokens are not supported: no credential, so the authentication fails
+                } else if (callback instanceof ScramCredentialCallback scram) {
+                    String user = username;
+                    scram.scramCredential(user == null ? null : scramStore.lookup(user, mechanism).orElse(null));
+                } else if (!(callback instanceof ScramExtensionsCallback)) {
+                    throw new UnsupportedCallbackException(callback);
+                }
+            }
+        };
     }
 }
