@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.skein.it.harness.Clients;
+import io.skein.it.harness.Processes;
 import io.skein.it.harness.SkeinNode;
 import io.skein.it.harness.TestBroker;
 import java.util.HashMap;
@@ -84,6 +85,20 @@ class ScramTest {
                     assertInstanceOf(SaslAuthenticationException.class, e.getCause(), e.toString());
                 }
             }
+
+            // Debian's librdkafka (kcat) repeats its nonce in the client-final message (librdkafka#4895)
+            Processes.require("kcat");
+            List<String> kcat = List.of("kcat", "-b", saslBootstrap, "-X", "security.protocol=sasl_plaintext", "-X",
+                    "sasl.mechanisms=SCRAM-SHA-512", "-X", "sasl.username=bob", "-X", "sasl.password=bob-secret");
+            List<String> produce = new java.util.ArrayList<>(kcat);
+            produce.addAll(List.of("-P", "-t", "kcat-scram", "-K:"));
+            Processes.Result produced = Processes.run(produce, "k1:v1\nk2:v2\n", Map.of(), java.time.Duration.ofSeconds(60));
+            assertEquals(0, produced.exitCode(), produced.describe());
+            List<String> consume = new java.util.ArrayList<>(kcat);
+            consume.addAll(List.of("-C", "-t", "kcat-scram", "-e", "-f", "%k=%s\\n"));
+            Processes.Result consumed = Processes.run(consume, null, Map.of(), java.time.Duration.ofSeconds(60));
+            assertEquals(List.of("k1=v1", "k2=v2"), consumed.output().lines().filter(l -> l.contains("=")).toList(),
+                    consumed.describe());
 
             Map<String, UserScramCredentialsDescription> described = operator.describeUserScramCredentials().all().get();
             assertEquals(List.of(new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 8192)),

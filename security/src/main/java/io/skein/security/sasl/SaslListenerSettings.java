@@ -7,16 +7,8 @@ import java.util.Map;
 import javax.security.sasl.SaslServer;
 import org.apache.kafka.common.config.ConfigException;
 import java.security.NoSuchAlgorithmException;
-import javax.security.auth.callback.Callback;
-import javax.security.auth.callback.CallbackHandler;
-import javax.security.auth.callback.NameCallback;
-import javax.security.auth.callback.UnsupportedCallbackException;
 import org.apache.kafka.common.security.plain.internals.PlainSaslServer;
-import org.apache.kafka.common.security.scram.ScramCredentialCallback;
-import org.apache.kafka.common.security.scram.ScramExtensionsCallback;
 import org.apache.kafka.common.security.scram.internals.ScramMechanism;
-import org.apache.kafka.common.security.scram.internals.ScramSaslServer;
-import org.apache.kafka.common.security.token.delegation.internals.DelegationTokenCredentialCallback;
 
 /**
  * The SASL side of one listener: the enabled mechanisms and, per mechanism, how to make a
@@ -108,29 +100,10 @@ public final class SaslListenerSettings {
             return new PlainSaslServer(plain.callbackHandler());
         }
         try {
-            return new ScramSaslServer(ScramMechanism.forMechanismName(mechanism), Map.of(),
-                    scramCallbacks(mechanism));
+            return new ScramServer(ScramMechanism.forMechanismName(mechanism), scramStore);
         } catch (NoSuchAlgorithmException e) {
             return null;
         }
     }
 
-    /** Answers kafka-clients' ScramSaslServer with the user's stored credential (none: authentication fails). */
-    private CallbackHandler scramCallbacks(String mechanism) {
-        return callbacks -> {
-            String username = null;
-            for (Callback callback : callbacks) {
-                if (callback instanceof NameCallback name) {
-                    username = name.getDefaultName();
-                } else if (callback instanceof DelegationTokenCredentialCallback) {
-                    // delegation tokens are not supported: no credential, so the authentication fails
-                } else if (callback instanceof ScramCredentialCallback scram) {
-                    String user = username;
-                    scram.scramCredential(user == null ? null : scramStore.lookup(user, mechanism).orElse(null));
-                } else if (!(callback instanceof ScramExtensionsCallback)) {
-                    throw new UnsupportedCallbackException(callback);
-                }
-            }
-        };
-    }
 }
