@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * Entry point of {@code skein start}. Runs one node in the foreground, prints exactly one line
+ * Entry point of {@code skein start} (and {@code skein certs}, see {@link CertsCommand}). Runs one node in the foreground, prints exactly one line
  * starting with {@code skein ready:} once clients can connect, and on SIGTERM or SIGINT shuts down
  * cleanly and exits 0. A configuration the node cannot run with exits 2 with one message; a
  * failure during start exits 1.
@@ -31,8 +31,12 @@ public final class SkeinMain {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("certs")) {
+            System.exit(CertsCommand.run(Arrays.asList(args).subList(1, args.length)));
+        }
         if (args.length == 0 || !args[0].equals("start")) {
-            System.err.println("usage: skein start [--config server.properties] [--set key=value]...");
+            System.err.println("usage: skein start [--config server.properties] [--set key=value]...\n       "
+                    + CertsCommand.USAGE.substring("usage: ".length()));
             System.exit(2);
         }
         System.exit(start(Arrays.asList(args).subList(1, args.length)));
