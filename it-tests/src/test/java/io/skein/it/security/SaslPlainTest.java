@@ -33,6 +33,8 @@ import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateResponseData;
 import org.apache.kafka.common.message.SaslHandshakeRequestData;
 import org.apache.kafka.common.message.SaslHandshakeResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -180,6 +182,30 @@ class SaslPlainTest {
             SaslHandshakeResponseData response = new SaslHandshakeResponseData(new ByteBufferAccessor(frame), (short) 1);
             assertEquals(Errors.UNSUPPORTED_SASL_MECHANISM.code(), response.errorCode());
             assertEquals(List.of("PLAIN"), response.mechanisms());
+        }
+    }
+
+    @Test
+    void aFailedAuthenticationIsAnsweredThenTheConnectionIsClosed() throws Exception {
+        try (RawKafkaConnection c = RawKafkaConnection.open("127.0.0.1", saslPort, Duration.ofSeconds(10))) {
+            c.sendRequest(ApiKeys.SASL_HANDSHAKE, (short) 1, 1, new SaslHandshakeRequestData().setMechanism("PLAIN"),
+                    (short) 1);
+            c.readFrame();
+            long sent = System.nanoTime();
+            c.sendRequest(ApiKeys.SASL_AUTHENTICATE, (short) 2, 2, new SaslAuthenticateRequestData()
+                    .setAuthBytes("\u0000alice\u0000wrong".getBytes(java.nio.charset.StandardCharsets.UTF_8)), (short) 2);
+            ByteBuffer frame = c.readFrame();
+            assertTrue(System.nanoTime() - sent >= Duration.ofMillis(90).toNanos(),
+                    "connection.failed.authentication.delay.ms (100) holds the answer back");
+            ResponseHeader.parse(frame, ApiKeys.SASL_AUTHENTICATE.responseHeaderVersion((short) 2));
+            SaslAuthenticateResponseData response = new SaslAuthenticateResponseData(new ByteBufferAccessor(frame),
+                    (short) 2);
+            assertEquals(Errors.SASL_AUTHENTICATION_FAILED.code(), response.errorCode());
+            c.assertClosedByBroker();
+        }
+        // others are unaffected
+        try (Admin admin = admin(saslPort, client("SASL_PLAINTEXT", "alice", "alice-secret"))) {
+            assertEquals(1, admin.describeCluster().nodes().get().size());
         }
     }
 

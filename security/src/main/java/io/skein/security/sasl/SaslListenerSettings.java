@@ -26,18 +26,25 @@ public final class SaslListenerSettings {
     private final List<String> mechanisms;
     private final PlainCredentials plain;
     private final ScramCredentialStore scramStore;
+    private final long failedAuthenticationDelayMs;
 
     private SaslListenerSettings(String listenerName, List<String> mechanisms, PlainCredentials plain,
-                                 ScramCredentialStore scramStore) {
+                                 ScramCredentialStore scramStore, long failedAuthenticationDelayMs) {
         this.listenerName = listenerName;
         this.mechanisms = mechanisms;
         this.plain = plain;
         this.scramStore = scramStore;
+        this.failedAuthenticationDelayMs = failedAuthenticationDelayMs;
+    }
+
+    /** {@code connection.failed.authentication.delay.ms}: how long a failed authentication waits for its answer. */
+    public long failedAuthenticationDelayMs() {
+        return failedAuthenticationDelayMs;
     }
 
     /** The same settings looking SCRAM credentials up in {@code store}. */
     public SaslListenerSettings withScramStore(ScramCredentialStore store) {
-        return new SaslListenerSettings(listenerName, mechanisms, plain, store);
+        return new SaslListenerSettings(listenerName, mechanisms, plain, store, failedAuthenticationDelayMs);
     }
 
     /**
@@ -80,7 +87,15 @@ public final class SaslListenerSettings {
             }
             plain = PlainCredentials.fromJaas(key, jaas);
         }
-        return new SaslListenerSettings(listenerName, List.copyOf(mechanisms), plain, ScramCredentialStore.EMPTY);
+        long delay;
+        try {
+            delay = Long.parseLong(listenerConfigs.getOrDefault("connection.failed.authentication.delay.ms", "100").trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("connection.failed.authentication.delay.ms",
+                    listenerConfigs.get("connection.failed.authentication.delay.ms"), "must be a number of milliseconds");
+        }
+        return new SaslListenerSettings(listenerName, List.copyOf(mechanisms), plain, ScramCredentialStore.EMPTY,
+                Math.max(0, delay));
     }
 
     public String listenerName() {

@@ -40,6 +40,10 @@ public final class SaslSession {
         this.identity = identity;
     }
 
+    public long failedAuthenticationDelayMs() {
+        return settings.failedAuthenticationDelayMs();
+    }
+
     public List<String> mechanisms() {
         return settings.mechanisms();
     }

@@ -94,6 +94,12 @@ public final class InOrderResponseWriter extends ChannelDuplexHandler {
                         ctx.flush();
                         ctx.close();
                     }
+                    case RESPONSE_THEN_CLOSE -> {
+                        writeResponse(ctx, head);
+                        closing = true;
+                        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+                                .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                    }
                     default -> { } // NO_RESPONSE: the slot only keeps its place in the order
                 }
             } finally {

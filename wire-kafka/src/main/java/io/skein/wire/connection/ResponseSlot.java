@@ -32,7 +32,9 @@ public final class ResponseSlot extends AbstractReferenceCounted {
         /** Send nothing (Produce with acks=0). */
         NO_RESPONSE,
         /** Send nothing and close the connection after the earlier responses. */
-        CLOSE
+        CLOSE,
+        /** Send {@code body}, then close the connection once it is flushed. */
+        RESPONSE_THEN_CLOSE
     }
 
     private final DecodedRequest request;
@@ -53,6 +55,13 @@ public final class ResponseSlot extends AbstractReferenceCounted {
 
     public void respond(ApiMessage body, short version, short headerVersion) {
         decide(Outcome.RESPONSE);
+        this.body = body;
+        this.version = version;
+        this.headerVersion = headerVersion;
+    }
+
+    public void respondThenClose(ApiMessage body, short version, short headerVersion) {
+        decide(Outcome.RESPONSE_THEN_CLOSE);
         this.body = body;
         this.version = version;
         this.headerVersion = headerVersion;
@@ -102,7 +111,7 @@ public final class ResponseSlot extends AbstractReferenceCounted {
     @Override
     protected void deallocate() {
         request.frame().release();
-        if (outcome == Outcome.RESPONSE && !bodyTaken) {
+        if ((outcome == Outcome.RESPONSE || outcome == Outcome.RESPONSE_THEN_CLOSE) && !bodyTaken) {
             RecordsReleaser.release(body, version, Set.of());
         }
     }

@@ -88,7 +88,11 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         try {
-            if (cause instanceof io.skein.wire.api.CloseConnectionException close) {
+            if (cause instanceof io.skein.wire.api.RespondThenCloseException close) {
+                log.info("Closing connection from {} after answering {} (correlation id {}): {}", context.peer(),
+                        context.header().apiKey(), context.header().correlationId(), close.getMessage());
+                slot.respondThenClose(close.response(), version, headerVersion(context));
+            } else if (cause instanceof io.skein.wire.api.CloseConnectionException close) {
                 log.info("Closing connection from {} after {} (correlation id {}): {}", context.peer(),
                         context.header().apiKey(), context.header().correlationId(), close.getMessage());
                 slot.closeConnection();

@@ -5,7 +5,9 @@ import io.skein.wire.api.RequestContext;
 import io.skein.wire.api.RequestHandler;
 import io.skein.wire.auth.SaslSession;
 import java.util.ArrayList;
+import io.skein.wire.api.RespondThenCloseException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.message.SaslAuthenticateResponseData;
 import org.apache.kafka.common.message.SaslHandshakeResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -64,9 +66,19 @@ public final class SaslHandlers {
                         .setErrorMessage("SaslAuthenticate on a listener without SASL").setAuthBytes(new byte[0]));
             }
             SaslSession.Outcome outcome = session.authenticate(((SaslAuthenticateRequest) request).data().authBytes());
-            return CompletableFuture.completedFuture(new SaslAuthenticateResponseData()
+            SaslAuthenticateResponseData response = new SaslAuthenticateResponseData()
                     .setErrorCode(outcome.error().code()).setErrorMessage(outcome.message())
-                    .setAuthBytes(outcome.challenge()).setSessionLifetimeMs(0));
+                    .setAuthBytes(outcome.challenge()).setSessionLifetimeMs(0);
+            if (outcome.error() == Errors.NONE) {
+                return CompletableFuture.completedFuture(response);
+            }
+            // as Kafka: the failure is answered after connection.failed.authentication.delay.ms, then the
+            // connection is closed
+            CompletableFuture<ApiMessage> delayed = new CompletableFuture<>();
+            CompletableFuture.delayedExecutor(session.failedAuthenticationDelayMs(), TimeUnit.MILLISECONDS).execute(
+                    () -> delayed.completeExceptionally(new RespondThenCloseException(response,
+                            "SASL authentication failed")));
+            return delayed;
         }
     }
 }
