@@ -6,46 +6,18 @@
 # Load per round and broker (Kafka's own perf tools, kafka-tools 4.3.1):
 #   topic with 6 partitions; ProducerPerformance NUM_RECORDS x 1024 B (default 2,000,000 = 1.9 GiB),
 #   acks=1, linger.ms=5, batch.size=131072, no compression, unthrottled (same as load.sh's produce);
-#   then a kafka-clients consumer (assign + seekToBeginning; Skein has no consumer groups yet, so
-#   load.sh's ConsumerPerformance cannot run against it) reading all records back.
+#   then a kafka-clients consumer (assign + seekToBeginning, no group) reading all records back.
+#   For the shared workload with ConsumerPerformance in a group, use ../shared/bench/compare.sh.
 #
 # Usage: bench/skein-vs-kafka.sh [ROUNDS]     (default 3; ~2 min per round and broker)
 # Env:   NUM_RECORDS (2000000), SKEIN_PORT (19192), KEEP_RUNNING=1 leaves both brokers up.
 set -euo pipefail
 
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/.." && pwd)"
-KREF_SH="${KREF_SH:-$ROOT/../shared/bench/kafka-ref.sh}"
 ROUNDS="${1:-3}"
 NUM_RECORDS="${NUM_RECORDS:-2000000}"
-SKEIN_PORT="${SKEIN_PORT:-19192}"
-WORK="$(mktemp -d /var/tmp/skein-bench.XXXXXX)"
-KAFKA_BS=127.0.0.1:19092
-SKEIN_BS="127.0.0.1:$SKEIN_PORT"
-
-say() { echo "skein-vs-kafka $(date +%H:%M:%S) $*" >&2; }
-
-cleanup() {
-  if [[ "${KEEP_RUNNING:-0}" != 1 ]]; then
-    [[ -n "${SKEIN_PID:-}" ]] && kill "$SKEIN_PID" 2>/dev/null && wait "$SKEIN_PID" 2>/dev/null || true
-    "$KREF_SH" stop >/dev/null 2>&1 || true
-    rm -rf "$WORK/skein-data"
-  fi
-}
-trap cleanup EXIT
-
-say "starting Apache Kafka (reference) on $KAFKA_BS"
-"$KREF_SH" start1 >"$WORK/kafka-start.log" 2>&1
-TOOLS_CP="$("$KREF_SH" classpath tools)"
-
-say "starting Skein on $SKEIN_BS (data in $WORK/skein-data)"
-"$ROOT/skein" build
-"$ROOT/skein" start --set "listeners=PLAINTEXT://127.0.0.1:$SKEIN_PORT,CONTROLLER://127.0.0.1:$((SKEIN_PORT + 1))" \
-  --set "controller.quorum.voters=1@127.0.0.1:$((SKEIN_PORT + 1))" --set "log.dirs=$WORK/skein-data" \
-  >"$WORK/skein.log" 2>&1 &
-SKEIN_PID=$!
-for _ in $(seq 1 120); do grep -q '^skein ready:' "$WORK/skein.log" && break; sleep 1; done
-grep -q '^skein ready:' "$WORK/skein.log" || { tail -30 "$WORK/skein.log"; exit 1; }
+# shellcheck source=brokers.sh
+source "$(dirname "${BASH_SOURCE[0]}")/brokers.sh"
+start_brokers
 
 run_side() { # label bootstrap round
   local label="$1" bs="$2" r="$3" topic="bench-$1-$3"
@@ -73,24 +45,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
   run_side skein "$SKEIN_BS" "$r" >>"$WORK/results"; sleep 5
 done
 
-echo "=== skein-vs-kafka rounds=$ROUNDS records=$NUM_RECORDS x 1024 B (MB = 2^20 bytes) date=$(date -u +%FT%TZ)"
-awk '
-  function median(list,   a, n, i, j, t) {
-    n = split(list, a, " ")
-    for (i = 2; i <= n; i++) { t = a[i]; j = i - 1; while (j > 0 && a[j] + 0 > t + 0) { a[j + 1] = a[j]; j-- } a[j + 1] = t }
-    return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-  }
-  { v[$1 " " $2] = v[$1 " " $2] " " $3 }
-  END {
-    printf "%-10s %12s %12s %8s   %s\n", "metric", "kafka MB/s", "skein MB/s", "ratio", "runs kafka | skein"
-    split("produce consume", m, " ")
-    for (i = 1; i <= 2; i++) {
-      k = median(v["kafka " m[i]]); s = median(v["skein " m[i]])
-      printf "%-10s %12.2f %12.2f %8.3f  %s |%s\n", m[i], k, s, (k > 0 ? s / k : 0), v["kafka " m[i]], v["skein " m[i]]
-    }
-  }' "$WORK/results"
-hwm() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
-KAFKA_PID="$(awk 'NR == 1 {print $2}' "${KREF:-/var/tmp/kafka-ref}/run/pids" 2>/dev/null || true)"
-SKEIN_JAVA_PID="$(pgrep -P "$SKEIN_PID" java 2>/dev/null || echo "$SKEIN_PID")"
-echo "peak RSS (VmHWM): kafka $(hwm "${KAFKA_PID:-0}") MiB, skein $(hwm "$SKEIN_JAVA_PID") MiB"
+echo "=== skein-vs-kafka rounds=$ROUNDS records=$NUM_RECORDS x 1024 B (MB/s, MB = 2^20 bytes) date=$(date -u +%FT%TZ)"
+summarize "$WORK/results" produce consume
+peak_rss
 echo "=== raw logs: $WORK"

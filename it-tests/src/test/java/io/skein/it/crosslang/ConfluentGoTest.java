@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skein.it.harness.Clients;
+import io.skein.it.harness.GoPrograms;
 import io.skein.it.harness.Processes;
 import io.skein.it.harness.TestBroker;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,12 +23,10 @@ import org.junit.jupiter.api.Test;
 class ConfluentGoTest {
 
     private static final int MESSAGES = 5_000;
-    private static final Path SOURCE = Path.of("src", "test", "go", "produceconsume");
-    private static final Path BINARY = Path.of("target", "go", "produceconsume").toAbsolutePath();
 
     @Test
     void goClientDeliversIdempotentlyAndReadsEveryMessageBack() throws Exception {
-        buildGoClient();
+        Path binary = GoPrograms.build("produceconsume");
         try (TestBroker broker = TestBroker.start("confluent-go")) {
             String topic = broker.topic("go-produce-consume");
             try (Admin admin = Clients.admin(broker.bootstrap())) {
@@ -36,7 +34,7 @@ class ConfluentGoTest {
                 Clients.awaitTopic(admin, topic, 3, Duration.ofSeconds(30));
             }
 
-            Processes.Result run = Processes.run(List.of(BINARY.toString(), broker.bootstrap(), topic,
+            Processes.Result run = Processes.run(List.of(binary.toString(), broker.bootstrap(), topic,
                     Integer.toString(MESSAGES)), null, Map.of(), Duration.ofMinutes(3));
 
             assertEquals(0, run.exitCode(), run.describe());
@@ -44,23 +42,5 @@ class ConfluentGoTest {
             assertTrue(lines.contains("delivered " + MESSAGES), run.describe());
             assertTrue(lines.contains("consumed " + MESSAGES), run.describe());
         }
-    }
-
-    /** go build in GOPATH mode against Debian's packaged sources, as CLIENT-TRAPS.md describes. */
-    private static void buildGoClient() throws Exception {
-        Processes.require("go");
-        Processes.require("pkg-config");
-        Path debianPackage = Path.of("/usr/share/gocode/src/github.com/confluentinc/confluent-kafka-go/kafka");
-        if (!Files.isDirectory(debianPackage)) {
-            throw new AssertionError(debianPackage + " is missing (Debian package golang-github-confluentinc-"
-                    + "confluent-kafka-go-dev); run ./skein test, which installs the test prerequisites");
-        }
-        Files.createDirectories(BINARY.getParent());
-        Processes.Result build = Processes.run(List.of("go", "build", "-o", BINARY.toString(), "./" + SOURCE),
-                null, Map.of("GO111MODULE", "off", "GOPATH", "/usr/share/gocode", "GOFLAGS", "",
-                        "GOCACHE", Path.of("target", "go", "cache").toAbsolutePath().toString()),
-                Duration.ofMinutes(10));
-        assertEquals(0, build.exitCode(), "go build failed (librdkafka-dev missing? run ./skein test); "
-                + build.describe());
     }
 }

@@ -9,6 +9,8 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
@@ -25,17 +27,22 @@ public final class GroupMemberMain {
     /**
      * The consumer settings the group tests use: small batches, earliest reset, and for the classic
      * protocol a 6 s session (the consumer protocol takes its session timeout from the broker).
+     * {@code protocol} is {@code consumer} (KIP-848), {@code classic} (eager, range assignor) or
+     * {@code classic-cooperative} (cooperative-sticky assignor).
      */
     static Map<String, String> config(String group, String protocol, String clientId) {
+        boolean classic = protocol.startsWith("classic");
         Map<String, String> config = new java.util.HashMap<>(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, group,
-                ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol,
+                ConsumerConfig.GROUP_PROTOCOL_CONFIG, classic ? "classic" : protocol,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "20",
                 ConsumerConfig.CLIENT_ID_CONFIG, clientId));
-        if (protocol.equals("classic")) {
+        if (classic) {
             config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
             config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
+            config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, protocol.equals("classic-cooperative")
+                    ? CooperativeStickyAssignor.class.getName() : RangeAssignor.class.getName());
         }
         return config;
     }

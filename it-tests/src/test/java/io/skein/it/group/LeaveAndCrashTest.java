@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Three kafka-clients consumers with {@code group.protocol=consumer} (KIP-848, server-side
- * assignment) or {@code classic} share a 6-partition topic: every partition has exactly one
+ * assignment) or {@code classic} (eager with the range assignor, and cooperative-sticky) share a 6-partition topic: every partition has exactly one
  * owner, one member leaves, one is killed with SIGKILL in its own JVM (its session expires), and
  * the survivor ends up with every partition; every record is processed at least once and, since each batch is committed
  * after it is processed, only batches whose commit failed are seen twice.
@@ -201,7 +201,7 @@ class LeaveAndCrashTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"consumer", "classic"})
+    @ValueSource(strings = {"consumer", "classic", "classic-cooperative"})
     void partitionsMoveOnLeaveAndOnSessionExpiryAndEveryRecordIsProcessed(String protocol) throws Exception {
         try (TestBroker broker = TestBroker.start("kip848-group", Map.of(
                 "offsets.topic.num.partitions", "3",

@@ -12,9 +12,12 @@ import java.time.Duration;
 import java.util.Optional;
 import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Message;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ResponseHeader;
 
 /**
  * A plain socket speaking Kafka's framing by hand (4-byte big-endian size, then the bytes), for
@@ -24,6 +27,7 @@ import org.apache.kafka.common.protocol.ObjectSerializationCache;
 public final class RawKafkaConnection implements AutoCloseable {
 
     private final Socket socket;
+    private int lastCorrelationId;
 
     private RawKafkaConnection(Socket socket) {
         this.socket = socket;
@@ -61,6 +65,22 @@ public final class RawKafkaConnection implements AutoCloseable {
     public void sendRequest(ApiKeys api, short version, int correlationId, Message body, short bodyVersion)
             throws IOException {
         sendFrame(header(api, version, correlationId), serialize(body, bodyVersion));
+    }
+
+    /**
+     * Sends the request at {@code version} and parses the response it gets back: a well-formed
+     * request whose answer (an error code, say) the test checks.
+     */
+    public ApiMessage call(ApiKeys api, short version, Message body) throws IOException {
+        int correlationId = ++lastCorrelationId;
+        sendRequest(api, version, correlationId, body, version);
+        ByteBuffer frame = readFrame();
+        ResponseHeader header = ResponseHeader.parse(frame, api.responseHeaderVersion(version));
+        if (header.correlationId() != correlationId) {
+            throw new AssertionError("response to correlation id " + header.correlationId() + ", expected "
+                    + correlationId);
+        }
+        return AbstractResponse.parseResponse(api, new ByteBufferAccessor(frame), version).data();
     }
 
     /** Reads one response frame; fails if the broker closes the connection or says nothing in time. */

@@ -109,6 +109,13 @@ public final class TestBroker implements AutoCloseable {
         return node.restart();
     }
 
+    /** kill -9 (no clean shutdown), then starts the node again on the same ports and data. */
+    public void killAndRestart() {
+        assumeFalse(isExternal(), "kill -9 needs a Skein node started by the test");
+        node.kill();
+        node.restartAfterKill();
+    }
+
     /** Everything the Skein node printed. */
     public List<String> outputLines() {
         assumeFalse(isExternal(), "the broker's output is only available for a Skein node started by the test");
