@@ -47,7 +47,8 @@ public final class BrokerConfig {
         List<String> unknown = new ArrayList<>();
         for (String key : originals.keySet()) {
             if (!definition.isKnown(key) && !TlsSettingsLoader.isTlsKey(key) && !isListenerOverride(key)
-                    && !key.startsWith("sasl.") && !key.equals("connection.failed.authentication.delay.ms")) {
+                    && !key.startsWith("sasl.") && !key.equals("connection.failed.authentication.delay.ms")
+                    && !key.equals("connections.max.reauth.ms")) {
                 unknown.add(key);
             }
         }

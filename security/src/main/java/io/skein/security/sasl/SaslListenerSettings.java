@@ -27,14 +27,33 @@ public final class SaslListenerSettings {
     private final PlainCredentials plain;
     private final ScramCredentialStore scramStore;
     private final long failedAuthenticationDelayMs;
+    private final Map<String, Long> maxReauthMs;
+    private final int maxReceiveSize;
 
     private SaslListenerSettings(String listenerName, List<String> mechanisms, PlainCredentials plain,
-                                 ScramCredentialStore scramStore, long failedAuthenticationDelayMs) {
+                                 ScramCredentialStore scramStore, long failedAuthenticationDelayMs,
+                                 Map<String, Long> maxReauthMs, int maxReceiveSize) {
         this.listenerName = listenerName;
         this.mechanisms = mechanisms;
         this.plain = plain;
         this.scramStore = scramStore;
         this.failedAuthenticationDelayMs = failedAuthenticationDelayMs;
+        this.maxReauthMs = maxReauthMs;
+        this.maxReceiveSize = maxReceiveSize;
+    }
+
+    /** {@code sasl.server.max.receive.size}: the largest frame accepted before authentication completes. */
+    public int maxReceiveSize() {
+        return maxReceiveSize;
+    }
+
+    /**
+     * {@code connections.max.reauth.ms} for the mechanism (KIP-368; a {@code <mechanism>.} prefixed
+     * key wins over the listener's): how long an authentication lasts before the client must
+     * re-authenticate on the same connection; 0 means sessions never expire.
+     */
+    public long maxReauthMs(String mechanism) {
+        return maxReauthMs.getOrDefault(mechanism, 0L);
     }
 
     /** {@code connection.failed.authentication.delay.ms}: how long a failed authentication waits for its answer. */
@@ -44,7 +63,8 @@ public final class SaslListenerSettings {
 
     /** The same settings looking SCRAM credentials up in {@code store}. */
     public SaslListenerSettings withScramStore(ScramCredentialStore store) {
-        return new SaslListenerSettings(listenerName, mechanisms, plain, store, failedAuthenticationDelayMs);
+        return new SaslListenerSettings(listenerName, mechanisms, plain, store, failedAuthenticationDelayMs,
+                maxReauthMs, maxReceiveSize);
     }
 
     /**
@@ -87,15 +107,34 @@ public final class SaslListenerSettings {
             }
             plain = PlainCredentials.fromJaas(key, jaas);
         }
-        long delay;
-        try {
-            delay = Long.parseLong(listenerConfigs.getOrDefault("connection.failed.authentication.delay.ms", "100").trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException("connection.failed.authentication.delay.ms",
-                    listenerConfigs.get("connection.failed.authentication.delay.ms"), "must be a number of milliseconds");
+        long delay = number(listenerConfigs, "connection.failed.authentication.delay.ms", "100");
+        Map<String, Long> reauth = new java.util.HashMap<>();
+        long listenerReauth = number(listenerConfigs, "connections.max.reauth.ms", "0");
+        for (String mechanism : mechanisms) {
+            String key = mechanism.toLowerCase(Locale.ROOT) + ".connections.max.reauth.ms";
+            reauth.put(mechanism, listenerConfigs.containsKey(key)
+                    ? number(listenerConfigs, key, "0") : listenerReauth);
+        }
+        long maxReceive = number(listenerConfigs, "sasl.server.max.receive.size", "524288");
+        if (maxReceive < 1 || maxReceive > Integer.MAX_VALUE) {
+            throw new ConfigException("sasl.server.max.receive.size", maxReceive, "must be a positive number of bytes");
         }
         return new SaslListenerSettings(listenerName, List.copyOf(mechanisms), plain, ScramCredentialStore.EMPTY,
-                Math.max(0, delay));
+                delay, Map.copyOf(reauth), (int) maxReceive);
+    }
+
+    /** A non-negative number setting (milliseconds or bytes). */
+    private static long number(Map<String, String> configs, String key, String defaultValue) {
+        String value = configs.getOrDefault(key, defaultValue).trim();
+        try {
+            long ms = Long.parseLong(value);
+            if (ms < 0) {
+                throw new ConfigException(key, value, "must not be negative");
+            }
+            return ms;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, value, "must be a whole number");
+        }
     }
 
     public String listenerName() {

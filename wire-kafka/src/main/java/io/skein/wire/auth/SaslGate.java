@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The authentication stage of a SASL listener: until the connection's {@link SaslSession} has
  * authenticated, only ApiVersions, SaslHandshake and SaslAuthenticate pass; any other request
- * closes the connection with one log line, as Kafka does. Afterwards everything passes.
+ * closes the connection with one log line, as Kafka does. Afterwards everything passes until the
+ * session expires ({@code connections.max.reauth.ms}) without a re-authentication: then the
+ * next request other than those three closes the connection, as Kafka does.
  *
  * <p>Threading: the channel's event loop.
  */
@@ -26,11 +28,20 @@ public final class SaslGate extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof DecodedRequest request && !session.isAuthenticated()) {
+        if (msg instanceof DecodedRequest request) {
             ApiKeys api = request.header().apiKey();
-            if (api != ApiKeys.API_VERSIONS && api != ApiKeys.SASL_HANDSHAKE && api != ApiKeys.SASL_AUTHENTICATE) {
+            boolean authenticationRequest = api == ApiKeys.API_VERSIONS || api == ApiKeys.SASL_HANDSHAKE
+                    || api == ApiKeys.SASL_AUTHENTICATE;
+            if (!authenticationRequest && !session.isAuthenticated()) {
                 log.info("Closing connection from {}: {} request before SASL authentication completed",
                         ctx.channel().remoteAddress(), api);
+                request.frame().release();
+                ctx.close();
+                return;
+            }
+            if (!authenticationRequest && session.isExpired()) {
+                log.info("Closing connection from {}: its SASL session expired (connections.max.reauth.ms) and "
+                        + "the client did not re-authenticate", ctx.channel().remoteAddress());
                 request.frame().release();
                 ctx.close();
                 return;

@@ -51,8 +51,14 @@ public final class SaslHandlers {
             // version 0 would be followed by raw SASL tokens outside Kafka's framing; only the
             // framed exchange (SaslAuthenticate) is served
             Errors error = context.apiVersion() == 0 ? Errors.ILLEGAL_SASL_STATE : session.handshake(mechanism);
-            return CompletableFuture.completedFuture(new SaslHandshakeResponseData().setErrorCode(error.code())
-                    .setMechanisms(new ArrayList<>(session.mechanisms())));
+            SaslHandshakeResponseData response = new SaslHandshakeResponseData().setErrorCode(error.code())
+                    .setMechanisms(new ArrayList<>(session.mechanisms()));
+            if (error == Errors.UNSUPPORTED_SASL_MECHANISM) {
+                // as Kafka: the client learns the enabled mechanisms, then the connection is closed
+                return CompletableFuture.failedFuture(new RespondThenCloseException(response,
+                        "SASL mechanism " + mechanism + " is not enabled"));
+            }
+            return CompletableFuture.completedFuture(response);
         }
     }
 
@@ -68,7 +74,7 @@ public final class SaslHandlers {
             SaslSession.Outcome outcome = session.authenticate(((SaslAuthenticateRequest) request).data().authBytes());
             SaslAuthenticateResponseData response = new SaslAuthenticateResponseData()
                     .setErrorCode(outcome.error().code()).setErrorMessage(outcome.message())
-                    .setAuthBytes(outcome.challenge()).setSessionLifetimeMs(0);
+                    .setAuthBytes(outcome.challenge()).setSessionLifetimeMs(outcome.sessionLifetimeMs());
             if (outcome.error() == Errors.NONE) {
                 return CompletableFuture.completedFuture(response);
             }

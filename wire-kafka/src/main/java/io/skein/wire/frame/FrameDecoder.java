@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.net.SocketAddress;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +31,24 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     static final int PRESIZE_LIMIT = 8 * 1024 * 1024;
 
     private final int maxFrameBytes;
+    private final int unauthenticatedMaxFrameBytes;
+    private final BooleanSupplier authenticated;
     private SocketAddress peer;
     private boolean rejected;
 
     public FrameDecoder(int maxFrameBytes) {
+        this(maxFrameBytes, maxFrameBytes, () -> true);
+    }
+
+    /**
+     * A decoder for a SASL listener: until {@code authenticated} says so, frames are limited to
+     * {@code unauthenticatedMaxFrameBytes} ({@code sasl.server.max.receive.size}), as Kafka limits
+     * what an unauthenticated peer can make it buffer.
+     */
+    public FrameDecoder(int maxFrameBytes, int unauthenticatedMaxFrameBytes, BooleanSupplier authenticated) {
         this.maxFrameBytes = maxFrameBytes;
+        this.unauthenticatedMaxFrameBytes = Math.min(maxFrameBytes, unauthenticatedMaxFrameBytes);
+        this.authenticated = authenticated;
     }
 
     @Override
@@ -48,8 +62,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
         while (in.readableBytes() >= SIZE_BYTES) {
             int size = in.getInt(in.readerIndex());
-            if (size < 0 || size > maxFrameBytes) {
-                reject(ctx, in, size);
+            boolean limitedBeforeAuthentication = unauthenticatedMaxFrameBytes < maxFrameBytes
+                    && !authenticated.getAsBoolean();
+            int limit = limitedBeforeAuthentication ? unauthenticatedMaxFrameBytes : maxFrameBytes;
+            if (size < 0 || size > limit) {
+                reject(ctx, in, size, limitedBeforeAuthentication);
                 return;
             }
             int needed = SIZE_BYTES + size;
@@ -62,11 +79,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private void reject(ChannelHandlerContext ctx, ByteBuf in, int size) {
+    private void reject(ChannelHandlerContext ctx, ByteBuf in, int size, boolean beforeAuthentication) {
         rejected = true;
         in.skipBytes(in.readableBytes());
         log.warn("Closing connection from {}: {}", peer, size < 0
                 ? "negative frame size " + size
+                : beforeAuthentication
+                ? "frame of " + size + " bytes before SASL authentication exceeds sasl.server.max.receive.size="
+                        + unauthenticatedMaxFrameBytes
                 : "frame of " + size + " bytes exceeds socket.request.max.bytes=" + maxFrameBytes);
         ctx.close();
     }

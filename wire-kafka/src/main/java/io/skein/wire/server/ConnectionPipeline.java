@@ -98,10 +98,11 @@ public final class ConnectionPipeline {
             p.addLast(IDLE, new IdleStateHandler(settings.connectionsMaxIdleMs(), 0, 0, TimeUnit.MILLISECONDS));
             p.addLast(IDLE_CLOSE, new IdleConnectionCloser(settings.connectionsMaxIdleMs()));
         }
-        p.addLast(FRAME, new FrameDecoder(settings.maxRequestBytes()));
+        SaslSession session = sasl == null ? null : new SaslSession(sasl, identity);
+        p.addLast(FRAME, session == null ? new FrameDecoder(settings.maxRequestBytes())
+                : new FrameDecoder(settings.maxRequestBytes(), sasl.maxReceiveSize(), session::isAuthenticated));
         p.addLast(DECODE, new RequestDecoder(registry));
-        if (sasl != null) {
-            SaslSession session = new SaslSession(sasl, identity);
+        if (session != null) {
             identity.sasl(session);
             if (tls != null) {
                 p.addLast(TLS_AUTH, new TlsAuthenticator(identity, tls.principalMapper()));

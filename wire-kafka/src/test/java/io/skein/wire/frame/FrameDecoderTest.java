@@ -103,6 +103,25 @@ class FrameDecoderTest {
     }
 
     @Test
+    void limitsFramesToTheSaslReceiveSizeUntilAuthenticated() {
+        java.util.concurrent.atomic.AtomicBoolean authenticated = new java.util.concurrent.atomic.AtomicBoolean();
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(100, 10, authenticated::get));
+
+        ch.writeInbound(Unpooled.buffer().writeInt(10).writeBytes(new byte[10]));
+        assertFrame(ch.readInbound(), new byte[10]);
+        authenticated.set(true);
+        ch.writeInbound(Unpooled.buffer().writeInt(50).writeBytes(new byte[50]));
+        assertFrame(ch.readInbound(), new byte[50]);
+        assertTrue(ch.isOpen());
+        ch.finishAndReleaseAll();
+
+        EmbeddedChannel unauthenticated = new EmbeddedChannel(new FrameDecoder(100, 10, () -> false));
+        unauthenticated.writeInbound(Unpooled.buffer().writeInt(11));
+        assertFalse(unauthenticated.isOpen());
+        assertNull(unauthenticated.readInbound());
+    }
+
+    @Test
     void rejectsNegativeFrameSize() {
         EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(100));
 
