@@ -29,14 +29,15 @@ import org.junit.jupiter.api.Test;
  */
 class CertsToolTest {
 
-    private static Processes.Result certs(String... args) {
+    /** Runs {@code ./skein certs} (SkeinMain certs) with the arguments. */
+    static Processes.Result certs(String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.skein.broker.cli.SkeinMain", "certs"));
         command.addAll(List.of(args));
         return Processes.run(command, null, Map.of(), Duration.ofSeconds(60));
     }
 
-    private static Properties load(Path file) throws Exception {
+    static Properties load(Path file) throws Exception {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file)) {
             p.load(r);
