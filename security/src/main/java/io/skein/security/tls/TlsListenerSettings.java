@@ -16,6 +16,7 @@ import org.apache.kafka.common.security.ssl.SslPrincipalMapper;
  * @param protocols {@code ssl.enabled.protocols}
  * @param cipherSuites {@code ssl.cipher.suites}; empty for the engine's defaults
  * @param principalMapper {@code ssl.principal.mapping.rules} applied to a client certificate's subject
+ * @param storeFiles the keystore and truststore files these settings were loaded from, to notice renewals
  */
 public record TlsListenerSettings(
         String listenerName,
@@ -25,5 +26,6 @@ public record TlsListenerSettings(
         ClientAuth clientAuth,
         List<String> protocols,
         List<String> cipherSuites,
-        SslPrincipalMapper principalMapper) {
+        SslPrincipalMapper principalMapper,
+        TlsStoreFiles storeFiles) {
 }

@@ -53,6 +53,7 @@ public final class TlsSettingsLoader {
                 known.put(k, v);
             }
         });
+        TlsStoreFiles storeFiles = TlsStoreFiles.snapshot(listenerName, known);
         Map<String, Object> parsed = DEFINITION.parse(known);
         if (parsed.get(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG) == null
                 && parsed.get(SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG) == null) {
@@ -81,7 +82,7 @@ public final class TlsSettingsLoader {
         List<String> ciphers = (List<String>) parsed.get(SslConfigs.SSL_CIPHER_SUITES_CONFIG);
         return new TlsListenerSettings(listenerName, factory.sslContext(), keyManagers(factory.keystore(), parsed),
                 trustManagers(factory.truststore()), clientAuth, List.copyOf(protocols),
-                ciphers == null ? List.of() : List.copyOf(ciphers), mapper);
+                ciphers == null ? List.of() : List.copyOf(ciphers), mapper, storeFiles);
     }
 
     /** The key for engines other than the JDK's, or null when its password does not unlock it. */

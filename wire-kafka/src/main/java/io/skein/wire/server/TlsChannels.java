@@ -11,6 +11,10 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.skein.security.tls.TlsListenerSettings;
+import io.skein.security.tls.TlsStoreFiles;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.security.ssl.SslPrincipalMapper;
@@ -18,26 +22,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TLS side of one listener: a Netty {@link SslContext} built once at start, on OpenSSL
+ * The TLS side of one listener: a Netty {@link SslContext} built at start, on OpenSSL
  * (BoringSSL from netty-tcnative) when it loads and the key can be handed to it, on the JDK's
  * engine otherwise; the choice is logged. Each connection gets its own {@link SslHandler}.
  *
- * <p>Immutable after creation; shared by the listener's event loops.
+ * <p>A keystore or truststore renewed in place (same path, new file) is noticed when a connection
+ * arrives (the files are looked at no more than once per {@link #RELOAD_CHECK_INTERVAL_NANOS})
+ * and loaded; new connections then get the new certificate, open ones keep theirs. A renewed
+ * store that cannot be loaded is logged once and the previous one stays in use.
+ *
+ * <p>Threading: shared by the listener's event loops; the context is swapped atomically, and a
+ * reload runs on the event loop of the connection that noticed it, once per change.
  */
 public final class TlsChannels {
 
     private static final Logger log = LoggerFactory.getLogger(TlsChannels.class);
+    static final long RELOAD_CHECK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private final SslContext context;
+    private record Loaded(SslContext context, TlsStoreFiles storeFiles) {
+    }
+
+    private final AtomicReference<Loaded> loaded;
+    private final AtomicLong nextCheckNanos = new AtomicLong(System.nanoTime() + RELOAD_CHECK_INTERVAL_NANOS);
+    private final String listenerName;
     private final SslPrincipalMapper principalMapper;
 
-    private TlsChannels(SslContext context, SslPrincipalMapper principalMapper) {
-        this.context = context;
+    private TlsChannels(String listenerName, SslContext context, TlsStoreFiles storeFiles,
+                        SslPrincipalMapper principalMapper) {
+        this.listenerName = listenerName;
+        this.loaded = new AtomicReference<>(new Loaded(context, storeFiles));
         this.principalMapper = principalMapper;
     }
 
     /** @throws ConfigException when no TLS engine accepts the settings */
     public static TlsChannels create(TlsListenerSettings settings) {
+        return new TlsChannels(settings.listenerName(), context(settings), settings.storeFiles(),
+                settings.principalMapper());
+    }
+
+    private static SslContext context(TlsListenerSettings settings) {
         String[] protocols = settings.protocols().toArray(String[]::new);
         Iterable<String> ciphers = settings.cipherSuites().isEmpty() ? null : settings.cipherSuites();
         ClientAuth clientAuth = switch (settings.clientAuth()) {
@@ -61,7 +84,7 @@ public final class TlsChannels {
                         .build();
                 log.info("Listener {}: TLS with OpenSSL ({}), protocols {}, client auth {}", settings.listenerName(),
                         OpenSsl.versionString(), settings.protocols(), settings.clientAuth());
-                return new TlsChannels(openSsl, settings.principalMapper());
+                return openSsl;
             } catch (SSLException | RuntimeException e) {
                 why = "OpenSSL refused the settings: " + e.getMessage();
             }
@@ -71,15 +94,40 @@ public final class TlsChannels {
                     null, clientAuth, protocols, false);
             log.info("Listener {}: TLS with the JDK engine ({}), protocols {}, client auth {}", settings.listenerName(),
                     why, settings.protocols(), settings.clientAuth());
-            return new TlsChannels(jdk, settings.principalMapper());
+            return jdk;
         } catch (RuntimeException e) {
             throw new ConfigException("Listener " + settings.listenerName() + ": cannot set up TLS: " + e.getMessage());
         }
     }
 
     SslHandler newHandler(Channel channel) {
+        maybeReload();
         ByteBufAllocator alloc = channel.alloc();
-        return context.newHandler(alloc);
+        return loaded.get().context().newHandler(alloc);
+    }
+
+    /** Loads renewed store files, at most one caller per check interval and once per change. */
+    void maybeReload() {
+        long now = System.nanoTime();
+        long next = nextCheckNanos.get();
+        if (now - next < 0 || !nextCheckNanos.compareAndSet(next, now + RELOAD_CHECK_INTERVAL_NANOS)) {
+            return;
+        }
+        Loaded current = loaded.get();
+        if (current.storeFiles() == null || !current.storeFiles().changed()) {
+            return;
+        }
+        try {
+            TlsListenerSettings renewed = current.storeFiles().reload();
+            loaded.set(new Loaded(context(renewed), renewed.storeFiles()));
+            log.info("Listener {}: loaded the renewed TLS store files {}; new connections use them", listenerName,
+                    current.storeFiles().files());
+        } catch (ConfigException e) {
+            // remember the failed change so it is reported once, not at every connection
+            loaded.set(new Loaded(current.context(), current.storeFiles().asTheyAreNow()));
+            log.warn("Listener {}: the TLS store files {} changed but cannot be loaded, still serving the previous "
+                    + "certificate: {}", listenerName, current.storeFiles().files(), e.getMessage());
+        }
     }
 
     public SslPrincipalMapper principalMapper() {
