@@ -7,6 +7,7 @@ import io.skein.log.append.BatchValidator;
 import io.skein.log.producer.BatchMetadata;
 import io.skein.log.producer.ProducerStateTable;
 import io.skein.log.producer.SequenceCheck;
+import io.skein.log.retention.RetentionPolicy;
 import io.skein.log.segment.LogEnd;
 import io.skein.log.segment.LogSegment;
 import io.skein.log.segment.Segments;
@@ -41,6 +42,7 @@ final class LogAppender {
     private int[] starts = new int[4];
     private long[] bases = new long[4];
     private long messagesSinceFlush;
+    private long flushedUpTo;
 
     LogAppender(TopicPartition tp, Path dir, Segments segments, ProducerStateTable producers) {
         this.tp = tp;
@@ -167,7 +169,7 @@ final class LogAppender {
         ByteBuffer bytes = buffer.duplicate();
         bytes.position(start).limit(start + length);
         try {
-            LogSegment segment = segmentFor(length, first, next - 1, config);
+            LogSegment segment = segmentFor(length, first, next - 1, config, now);
             segment.append(bytes, next - 1, new LogSegment.TimestampMark(markTimestamp, markBase, markPosition),
                     starts, bases, count);
             for (int i = 0; i < count; i++) {
@@ -178,7 +180,7 @@ final class LogAppender {
                 }
             }
             segments.publish(new LogEnd(next, segment, segment.size()));
-            maybeFlush(records, config);
+            maybeFlush(records, config, next);
         } catch (IOException e) {
             return AppendResult.failure(Errors.KAFKA_STORAGE_ERROR, "Disk error while appending to " + tp + " in "
                     + dir + ": " + e, logStartOffset);
@@ -187,22 +189,36 @@ final class LogAppender {
     }
 
     /**
-     * The segment to append to, rolling first when the bytes would pass {@code segment.bytes}, the
-     * index is full, or an offset would not fit the index's 32-bit relative offset.
+     * The segment to append to, rolling first when the bytes would pass {@code segment.bytes},
+     * {@code segment.ms} (less jitter) has passed since the segment was created, the index is
+     * full, or an offset would not fit the index's 32-bit relative offset.
      */
-    private LogSegment segmentFor(int bytes, long firstOffset, long lastOffset, LogConfig config) throws IOException {
+    private LogSegment segmentFor(int bytes, long firstOffset, long lastOffset, LogConfig config, long now)
+            throws IOException {
         LogSegment active = segments.active();
         boolean full = active.size() > 0 && (long) active.size() + bytes > config.segmentBytes();
+        boolean expired = active.size() > 0 && RetentionPolicy.segmentMsExpired(active.createdMs(),
+                RetentionPolicy.jitterMs(active.baseOffset(), tp.hashCode(), config), config, now);
         boolean offsetOverflow = lastOffset - active.baseOffset() > Integer.MAX_VALUE;
-        if (!full && !offsetOverflow && !active.indexFull()) {
+        if (!full && !expired && !offsetOverflow && !active.indexFull()) {
             return active;
         }
-        LogSegment next = LogSegment.create(dir, firstOffset, config.segmentIndexBytes(), config.indexIntervalBytes());
+        return roll(firstOffset, config, now);
+    }
+
+    /**
+     * Makes a new empty active segment starting at {@code baseOffset} (the log end offset). The
+     * old one is forced to disk as it rolls, so the recovery point moves to the new base.
+     */
+    LogSegment roll(long baseOffset, LogConfig config, long now) throws IOException {
+        LogSegment next = LogSegment.create(dir, baseOffset, config.segmentIndexBytes(), config.indexIntervalBytes(),
+                now);
         segments.roll(next);
+        flushedUpTo = Math.max(flushedUpTo, baseOffset);
         return next;
     }
 
-    private void maybeFlush(long records, LogConfig config) throws IOException {
+    private void maybeFlush(long records, LogConfig config, long endOffset) throws IOException {
         if (config.flushMessages() == Long.MAX_VALUE) {
             return;
         }
@@ -210,6 +226,18 @@ final class LogAppender {
         if (messagesSinceFlush >= config.flushMessages()) {
             segments.flush();
             messagesSinceFlush = 0;
+            flushedUpTo = endOffset;
         }
+    }
+
+    /** The offset below which everything appended is known to be on disk (rolls and flush.messages). */
+    long flushedUpTo() {
+        return flushedUpTo;
+    }
+
+    /** A flush outside the appender (flush.ms, close) reset the message count. */
+    void flushed(long endOffset) {
+        messagesSinceFlush = 0;
+        flushedUpTo = Math.max(flushedUpTo, endOffset);
     }
 }
