@@ -5,11 +5,8 @@ import io.skein.log.index.TimeIndex;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -39,10 +36,9 @@ public final class LogSegment {
         static final TimestampMark NONE = new TimestampMark(-1, -1, -1);
     }
 
-    public static final String LOG_SUFFIX = ".log";
-    public static final String INDEX_SUFFIX = ".index";
-    public static final String TIME_INDEX_SUFFIX = ".timeindex";
-    public static final String DELETED_SUFFIX = ".deleted";
+    public static final String LOG_SUFFIX = SegmentFiles.LOG_SUFFIX;
+    public static final String INDEX_SUFFIX = SegmentFiles.INDEX_SUFFIX;
+    public static final String TIME_INDEX_SUFFIX = SegmentFiles.TIME_INDEX_SUFFIX;
 
     private final long baseOffset;
     private final Path dir;
@@ -72,7 +68,7 @@ public final class LogSegment {
     }
 
     public static String fileName(long baseOffset, String suffix) {
-        return String.format("%020d%s", baseOffset, suffix);
+        return SegmentFiles.fileName(baseOffset, suffix);
     }
 
     /** Creates a new, empty active segment (its indexes preallocated to {@code maxIndexBytes}). */
@@ -140,7 +136,7 @@ public final class LogSegment {
                 break;
             }
             long batchBase = BatchHeader.baseOffset(header, 0);
-            if (checkCrc && (batchBase <= lastOffset || batchBase < baseOffset || !crcValid(pos, total))) {
+            if (checkCrc && (batchBase <= lastOffset || batchBase < baseOffset || !BatchHeader.crcValid(channel, pos, total))) {
                 break;
             }
             if (fullScan) {
@@ -163,7 +159,9 @@ public final class LogSegment {
         long truncated = fileSize - pos;
         if (truncated > 0) {
             channel.truncate(pos);
-            channel.force(true);
+        }
+        if (truncated > 0 || checkCrc) {
+            channel.force(true); // what was recovered is on disk before the recovery point moves past it
         }
         size = pos;
         return truncated;
@@ -190,25 +188,6 @@ public final class LogSegment {
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
         readHeader(header, pos);
         return BatchHeader.baseOffset(header, 0) == index.lastOffset();
-    }
-
-    /** Reads one whole batch and checks its CRC-32C. */
-    private boolean crcValid(int position, int total) throws IOException {
-        ByteBuffer batch = ByteBuffer.allocate(total);
-        long pos = position;
-        while (batch.hasRemaining()) {
-            int n = channel.read(batch, pos);
-            if (n < 0) {
-                return false;
-            }
-            pos += n;
-        }
-        batch.flip();
-        for (org.apache.kafka.common.record.internal.MutableRecordBatch b
-                : org.apache.kafka.common.record.internal.MemoryRecords.readableRecords(batch).batches()) {
-            return b.isValid();
-        }
-        return false;
     }
 
     /** Told about each batch header (61 bytes at position 0 of the buffer) while a segment is walked. */
@@ -324,11 +303,19 @@ public final class LogSegment {
         if (mark != null) {
             return mark;
         }
-        mark = TimestampMark.NONE;
-        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
         int end = size;
         long indexed = timeIndex.entries() > 0 ? timeIndex.lastOffset() : -1;
-        int start = indexed >= 0 ? index.lookup(indexed) : 0;
+        mark = walkForMark(indexed >= 0 ? index.lookup(indexed) : 0, end);
+        if (indexed >= 0 && mark.timestamp() < timeIndex.lastTimestamp()) {
+            mark = walkForMark(0, end); // not expected: the index disagrees with the log; trust the log
+        }
+        timestampMark = mark;
+        return mark;
+    }
+
+    private TimestampMark walkForMark(int start, int end) throws IOException {
+        TimestampMark mark = TimestampMark.NONE;
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
         for (int pos = start; pos + BatchHeader.SIZE <= end; pos += BatchHeader.totalSize(header, 0)) {
             readHeader(header, pos);
             long ts = BatchHeader.maxTimestamp(header, 0);
@@ -336,17 +323,6 @@ public final class LogSegment {
                 mark = new TimestampMark(ts, BatchHeader.baseOffset(header, 0), pos);
             }
         }
-        if (indexed >= 0 && mark.timestamp() < timeIndex.lastTimestamp()) {
-            mark = TimestampMark.NONE; // not expected: the index disagrees; fall back to the whole file
-            for (int pos = 0; pos + BatchHeader.SIZE <= end; pos += BatchHeader.totalSize(header, 0)) {
-                readHeader(header, pos);
-                long ts = BatchHeader.maxTimestamp(header, 0);
-                if (ts > mark.timestamp()) {
-                    mark = new TimestampMark(ts, BatchHeader.baseOffset(header, 0), pos);
-                }
-            }
-        }
-        timestampMark = mark;
         return mark;
     }
 
@@ -442,37 +418,18 @@ public final class LogSegment {
         return logFile;
     }
 
-    /** The files of this segment (log, offset index, time index) under their current names. */
-    private List<Path> files(String extraSuffix) {
-        List<Path> files = new ArrayList<>(3);
-        for (String suffix : List.of(LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX)) {
-            files.add(dir.resolve(fileName(baseOffset, suffix + extraSuffix)));
-        }
-        return files;
-    }
-
     /**
      * Renames the segment's files to {@code *.deleted} (call after {@link #closeWhenUnused}); open
      * channels of readers still finishing a send keep working. Returns the renamed files.
      */
     public List<Path> renameForDeletion() throws IOException {
-        List<Path> from = files("");
-        List<Path> to = files(DELETED_SUFFIX);
-        List<Path> renamed = new ArrayList<>(3);
-        for (int i = 0; i < from.size(); i++) {
-            if (Files.exists(from.get(i))) {
-                Files.move(from.get(i), to.get(i), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                renamed.add(to.get(i));
-            }
-        }
-        logFile = to.get(0);
+        List<Path> renamed = SegmentFiles.renameForDeletion(dir, baseOffset);
+        logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX + SegmentFiles.DELETED_SUFFIX));
         return renamed;
     }
 
     /** Deletes the files; call only after {@link #closeWhenUnused}. */
     public void deleteFiles() throws IOException {
-        for (Path p : files("")) {
-            Files.deleteIfExists(p);
-        }
+        SegmentFiles.delete(dir, baseOffset);
     }
 }
