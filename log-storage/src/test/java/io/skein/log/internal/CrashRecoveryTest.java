@@ -104,6 +104,43 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void trustsSegmentsBelowTheRecoveryPoint() throws IOException {
+        try (LogFixture f = new LogFixture(dir, SMALL)) {
+            fill(f, 60);
+            f.log.flush();
+            f.disk().checkpointRecoveryPoints(); // recovery point 240, in the last segment
+            List<Path> segments = segmentFiles(f);
+
+            f.crashAndReopen(SMALL, () -> flipByte(segments.get(0), 200));
+
+            assertEquals(240, f.log.logEndOffset(), "a segment below the recovery point is not re-checked");
+            assertEquals(segments, segmentFiles(f));
+        }
+    }
+
+    @Test
+    void recoversEverythingWhenTheRecoveryPointCheckpointIsCorrupt() throws IOException {
+        try (LogFixture f = new LogFixture(dir, SMALL)) {
+            fill(f, 60);
+            f.log.flush();
+            f.disk().checkpointRecoveryPoints();
+            List<Path> segments = segmentFiles(f);
+
+            f.crashAndReopen(SMALL, () -> {
+                flipByte(segments.get(0), 200);
+                try {
+                    Files.writeString(dir.resolve("recovery-point-offset-checkpoint"), "0\n7\ngarbage\n");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+
+            assertTrue(f.log.logEndOffset() < 40, "cut in the first segment: " + f.log.logEndOffset());
+            assertEquals(1, segmentFiles(f).size());
+        }
+    }
+
+    @Test
     void cutsATornTailInTheLastSegmentAfterACrash() throws IOException {
         try (LogFixture f = new LogFixture(dir, SMALL)) {
             fill(f, 40);
