@@ -53,7 +53,7 @@ public final class DiskLogRegistry implements LogRegistry {
     private DiskLogRegistry(List<LogDirectory> dirs, StorageSettings settings) {
         this.dirs = dirs;
         this.defaultConfig = settings.defaultConfig();
-        this.services = new LogServices(settings.clock(), new SegmentFileDeleter());
+        this.services = new LogServices(settings.clock(), new SegmentFileDeleter(), new RolledSegmentFlusher());
         this.maintenance = new LogMaintenance(this, settings);
     }
 
@@ -335,6 +335,7 @@ public final class DiskLogRegistry implements LogRegistry {
         }
         closed = true;
         maintenance.close();
+        services.flusher().close();
         for (DiskPartitionLog l : logs.values()) {
             l.close();
         }

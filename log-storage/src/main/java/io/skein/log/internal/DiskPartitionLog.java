@@ -65,7 +65,7 @@ final class DiskPartitionLog implements PartitionLog {
         this.logStartOffset = logStartOffset;
         this.recoveryPoint = recoveryPoint;
         this.services = services;
-        this.appender = new LogAppender(tp, dir, segments, producers);
+        this.appender = new LogAppender(tp, dir, segments, producers, this::flushRolledInBackground);
         this.appender.flushed(recoveryPoint);
         this.retention = new LogRetention(tp, segments, appender, services.deleter());
         this.lastFlushMs = services.clock().millis();
@@ -172,6 +172,26 @@ final class DiskPartitionLog implements PartitionLog {
             }
             return logStartOffset;
         }
+    }
+
+    /** Forces a rolled segment on the flusher thread, then moves the recovery point to its end. */
+    private void flushRolledInBackground(io.skein.log.segment.LogSegment rolled, long nextBaseOffset) {
+        services.flusher().submit(() -> {
+            if (!rolled.retain()) {
+                return; // deleted or closed meanwhile: whoever closed it flushed it
+            }
+            try {
+                rolled.flush();
+                synchronized (appendLock) {
+                    recoveryPoint = Math.max(recoveryPoint, nextBaseOffset);
+                }
+            } catch (IOException e) {
+                log.error("Flushing the rolled segment {} of {} failed: {}", rolled.logFile().getFileName(), tp,
+                        e.toString());
+            } finally {
+                rolled.release();
+            }
+        });
     }
 
     private void advanceStartOffset(long offset) {

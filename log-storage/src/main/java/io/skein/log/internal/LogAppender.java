@@ -41,10 +41,18 @@ final class LogAppender {
     private MutableRecordBatch[] batches = new MutableRecordBatch[4];
     private int[] starts = new int[4];
     private long[] bases = new long[4];
+    private final RollListener onRoll;
     private long messagesSinceFlush;
     private long flushedUpTo;
 
-    LogAppender(TopicPartition tp, Path dir, Segments segments, ProducerStateTable producers) {
+    /** Told, under the append lock, about each segment that stopped being active and where the next begins. */
+    @FunctionalInterface
+    interface RollListener {
+        void rolled(LogSegment old, long nextBaseOffset);
+    }
+
+    LogAppender(TopicPartition tp, Path dir, Segments segments, ProducerStateTable producers, RollListener onRoll) {
+        this.onRoll = onRoll;
         this.tp = tp;
         this.dir = dir;
         this.segments = segments;
@@ -207,14 +215,15 @@ final class LogAppender {
     }
 
     /**
-     * Makes a new empty active segment starting at {@code baseOffset} (the log end offset). The
-     * old one is forced to disk as it rolls, so the recovery point moves to the new base.
+     * Makes a new empty active segment starting at {@code baseOffset} (the log end offset); the
+     * listener has the old one forced to disk in the background.
      */
     LogSegment roll(long baseOffset, LogConfig config, long now) throws IOException {
+        LogSegment old = segments.active();
         LogSegment next = LogSegment.create(dir, baseOffset, config.segmentIndexBytes(), config.indexIntervalBytes(),
                 now);
         segments.roll(next);
-        flushedUpTo = Math.max(flushedUpTo, baseOffset);
+        onRoll.rolled(old, baseOffset);
         return next;
     }
 
@@ -230,7 +239,7 @@ final class LogAppender {
         }
     }
 
-    /** The offset below which everything appended is known to be on disk (rolls and flush.messages). */
+    /** The offset below which everything appended is known to be on disk (flush.messages). */
     long flushedUpTo() {
         return flushedUpTo;
     }

@@ -4,7 +4,7 @@ import java.time.Clock;
 
 /**
  * What every partition log of a registry shares: the clock (retention, segment.ms, flush.ms; a
- * test passes its own) and the deleter of retired segment files.
+ * test passes its own), the deleter of retired segment files and the flusher of rolled segments.
  */
-record LogServices(Clock clock, SegmentFileDeleter deleter) {
+record LogServices(Clock clock, SegmentFileDeleter deleter, RolledSegmentFlusher flusher) {
 }

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * only after a write completed, so readers never see a partial batch. After a crash the tail may
  * hold a torn or corrupt batch; {@link #recover} walks the batch headers (and with
  * {@code checkCrc} every batch's CRC) and truncates from the first bad one. A segment is forced to
- * disk when it rolls, so rolled segments below the recovery point are trusted.
+ * disk soon after it rolls (then the recovery point moves past it), so rolled segments below the
+ * recovery point are trusted.
  *
  * <p>Threading: the partition's single writer calls {@link #append}, {@link #recover},
  * {@link #onRoll} and {@link #flush}. Readers on any thread use positional reads on the shared
@@ -361,9 +362,9 @@ public final class LogSegment {
     }
 
     /**
-     * The segment stops being active: the time index gets a last entry with the largest timestamp,
-     * both indexes are trimmed to their entries, and the log is forced to disk (so everything
-     * before the next segment is below the recovery point).
+     * The segment stops being active: the time index gets a last entry with the largest timestamp
+     * and both indexes are trimmed to their entries. The log itself is forced later, off the
+     * append path ({@link #flush}).
      */
     public void onRoll() throws IOException {
         TimestampMark mark = timestampMark;
@@ -372,8 +373,6 @@ public final class LogSegment {
         }
         index.trim();
         timeIndex.trim();
-        channel.force(true);
-        dirty = false;
     }
 
     /** Forces the log and indexes to disk if anything was appended since the last flush. */
