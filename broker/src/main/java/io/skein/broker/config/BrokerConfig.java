@@ -306,6 +306,16 @@ public final class BrokerConfig {
                 getInt(BrokerConfigDef.GROUP_CONSUMER_MAX_SIZE));
     }
 
+    /** Broker-level storage settings: log dirs, recovery threads, flush, checkpoint and retention intervals. */
+    public io.skein.log.api.StorageSettings storageSettings(java.time.Clock clock) {
+        return new io.skein.log.api.StorageSettings(logDirs(), logConfig(Map.of()),
+                getInt(BrokerConfigDef.NUM_RECOVERY_THREADS_PER_DATA_DIR), clock,
+                getLong(BrokerConfigDef.LOG_FLUSH_SCHEDULER_INTERVAL_MS),
+                getInt(BrokerConfigDef.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
+                getInt(BrokerConfigDef.LOG_FLUSH_START_OFFSET_CHECKPOINT_INTERVAL_MS),
+                getLong(BrokerConfigDef.LOG_RETENTION_CHECK_INTERVAL_MS));
+    }
+
     public LogConfig logConfig(Map<String, String> topicOverrides) {
         return LogConfig.from(topicConfigs().resolve(topicOverrides, originals));
     }

@@ -41,6 +41,11 @@ public final class BrokerConfigDef {
     public static final String REQUEST_TIMEOUT_MS = "request.timeout.ms";
     public static final String PRODUCER_ID_BLOCK_SIZE = "producer.id.block.size";
     public static final String NUM_RECOVERY_THREADS_PER_DATA_DIR = "num.recovery.threads.per.data.dir";
+    public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
+    public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
+    public static final String LOG_FLUSH_START_OFFSET_CHECKPOINT_INTERVAL_MS =
+            "log.flush.start.offset.checkpoint.interval.ms";
+    public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
     public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
     public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
     public static final String OFFSETS_TOPIC_SEGMENT_BYTES = "offsets.topic.segment.bytes";
@@ -102,6 +107,7 @@ public final class BrokerConfigDef {
                 "Threads per log directory that load (and after a crash recover) partition logs at start.");
         d.define(PRODUCER_ID_BLOCK_SIZE, Type.INT, 1000, Range.atLeast(1), Importance.LOW,
                 "Producer ids reserved from the controller at a time.");
+        defineStorage(d);
         defineGroupCoordinator(d);
         for (String topicConfig : topicConfigs.definition().names()) {
             for (String synonym : topicConfigs.brokerSynonyms(topicConfig)) {
@@ -115,6 +121,18 @@ public final class BrokerConfigDef {
             }
         }
         this.definition = d;
+    }
+
+    private static void defineStorage(ConfigDef d) {
+        d.define(LOG_FLUSH_SCHEDULER_INTERVAL_MS, Type.LONG, Long.MAX_VALUE, Range.atLeast(1), Importance.HIGH,
+                "How often logs are checked for flush.ms (log.flush.interval.ms); the default never checks and "
+                        + "relies on the page cache and replication, as Kafka.");
+        d.define(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, Type.INT, 60_000, Range.atLeast(0), Importance.HIGH,
+                "How often the recovery-point-offset-checkpoint of each log dir is written.");
+        d.define(LOG_FLUSH_START_OFFSET_CHECKPOINT_INTERVAL_MS, Type.INT, 60_000, Range.atLeast(0), Importance.HIGH,
+                "How often the log-start-offset-checkpoint of each log dir is written.");
+        d.define(LOG_RETENTION_CHECK_INTERVAL_MS, Type.LONG, 300_000L, Range.atLeast(1), Importance.MEDIUM,
+                "How often logs are checked for retention (retention.ms, retention.bytes, segment.ms).");
     }
 
     private static void defineGroupCoordinator(ConfigDef d) {

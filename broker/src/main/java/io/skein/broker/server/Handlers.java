@@ -6,6 +6,7 @@ import io.skein.broker.handler.AlterConfigsHandler;
 import io.skein.broker.handler.ClusterHandler;
 import io.skein.broker.handler.ConfigsHandler;
 import io.skein.broker.handler.ConsumerGroupHandler;
+import io.skein.broker.handler.DeleteRecordsHandler;
 import io.skein.broker.handler.FetchHandler;
 import io.skein.broker.handler.FindCoordinatorHandler;
 import io.skein.broker.handler.GroupAdminHandler;
@@ -52,6 +53,7 @@ final class Handlers {
                 .register(ApiKeys.PRODUCE, new ProduceHandler(partitions, quorum, fetchPurgatory, clock))
                 .register(ApiKeys.FETCH, new FetchHandler(partitions, quorum, fetchPurgatory))
                 .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions))
+                .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(partitions))
                 .register(ApiKeys.METADATA, new MetadataHandler(quorum, nodeId,
                         config.getBoolean(BrokerConfigDef.AUTO_CREATE_TOPICS)))
                 .register(ApiKeys.CREATE_TOPICS, topicAdmin)

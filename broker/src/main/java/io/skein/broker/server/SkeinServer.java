@@ -73,8 +73,7 @@ public final class SkeinServer implements AutoCloseable {
      */
     public void start() throws StartupException {
         try {
-            logs = LogRegistry.open(config.logDirs(), config.logConfig(Map.of()),
-                    config.getInt(BrokerConfigDef.NUM_RECOVERY_THREADS_PER_DATA_DIR));
+            logs = LogRegistry.open(config.storageSettings(clock));
         } catch (IOException | RuntimeException e) {
             throw new StartupException("Cannot use log.dirs " + config.logDirs() + ": " + messageOf(e), e);
         }
@@ -120,6 +119,7 @@ public final class SkeinServer implements AutoCloseable {
                     + item.error() + " " + item.message(), null);
         }
         readyImage = await(quorum.awaitApplied(registration.offset()), "the broker registration to apply");
+        logs.start(); // retention, flush.ms and checkpoints, once the image has applied every topic's config
     }
 
     private QuorumSettings quorumSettings() {

@@ -25,7 +25,9 @@ public record LogConfig(
         long retentionBytes,
         long flushMessages,
         long flushMs,
-        String compressionType) {
+        String compressionType,
+        long segmentJitterMs,
+        long fileDeleteDelayMs) {
 
     /** Kafka's defaults, as a broker with an empty server.properties would use them. */
     public static LogConfig defaults() {
@@ -52,13 +54,15 @@ public record LogConfig(
                 (Long) resolved.get(TopicConfig.RETENTION_BYTES_CONFIG),
                 (Long) resolved.get(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG),
                 (Long) resolved.get(TopicConfig.FLUSH_MS_CONFIG),
-                (String) resolved.get(TopicConfig.COMPRESSION_TYPE_CONFIG));
+                (String) resolved.get(TopicConfig.COMPRESSION_TYPE_CONFIG),
+                (Long) resolved.get(TopicConfig.SEGMENT_JITTER_MS_CONFIG),
+                (Long) resolved.get(TopicConfig.FILE_DELETE_DELAY_MS_CONFIG));
     }
 
     /** A copy with a different segment size; for tests that need small segments. */
     public LogConfig withSegmentBytes(int bytes) {
         return new LogConfig(bytes, segmentMs, segmentIndexBytes, indexIntervalBytes, maxMessageBytes, timestampType,
                 timestampBeforeMaxMs, timestampAfterMaxMs, compact, delete, retentionMs, retentionBytes,
-                flushMessages, flushMs, compressionType);
+                flushMessages, flushMs, compressionType, segmentJitterMs, fileDeleteDelayMs);
     }
 }

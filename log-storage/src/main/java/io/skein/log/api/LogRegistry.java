@@ -55,7 +55,18 @@ public interface LogRegistry extends AutoCloseable {
         return io.skein.log.internal.DiskLogRegistry.open(logDirs, defaultConfig, recoveryThreadsPerDir);
     }
 
-    /** Flushes and closes every log and writes the clean-shutdown marker. */
+    /**
+     * Opens the log directories with all broker-level storage settings; the background tasks
+     * (retention, {@code flush.ms}, checkpoints) begin with {@link #start()}.
+     */
+    static LogRegistry open(StorageSettings settings) throws java.io.IOException {
+        return io.skein.log.internal.DiskLogRegistry.open(settings);
+    }
+
+    /** Starts the background retention, flush and checkpoint tasks. Idempotent. */
+    void start();
+
+    /** Flushes and closes every log, writes the checkpoints and the clean-shutdown marker. */
     @Override
     void close();
 }

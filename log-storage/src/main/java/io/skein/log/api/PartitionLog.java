@@ -57,6 +57,17 @@ public interface PartitionLog extends AutoCloseable {
     /** The largest timestamp in the log and the offset of the first record carrying it; empty on an empty log. */
     java.util.Optional<TimestampAndOffset> maxTimestamp();
 
+    /**
+     * DeleteRecords: moves the log start offset up to {@code offset} (never down) and deletes the
+     * segments wholly below it (their files are renamed {@code .deleted} and removed later).
+     *
+     * @return the log start offset afterwards (Kafka's low watermark)
+     * @throws OffsetOutOfRangeException when {@code offset} is negative or above the high watermark
+     * @throws org.apache.kafka.common.errors.PolicyViolationException when the log's cleanup policy
+     *     does not include {@code delete}
+     */
+    long deleteRecordsBefore(long offset);
+
     /** Live configuration change (segment size, max message bytes, timestamp rules...). */
     void updateConfig(LogConfig config);
 

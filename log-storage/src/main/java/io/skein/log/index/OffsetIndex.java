@@ -89,6 +89,17 @@ public final class OffsetIndex {
         return n;
     }
 
+    /** Whether the file held bytes past the valid entries (for a rolled segment: damage, rebuild it). */
+    public boolean hasTrailingBytes() {
+        return mmap.capacity() > entries * ENTRY_SIZE;
+    }
+
+    /** The offset of the last entry, {@code baseOffset - 1} when empty. */
+    public long lastOffset() {
+        int n = entries;
+        return n == 0 ? baseOffset - 1 : baseOffset + mmap.getInt((n - 1) * ENTRY_SIZE);
+    }
+
     public boolean isFull() {
         return entries >= maxEntries;
     }

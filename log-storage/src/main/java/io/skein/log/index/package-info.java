@@ -1,5 +1,5 @@
 /**
  * On-disk indexes of a segment: the sparse, memory-mapped offset index in Kafka's {@code .index}
- * format (a time index comes later). Indexes can always be rebuilt from the log. JDK only.
+ * format and the time index in its {@code .timeindex} format. Indexes can always be rebuilt from the log. JDK only.
  */
 package io.skein.log.index;

@@ -3,6 +3,7 @@ package io.skein.log.internal;
 import io.skein.log.api.LogConfig;
 import io.skein.log.api.LogRegistry;
 import io.skein.log.api.PartitionLog;
+import io.skein.log.api.StorageSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,9 +28,13 @@ import org.slf4j.LoggerFactory;
  * fewest, and deletes partitions by renaming their directory to
  * {@code <topic>-<partition>.<uuid>-delete} and removing it on the {@link DirectoryDeleter}'s thread.
  *
+ * <p>Each directory keeps two checkpoints (see {@link LogDirectory}): recovery points and log start
+ * offsets, written after load, periodically by the {@link LogMaintenance} thread and on close.
+ *
  * <p>Threading: lookups ({@link #get}, {@link #all}) are lock-free over a concurrent map;
- * creation, deletion and close are serialised on this object's monitor. The deleter thread only
- * touches directories already renamed out of the way.
+ * creation, deletion, checkpoints and close are serialised on this object's monitor. The deleter
+ * thread only touches directories already renamed out of the way; retention and flush checks run
+ * on the maintenance thread under each log's own lock.
  */
 public final class DiskLogRegistry implements LogRegistry {
 
@@ -40,16 +45,31 @@ public final class DiskLogRegistry implements LogRegistry {
     private final LogConfig defaultConfig;
     private final Map<TopicPartition, DiskPartitionLog> logs = new ConcurrentHashMap<>();
     private final DirectoryDeleter deleter = new DirectoryDeleter();
+    private final LogServices services;
+    private final LogMaintenance maintenance;
+    private boolean started;
     private boolean closed;
 
-    private DiskLogRegistry(List<LogDirectory> dirs, LogConfig defaultConfig) {
+    private DiskLogRegistry(List<LogDirectory> dirs, StorageSettings settings) {
         this.dirs = dirs;
-        this.defaultConfig = defaultConfig;
+        this.defaultConfig = settings.defaultConfig();
+        this.services = new LogServices(settings.clock(), new SegmentFileDeleter(), new RolledSegmentFlusher());
+        this.maintenance = new LogMaintenance(this, settings);
     }
 
     /** Opens, locks and loads the log directories; see {@link LogRegistry#open}. */
     public static LogRegistry open(List<Path> logDirs, LogConfig defaultConfig, int recoveryThreadsPerDir)
             throws IOException {
+        StorageSettings d = StorageSettings.defaults(logDirs, defaultConfig);
+        return open(new StorageSettings(logDirs, defaultConfig, recoveryThreadsPerDir, d.clock(),
+                d.flushSchedulerIntervalMs(), d.recoveryPointCheckpointIntervalMs(), d.startOffsetCheckpointIntervalMs(),
+                d.retentionCheckIntervalMs()));
+    }
+
+    /** Opens, locks and loads the log directories; see {@link LogRegistry#open(StorageSettings)}. */
+    public static DiskLogRegistry open(StorageSettings settings) throws IOException {
+        List<Path> logDirs = settings.logDirs();
+        int recoveryThreadsPerDir = settings.recoveryThreadsPerDir();
         if (logDirs.isEmpty()) {
             throw new IOException("No log directory configured (log.dirs is empty)");
         }
@@ -59,8 +79,10 @@ public final class DiskLogRegistry implements LogRegistry {
             for (Path dir : logDirs) {
                 opened.add(LogDirectory.open(dir));
             }
-            registry = new DiskLogRegistry(List.copyOf(opened), defaultConfig);
+            registry = new DiskLogRegistry(List.copyOf(opened), settings);
             registry.loadAll(Math.max(1, recoveryThreadsPerDir));
+            registry.checkpointRecoveryPoints();
+            registry.checkpointLogStartOffsets();
             return registry;
         } catch (IOException | RuntimeException e) {
             if (registry != null) {
@@ -90,6 +112,8 @@ public final class DiskLogRegistry implements LogRegistry {
                 java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
                         threadsPerDir, r -> new Thread(r, "skein-log-recovery-" + dir.path().getFileName()));
                 pools.add(pool);
+                Map<TopicPartition, Long> recoveryPoints = dir.readOrEmpty(dir.recoveryPointCheckpoint());
+                Map<TopicPartition, Long> startOffsets = dir.readOrEmpty(dir.logStartOffsetCheckpoint());
                 for (Path child : children) {
                     String name = child.getFileName().toString();
                     if (name.endsWith(DELETE_SUFFIX)) {
@@ -102,8 +126,9 @@ public final class DiskLogRegistry implements LogRegistry {
                     }
                     loads.add(pool.submit(() -> {
                         Uuid topicId = PartitionMetadataFile.read(child).orElse(Uuid.ZERO_UUID);
-                        DiskPartitionLog loaded = LogLoader.load(child, tp, topicId, defaultConfig,
-                                !dir.wasCleanShutdown());
+                        LogLoader.LoadOptions options = new LogLoader.LoadOptions(!dir.wasCleanShutdown(),
+                                recoveryPoints.getOrDefault(tp, 0L), startOffsets.getOrDefault(tp, -1L));
+                        DiskPartitionLog loaded = LogLoader.load(child, tp, topicId, defaultConfig, options, services);
                         DiskPartitionLog other = logs.putIfAbsent(tp, loaded);
                         if (other != null) {
                             loaded.close();
@@ -172,7 +197,8 @@ public final class DiskLogRegistry implements LogRegistry {
                 // a directory without partition.metadata: adopt it for this topic id
                 existing.close();
                 PartitionMetadataFile.write(existing.dir(), topicId);
-                DiskPartitionLog adopted = LogLoader.load(existing.dir(), partition, topicId, config);
+                DiskPartitionLog adopted = LogLoader.load(existing.dir(), partition, topicId, config,
+                        new LogLoader.LoadOptions(false, 0, existing.logStartOffset()), services);
                 logs.put(partition, adopted);
                 return adopted;
             }
@@ -184,7 +210,8 @@ public final class DiskLogRegistry implements LogRegistry {
             Path dir = leastLoadedDir().resolve(partition.topic() + "-" + partition.partition());
             Files.createDirectories(dir);
             PartitionMetadataFile.write(dir, topicId);
-            DiskPartitionLog created = LogLoader.load(dir, partition, topicId, config);
+            DiskPartitionLog created = LogLoader.load(dir, partition, topicId, config, LogLoader.LoadOptions.NEW_LOG,
+                    services);
             logs.put(partition, created);
             log.info("Created the log of {} (topic id {}) in {}", partition, topicId, dir);
             return created;
@@ -225,6 +252,63 @@ public final class DiskLogRegistry implements LogRegistry {
         return List.copyOf(logs.values());
     }
 
+    /** Starts the background retention, flush and checkpoint tasks. */
+    @Override
+    public synchronized void start() {
+        ensureOpen();
+        if (!started) {
+            started = true;
+            maintenance.start();
+        }
+    }
+
+    /** One retention pass over every log; returns the number of segments deleted. */
+    public int deleteOldSegments() {
+        int deleted = 0;
+        for (DiskPartitionLog l : logs.values()) {
+            deleted += l.deleteOldSegments();
+        }
+        if (deleted > 0) {
+            checkpointLogStartOffsets();
+        }
+        return deleted;
+    }
+
+    /** Flushes the logs whose {@code flush.ms} has passed. */
+    void flushDueLogs() {
+        for (DiskPartitionLog l : logs.values()) {
+            l.flushIfDue();
+        }
+    }
+
+    /** Writes every directory's {@code recovery-point-offset-checkpoint}. */
+    public synchronized void checkpointRecoveryPoints() {
+        writeCheckpoints(true);
+    }
+
+    /** Writes every directory's {@code log-start-offset-checkpoint}. */
+    public synchronized void checkpointLogStartOffsets() {
+        writeCheckpoints(false);
+    }
+
+    private void writeCheckpoints(boolean recoveryPoints) {
+        for (LogDirectory dir : dirs) {
+            Map<TopicPartition, Long> offsets = new java.util.TreeMap<>(
+                    Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+            for (DiskPartitionLog l : logs.values()) {
+                if (l.dir().getParent().equals(dir.path())) {
+                    offsets.put(l.topicPartition(), recoveryPoints ? l.recoveryPoint() : l.logStartOffset());
+                }
+            }
+            var file = recoveryPoints ? dir.recoveryPointCheckpoint() : dir.logStartOffsetCheckpoint();
+            try {
+                file.write(offsets);
+            } catch (IOException e) {
+                log.warn("Could not write {}: {}", file.file(), e.toString());
+            }
+        }
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("The log registry is closed");
@@ -236,17 +320,32 @@ public final class DiskLogRegistry implements LogRegistry {
         shutDown(true);
     }
 
+    /**
+     * Stops as a killed process would leave the directories: no checkpoints written at the end and
+     * no clean-shutdown marker (the files are still closed, so tests can reopen). For tests.
+     */
+    void closeAsAfterCrash() {
+        shutDown(false);
+    }
+
     /** Closes every log, stops the deleter and releases the locks; marks the directories clean if asked. */
     private synchronized void shutDown(boolean markClean) {
         if (closed) {
             return;
         }
         closed = true;
+        maintenance.close();
+        services.flusher().close();
         for (DiskPartitionLog l : logs.values()) {
             l.close();
         }
+        if (markClean) {
+            writeCheckpoints(true);
+            writeCheckpoints(false);
+        }
         logs.clear();
         deleter.close();
+        services.deleter().close();
         for (LogDirectory dir : dirs) {
             try {
                 if (markClean) {

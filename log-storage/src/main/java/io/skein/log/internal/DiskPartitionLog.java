@@ -4,6 +4,7 @@ import io.skein.log.api.AppendContext;
 import io.skein.log.api.AppendResult;
 import io.skein.log.api.LogConfig;
 import io.skein.log.api.LogReadResult;
+import io.skein.log.api.OffsetOutOfRangeException;
 import io.skein.log.api.PartitionLog;
 import io.skein.log.api.TimestampAndOffset;
 import io.skein.log.producer.ProducerStateTable;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.slf4j.Logger;
@@ -28,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: appends, flushes and close run under {@code appendLock}, so there is one writer
  * at a time. Readers never take it: they sample the segments' volatile published end and read
  * up to it. {@code config} is volatile so a live change is seen by the next append and read;
- * {@code logStartOffset} is volatile for readers (retention will move it); {@code closed} is
- * read under the lock only.
+ * {@code logStartOffset} is volatile for readers (retention and DeleteRecords move it, under the
+ * lock); {@code recoveryPoint} is volatile for the checkpoint writer (moved under the lock by
+ * flushes and rolls); {@code closed} and {@code lastFlushMs} are used under the lock only.
+ * Retention runs under the lock on the maintenance thread (it may roll the active segment).
  */
 final class DiskPartitionLog implements PartitionLog {
 
@@ -41,21 +45,30 @@ final class DiskPartitionLog implements PartitionLog {
     private final Segments segments;
     private final ProducerStateTable producers;
     private final LogAppender appender;
+    private final LogRetention retention;
+    private final LogServices services;
     private final Object appendLock = new Object();
     private volatile LogConfig config;
     private volatile long logStartOffset;
+    private volatile long recoveryPoint;
+    private long lastFlushMs;
     private boolean closed;
 
     DiskPartitionLog(TopicPartition tp, Uuid topicId, Path dir, Segments segments, ProducerStateTable producers,
-                     LogConfig config) {
+                     LogConfig config, long logStartOffset, long recoveryPoint, LogServices services) {
         this.tp = tp;
         this.topicId = topicId;
         this.dir = dir;
         this.segments = segments;
         this.producers = producers;
         this.config = config;
-        this.logStartOffset = segments.firstBaseOffset();
-        this.appender = new LogAppender(tp, dir, segments, producers);
+        this.logStartOffset = logStartOffset;
+        this.recoveryPoint = recoveryPoint;
+        this.services = services;
+        this.appender = new LogAppender(tp, dir, segments, producers, this::flushRolledInBackground);
+        this.appender.flushed(recoveryPoint);
+        this.retention = new LogRetention(tp, segments, appender, services.deleter());
+        this.lastFlushMs = services.clock().millis();
     }
 
     @Override
@@ -85,6 +98,7 @@ final class DiskPartitionLog implements PartitionLog {
                         logStartOffset);
             }
             AppendResult result = appender.append(records, context, config, logStartOffset);
+            recoveryPoint = Math.max(recoveryPoint, appender.flushedUpTo());
             if (result.error() == Errors.KAFKA_STORAGE_ERROR) {
                 log.error("{}", result.errorMessage());
             }
@@ -115,7 +129,7 @@ final class DiskPartitionLog implements PartitionLog {
 
     @Override
     public Optional<TimestampAndOffset> offsetForTimestamp(long timestamp) {
-        return TimestampSearch.offsetForTimestamp(segments, timestamp);
+        return TimestampSearch.offsetForTimestamp(segments, timestamp, logStartOffset);
     }
 
     @Override
@@ -134,17 +148,111 @@ final class DiskPartitionLog implements PartitionLog {
     }
 
     @Override
-    public void flush() {
+    public long deleteRecordsBefore(long offset) {
         synchronized (appendLock) {
-            if (closed) {
-                return;
+            LogConfig c = config;
+            if (!c.delete()) {
+                throw new PolicyViolationException("Records of partition " + tp
+                        + " can not be deleted due to the configured policy");
+            }
+            long hw = highWatermark();
+            if (offset < 0 || offset > hw) {
+                throw new OffsetOutOfRangeException("Cannot increment the log start offset to " + offset + " of partition "
+                        + tp + " since it is larger than the high watermark " + hw);
+            }
+            if (closed || offset <= logStartOffset) {
+                return logStartOffset;
+            }
+            logStartOffset = offset;
+            try {
+                retention.deleteDeletable(c, services.clock().millis(), offset, hw, true, this::advanceStartOffset);
+            } catch (IOException e) {
+                log.warn("Deleting segments of {} below the new log start offset {} failed: {}", tp, offset,
+                        e.toString());
+            }
+            return logStartOffset;
+        }
+    }
+
+    /** Forces a rolled segment on the flusher thread, then moves the recovery point to its end. */
+    private void flushRolledInBackground(io.skein.log.segment.LogSegment rolled, long nextBaseOffset) {
+        services.flusher().submit(() -> {
+            if (!rolled.retain()) {
+                return; // deleted or closed meanwhile: whoever closed it flushed it
             }
             try {
-                segments.flush();
+                rolled.flush();
+                synchronized (appendLock) {
+                    recoveryPoint = Math.max(recoveryPoint, nextBaseOffset);
+                }
             } catch (IOException e) {
-                throw new UncheckedIOException("Flush of " + tp + " in " + dir + " failed", e);
+                log.error("Flushing the rolled segment {} of {} failed: {}", rolled.logFile().getFileName(), tp,
+                        e.toString());
+            } finally {
+                rolled.release();
+            }
+        });
+    }
+
+    private void advanceStartOffset(long offset) {
+        logStartOffset = Math.max(logStartOffset, offset);
+    }
+
+    /**
+     * One retention pass (roll if due, delete old segments); returns the segments deleted. Run by
+     * the maintenance thread every {@code log.retention.check.interval.ms}.
+     */
+    int deleteOldSegments() {
+        synchronized (appendLock) {
+            if (closed) {
+                return 0;
+            }
+            try {
+                int deleted = retention.run(config, services.clock().millis(), logStartOffset, highWatermark(),
+                        this::advanceStartOffset);
+                recoveryPoint = Math.max(recoveryPoint, appender.flushedUpTo());
+                return deleted;
+            } catch (IOException e) {
+                log.warn("Retention of {} in {} failed: {}", tp, dir, e.toString());
+                return 0;
             }
         }
+    }
+
+    /** Flushes when {@code flush.ms} has passed since the last flush (the background flusher). */
+    void flushIfDue() {
+        synchronized (appendLock) {
+            long flushMs = config.flushMs();
+            if (!closed && flushMs != Long.MAX_VALUE && services.clock().millis() - lastFlushMs >= flushMs) {
+                flushLocked();
+            }
+        }
+    }
+
+    /** The offset below which the log is known to be on disk. */
+    long recoveryPoint() {
+        return recoveryPoint;
+    }
+
+    @Override
+    public void flush() {
+        synchronized (appendLock) {
+            if (!closed) {
+                flushLocked();
+            }
+        }
+    }
+
+    private void flushLocked() {
+        long end = segments.end().offset();
+        try {
+            segments.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Flush of " + tp + " in " + dir + " failed", e);
+        }
+        appender.flushed(end);
+        recoveryPoint = Math.max(recoveryPoint, end);
+        lastFlushMs = services.clock().millis();
     }
 
     @Override
@@ -156,6 +264,7 @@ final class DiskPartitionLog implements PartitionLog {
             closed = true;
             try {
                 segments.flush();
+                recoveryPoint = segments.end().offset();
                 segments.closeAll();
             } catch (IOException e) {
                 log.warn("Closing the log of {} in {} failed: {}", tp, dir, e.toString());

@@ -7,6 +7,7 @@ import io.skein.log.append.BatchValidator;
 import io.skein.log.producer.BatchMetadata;
 import io.skein.log.producer.ProducerStateTable;
 import io.skein.log.producer.SequenceCheck;
+import io.skein.log.retention.RetentionPolicy;
 import io.skein.log.segment.LogEnd;
 import io.skein.log.segment.LogSegment;
 import io.skein.log.segment.Segments;
@@ -40,9 +41,18 @@ final class LogAppender {
     private MutableRecordBatch[] batches = new MutableRecordBatch[4];
     private int[] starts = new int[4];
     private long[] bases = new long[4];
+    private final RollListener onRoll;
     private long messagesSinceFlush;
+    private long flushedUpTo;
 
-    LogAppender(TopicPartition tp, Path dir, Segments segments, ProducerStateTable producers) {
+    /** Told, under the append lock, about each segment that stopped being active and where the next begins. */
+    @FunctionalInterface
+    interface RollListener {
+        void rolled(LogSegment old, long nextBaseOffset);
+    }
+
+    LogAppender(TopicPartition tp, Path dir, Segments segments, ProducerStateTable producers, RollListener onRoll) {
+        this.onRoll = onRoll;
         this.tp = tp;
         this.dir = dir;
         this.segments = segments;
@@ -167,7 +177,7 @@ final class LogAppender {
         ByteBuffer bytes = buffer.duplicate();
         bytes.position(start).limit(start + length);
         try {
-            LogSegment segment = segmentFor(length, first, next - 1, config);
+            LogSegment segment = segmentFor(length, first, next - 1, config, now);
             segment.append(bytes, next - 1, new LogSegment.TimestampMark(markTimestamp, markBase, markPosition),
                     starts, bases, count);
             for (int i = 0; i < count; i++) {
@@ -178,7 +188,7 @@ final class LogAppender {
                 }
             }
             segments.publish(new LogEnd(next, segment, segment.size()));
-            maybeFlush(records, config);
+            maybeFlush(records, config, next);
         } catch (IOException e) {
             return AppendResult.failure(Errors.KAFKA_STORAGE_ERROR, "Disk error while appending to " + tp + " in "
                     + dir + ": " + e, logStartOffset);
@@ -187,22 +197,37 @@ final class LogAppender {
     }
 
     /**
-     * The segment to append to, rolling first when the bytes would pass {@code segment.bytes}, the
-     * index is full, or an offset would not fit the index's 32-bit relative offset.
+     * The segment to append to, rolling first when the bytes would pass {@code segment.bytes},
+     * {@code segment.ms} (less jitter) has passed since the segment was created, the index is
+     * full, or an offset would not fit the index's 32-bit relative offset.
      */
-    private LogSegment segmentFor(int bytes, long firstOffset, long lastOffset, LogConfig config) throws IOException {
+    private LogSegment segmentFor(int bytes, long firstOffset, long lastOffset, LogConfig config, long now)
+            throws IOException {
         LogSegment active = segments.active();
         boolean full = active.size() > 0 && (long) active.size() + bytes > config.segmentBytes();
+        boolean expired = active.size() > 0 && RetentionPolicy.segmentMsExpired(active.createdMs(),
+                RetentionPolicy.jitterMs(active.baseOffset(), tp.hashCode(), config), config, now);
         boolean offsetOverflow = lastOffset - active.baseOffset() > Integer.MAX_VALUE;
-        if (!full && !offsetOverflow && !active.indexFull()) {
+        if (!full && !expired && !offsetOverflow && !active.indexFull()) {
             return active;
         }
-        LogSegment next = LogSegment.create(dir, firstOffset, config.segmentIndexBytes(), config.indexIntervalBytes());
+        return roll(firstOffset, config, now);
+    }
+
+    /**
+     * Makes a new empty active segment starting at {@code baseOffset} (the log end offset); the
+     * listener has the old one forced to disk in the background.
+     */
+    LogSegment roll(long baseOffset, LogConfig config, long now) throws IOException {
+        LogSegment old = segments.active();
+        LogSegment next = LogSegment.create(dir, baseOffset, config.segmentIndexBytes(), config.indexIntervalBytes(),
+                now);
         segments.roll(next);
+        onRoll.rolled(old, baseOffset);
         return next;
     }
 
-    private void maybeFlush(long records, LogConfig config) throws IOException {
+    private void maybeFlush(long records, LogConfig config, long endOffset) throws IOException {
         if (config.flushMessages() == Long.MAX_VALUE) {
             return;
         }
@@ -210,6 +235,18 @@ final class LogAppender {
         if (messagesSinceFlush >= config.flushMessages()) {
             segments.flush();
             messagesSinceFlush = 0;
+            flushedUpTo = endOffset;
         }
+    }
+
+    /** The offset below which everything appended is known to be on disk (flush.messages). */
+    long flushedUpTo() {
+        return flushedUpTo;
+    }
+
+    /** A flush outside the appender (flush.ms, close) reset the message count. */
+    void flushed(long endOffset) {
+        messagesSinceFlush = 0;
+        flushedUpTo = Math.max(flushedUpTo, endOffset);
     }
 }

@@ -7,6 +7,11 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import io.skein.log.checkpoint.OffsetCheckpointFile;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One entry of {@code log.dirs} on disk: created if missing, checked writable, locked against other
@@ -15,9 +20,13 @@ import java.nio.file.StandardOpenOption;
  * <pre>
  * .lock                  empty; held with an exclusive OS lock while a registry uses the directory
  * .skein_cleanshutdown   empty; present only between a clean close and the next open
+ * recovery-point-offset-checkpoint   per partition, the offset below which the log was on disk
+ * log-start-offset-checkpoint        per partition, the log start offset
  * </pre>
- * Crash behaviour: the OS drops the lock with the process; a missing marker means the last run did
- * not close cleanly (the loader's future full-recovery trigger).
+ * (checkpoint format in {@link OffsetCheckpointFile}). Crash behaviour: the OS drops the lock with
+ * the process; a missing marker means the last run did not close cleanly, and the loader then
+ * recovers every segment past the partition's recovery point. A corrupt or missing checkpoint is
+ * treated as empty: recovery point 0 (recover everything), log start offset from the segments.
  *
  * <p>Threading: opened and closed by the registry under its monitor; immutable otherwise.
  */
@@ -25,15 +34,42 @@ final class LogDirectory implements AutoCloseable {
 
     static final String LOCK_FILE = ".lock";
     static final String CLEAN_SHUTDOWN_FILE = ".skein_cleanshutdown";
+    static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
+    static final String LOG_START_OFFSET_CHECKPOINT = "log-start-offset-checkpoint";
+
+    private static final Logger log = LoggerFactory.getLogger(LogDirectory.class);
 
     private final Path path;
     private final FileChannel lockChannel;
     private final boolean cleanShutdown;
+    private final OffsetCheckpointFile recoveryPoints;
+    private final OffsetCheckpointFile logStartOffsets;
 
     private LogDirectory(Path path, FileChannel lockChannel, boolean cleanShutdown) {
         this.path = path;
         this.lockChannel = lockChannel;
         this.cleanShutdown = cleanShutdown;
+        this.recoveryPoints = new OffsetCheckpointFile(path.resolve(RECOVERY_POINT_CHECKPOINT));
+        this.logStartOffsets = new OffsetCheckpointFile(path.resolve(LOG_START_OFFSET_CHECKPOINT));
+    }
+
+    OffsetCheckpointFile recoveryPointCheckpoint() {
+        return recoveryPoints;
+    }
+
+    OffsetCheckpointFile logStartOffsetCheckpoint() {
+        return logStartOffsets;
+    }
+
+    /** A checkpoint's entries; empty (with one WARN line) when the file is corrupt or unreadable. */
+    Map<TopicPartition, Long> readOrEmpty(OffsetCheckpointFile checkpoint) {
+        try {
+            return checkpoint.read();
+        } catch (IOException e) {
+            log.warn("Ignoring {}: {}; its partitions are recovered from their segments", checkpoint.file(),
+                    e.getMessage());
+            return Map.of();
+        }
     }
 
     /**

@@ -19,96 +19,192 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens a partition directory: segments in base-offset order; the indexes of rolled segments are
- * trusted after a sanity check (rebuilt when lost); the active (last) segment's index is rebuilt
- * by walking its batch headers, which also establishes the log end offset and truncates a torn
- * tail batch (one WARN line); producer state is restored from the active segment's batch headers.
+ * Opens a partition directory:
+ * <ol>
+ * <li>removes leftovers of interrupted work ({@code *.deleted}, {@code *.cleaned}, {@code *.swap},
+ *     {@code *.tmp}) and index files without a log;</li>
+ * <li>after a clean stop, trusts rolled segments and their indexes after a sanity check (indexes
+ *     that are missing or do not agree with the log are rebuilt) and rebuilds the active
+ *     segment's indexes by walking its batch headers;</li>
+ * <li>after an unclean stop, recovers every segment from the one holding the recovery point on:
+ *     each batch is checked (size bounds, magic, CRC, increasing offsets), the log is cut at the
+ *     first bad batch and every later segment deleted, and the indexes of the recovered segments
+ *     are rebuilt; one WARN line says what was cut;</li>
+ * <li>restores producer state from the batch headers walked, and the log start offset from its
+ *     checkpoint (bounded by the segments).</li>
+ * </ol>
  *
- * <p>This is the seam for crash recovery: a later version reads the recovery-point checkpoint and
- * the clean-shutdown marker, CRC-checks the batches after the recovery point, loads
- * producer-state snapshots (then {@link #restoreProducerState} replays only batches after the
- * snapshot) and rebuilds time indexes.
- *
- * <p>Stateless; the registry calls it on the thread that opens or creates the log.
+ * <p>Stateless; the registry calls it on a recovery thread or the thread creating the log.
  */
 final class LogLoader {
 
     private static final Logger log = LoggerFactory.getLogger(LogLoader.class);
+    private static final List<String> LEFTOVER_SUFFIXES = List.of(".deleted", ".cleaned", ".swap", ".tmp");
+
+    /**
+     * What the log directory knows about a partition before it is loaded.
+     *
+     * @param uncleanShutdown the directory was not closed cleanly: recover past the recovery point
+     * @param recoveryPoint offset below which the log was forced to disk (0 when unknown)
+     * @param checkpointedStartOffset the log start offset from the checkpoint, -1 when unknown
+     */
+    record LoadOptions(boolean uncleanShutdown, long recoveryPoint, long checkpointedStartOffset) {
+        static final LoadOptions NEW_LOG = new LoadOptions(false, 0, -1);
+    }
 
     private LogLoader() {
     }
 
-    static DiskPartitionLog load(Path dir, TopicPartition tp, Uuid topicId, LogConfig config) throws IOException {
-        return load(dir, tp, topicId, config, false);
-    }
-
-    /**
-     * @param afterUncleanShutdown CRC-check every batch of the active segment (segments before it
-     *     were forced to disk when they rolled, so they are the recovery point)
-     */
-    static DiskPartitionLog load(Path dir, TopicPartition tp, Uuid topicId, LogConfig config,
-                                 boolean afterUncleanShutdown) throws IOException {
-        List<Long> bases = segmentBaseOffsets(dir);
+    static DiskPartitionLog load(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, LoadOptions options,
+                                 LogServices services) throws IOException {
+        long now = services.clock().millis();
+        List<Long> bases = listAndClean(dir, tp);
         if (bases.isEmpty()) {
             bases.add(0L);
         }
-        List<LogSegment> loaded = new ArrayList<>(bases.size());
-        for (int i = 0; i < bases.size() - 1; i++) {
-            LogSegment rolled = openRolled(dir, tp, bases.get(i), config);
-            if (rolled.size() == 0) {
-                rolled.closeWhenUnused();
-                rolled.deleteFiles();
-            } else {
-                loaded.add(rolled);
-            }
-        }
-        long activeBase = bases.get(bases.size() - 1);
-        LogSegment active = LogSegment.open(dir, activeBase, config.segmentIndexBytes(), config.indexIntervalBytes(),
-                true);
+        long recoverFrom = options.uncleanShutdown() ? floor(bases, options.recoveryPoint()) : Long.MAX_VALUE;
         ProducerStateTable producers = new ProducerStateTable();
-        long truncated = active.recover(true, afterUncleanShutdown,
-                (header, position) -> restoreProducerState(producers, header));
-        if (afterUncleanShutdown && truncated > 0) {
-            log.warn("Recovered {} after an unclean shutdown: truncated {} bytes of torn or corrupt batches at the end "
-                    + "of {}; the log now ends at offset {}", tp, truncated, active.logFile().getFileName(),
-                    active.lastOffset() + 1);
-        } else {
-            warnIfTruncated(tp, active, truncated);
+        LogSegment.BatchVisitor restore = (header, position) -> restoreProducerState(producers, header);
+        List<LogSegment> loaded = new ArrayList<>(bases.size());
+        long truncated = 0;
+        String truncatedIn = null;
+        int deletedSegments = 0;
+        long deletedBytes = 0;
+        for (int i = 0; i < bases.size(); i++) {
+            long base = bases.get(i);
+            if (truncatedIn != null) {
+                deletedBytes += Files.size(dir.resolve(LogSegment.fileName(base, LogSegment.LOG_SUFFIX)));
+                deleteSegmentFiles(dir, base);
+                deletedSegments++;
+                continue;
+            }
+            boolean last = i == bases.size() - 1;
+            boolean recover = base >= recoverFrom;
+            LogSegment segment;
+            long cut;
+            if (recover || last) {
+                segment = LogSegment.open(dir, base, config.segmentIndexBytes(), config.indexIntervalBytes(), true, now);
+                cut = segment.recover(true, recover, restore);
+            } else {
+                segment = openRolled(dir, tp, base, config, now);
+                cut = 0;
+            }
+            if (cut > 0) {
+                truncated = cut;
+                truncatedIn = segment.logFile().getFileName().toString();
+            }
+            boolean nowLast = last || truncatedIn != null;
+            if (!nowLast && segment.size() == 0) {
+                segment.closeWhenUnused();
+                segment.deleteFiles();
+                continue;
+            }
+            if (!nowLast && (recover || last)) {
+                segment.onRoll();
+            }
+            loaded.add(segment);
         }
-        loaded.add(active);
-        return new DiskPartitionLog(tp, topicId, dir, new Segments(loaded), producers, config);
+        if (loaded.isEmpty()) {
+            loaded.add(LogSegment.create(dir, bases.get(0), config.segmentIndexBytes(), config.indexIntervalBytes(), now));
+        }
+        Segments segments = new Segments(loaded);
+        long end = segments.end().offset();
+        if (truncatedIn != null) {
+            log.warn("Recovered {} in {}{}: truncated {} bytes of torn or corrupt batches at the end of {}{}; the log "
+                    + "now ends at offset {}", tp, dir.getParent(), options.uncleanShutdown()
+                    ? " after an unclean shutdown" : "", truncated, truncatedIn, deletedSegments == 0 ? ""
+                    : " and deleted the " + deletedSegments + " later segments (" + deletedBytes + " bytes)", end);
+        }
+        long start = segments.firstBaseOffset();
+        if (options.checkpointedStartOffset() > start) {
+            start = Math.min(options.checkpointedStartOffset(), end);
+        }
+        // everything loaded was read back from disk (recovered or trusted): the recovery point is the end
+        return new DiskPartitionLog(tp, topicId, dir, segments, producers, config, start, end, services);
     }
 
-    private static List<Long> segmentBaseOffsets(Path dir) throws IOException {
+    /** The base offset of the segment holding {@code offset} (the first segment when none does). */
+    private static long floor(List<Long> bases, long offset) {
+        long found = bases.get(0);
+        for (long base : bases) {
+            if (base <= offset) {
+                found = base;
+            }
+        }
+        return found;
+    }
+
+    /** Segment base offsets in order, after removing leftover files and index files without a log. */
+    private static List<Long> listAndClean(Path dir, TopicPartition tp) throws IOException {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.toList();
+        }
         List<Long> bases = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.length() == 24 && n.endsWith(".log") && n.substring(0, 20).chars().allMatch(Character::isDigit))
-                    .forEach(n -> bases.add(Long.parseLong(n.substring(0, 20))));
+        List<Long> indexBases = new ArrayList<>();
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            if (LEFTOVER_SUFFIXES.stream().anyMatch(name::endsWith)) {
+                log.info("Removing leftover file {} of {}", file, tp);
+                Files.deleteIfExists(file);
+                continue;
+            }
+            Long base = baseOffsetOf(name, LogSegment.LOG_SUFFIX);
+            if (base != null) {
+                bases.add(base);
+            }
+            Long indexBase = baseOffsetOf(name, LogSegment.INDEX_SUFFIX);
+            indexBase = indexBase != null ? indexBase : baseOffsetOf(name, LogSegment.TIME_INDEX_SUFFIX);
+            if (indexBase != null) {
+                indexBases.add(indexBase);
+            }
+        }
+        for (long orphan : indexBases) {
+            if (!bases.contains(orphan)) {
+                deleteSegmentFiles(dir, orphan);
+            }
         }
         bases.sort(null);
         return bases;
     }
 
-    private static LogSegment openRolled(Path dir, TopicPartition tp, long base, LogConfig config) throws IOException {
-        LogSegment segment = LogSegment.open(dir, base, config.segmentIndexBytes(), config.indexIntervalBytes(), false);
-        if (segment.indexEntries() > 0 || segment.size() == 0) {
-            warnIfTruncated(tp, segment, segment.recover(false, null));
-            return segment;
+    private static Long baseOffsetOf(String name, String suffix) {
+        if (name.length() != 20 + suffix.length() || !name.endsWith(suffix)
+                || !name.substring(0, 20).chars().allMatch(Character::isDigit)) {
+            return null;
         }
-        log.info("Rebuilding the lost offset index of {} in {}", segment.logFile().getFileName(), tp);
-        segment.closeWhenUnused();
-        segment = LogSegment.open(dir, base, config.segmentIndexBytes(), config.indexIntervalBytes(), true);
-        warnIfTruncated(tp, segment, segment.recover(true, null));
-        segment.onRoll();
-        return segment;
+        return Long.parseLong(name.substring(0, 20));
     }
 
-    private static void warnIfTruncated(TopicPartition tp, LogSegment segment, long truncated) {
+    private static void deleteSegmentFiles(Path dir, long base) throws IOException {
+        for (String suffix : List.of(LogSegment.LOG_SUFFIX, LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX)) {
+            Files.deleteIfExists(dir.resolve(LogSegment.fileName(base, suffix)));
+        }
+    }
+
+    /** A rolled segment below the recovery point: its indexes are kept unless they disagree with the log. */
+    private static LogSegment openRolled(Path dir, TopicPartition tp, long base, LogConfig config, long now)
+            throws IOException {
+        LogSegment segment = LogSegment.open(dir, base, config.segmentIndexBytes(), config.indexIntervalBytes(), false,
+                now);
+        long cut = segment.recover(false, false, null);
+        if (cut > 0) {
+            log.warn("Truncated {} bytes of a torn batch at the end of {} in partition {}", cut,
+                    segment.logFile().getFileName(), tp);
+        }
+        if (segment.indexesAgreeWithLog()) {
+            return segment;
+        }
+        log.info("Rebuilding the offset and time indexes of {} in {}", segment.logFile().getFileName(), tp);
+        segment.closeWhenUnused();
+        segment = LogSegment.open(dir, base, config.segmentIndexBytes(), config.indexIntervalBytes(), true, now);
+        long truncated = segment.recover(true, false, null);
         if (truncated > 0) {
             log.warn("Truncated {} bytes of a torn batch at the end of {} in partition {}", truncated,
                     segment.logFile().getFileName(), tp);
         }
+        segment.onRoll();
+        return segment;
     }
 
     /** Replays one batch header into the producer state (idempotent and transactional batches only). */

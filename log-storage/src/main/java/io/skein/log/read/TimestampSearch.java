@@ -17,11 +17,11 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
 
 /**
  * ListOffsets by timestamp, as Kafka answers it: the first record whose timestamp is at or after
- * the target, and the record holding the log's largest timestamp. Segments whose in-memory max
- * timestamp is below the target are skipped; inside a segment batch headers are walked and only
- * the one matching batch is read whole and iterated (decompressed if needed).
- *
- * <p>This is the seam for the time index: with it, the header walk starts at the indexed position.
+ * the target, and the record holding the log's largest timestamp. The first segment whose largest
+ * timestamp (in memory, or the last time-index entry) reaches the target is chosen; its time index
+ * gives an offset and its offset index a position from which batch headers are walked; only the
+ * one matching batch is read whole and iterated (decompressed if needed). Records below the log
+ * start offset are never answered.
  *
  * <p>Threading: stateless; runs on any reader thread, bounded by the {@link LogEnd} sampled at the start.
  */
@@ -30,23 +30,23 @@ public final class TimestampSearch {
     private TimestampSearch() {
     }
 
-    public static Optional<TimestampAndOffset> offsetForTimestamp(Segments segments, long timestamp) {
+    public static Optional<TimestampAndOffset> offsetForTimestamp(Segments segments, long timestamp,
+                                                                  long logStartOffset) {
         LogEnd end = segments.end();
         for (LogSegment segment : segments.all()) {
             int readable = end.readableBytesOf(segment);
-            if (readable == 0 || !segment.retain()) {
+            if (readable == 0 || segment.largestTimestamp() < timestamp || !segment.retain()) {
                 continue;
             }
             try {
-                if (segment.timestampMark().timestamp() < timestamp) {
-                    continue;
-                }
                 ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
-                for (int pos = 0; pos + BatchHeader.SIZE <= readable; pos += BatchHeader.totalSize(header, 0)) {
+                int start = segment.timestampSearchStart(timestamp);
+                for (int pos = start; pos + BatchHeader.SIZE <= readable; pos += BatchHeader.totalSize(header, 0)) {
                     segment.readHeader(header, pos);
-                    if (BatchHeader.maxTimestamp(header, 0) >= timestamp) {
+                    if (BatchHeader.maxTimestamp(header, 0) >= timestamp
+                            && BatchHeader.lastOffset(header, 0) >= logStartOffset) {
                         Optional<TimestampAndOffset> found = firstRecordAtOrAfter(segment, pos,
-                                BatchHeader.totalSize(header, 0), timestamp);
+                                BatchHeader.totalSize(header, 0), timestamp, logStartOffset);
                         if (found.isPresent()) {
                             return found;
                         }
@@ -68,28 +68,26 @@ public final class TimestampSearch {
         LogSegment.TimestampMark bestMark = null;
         try {
             for (LogSegment segment : segments.all()) {
-                if (end.readableBytesOf(segment) == 0 || !segment.retain()) {
+                if (end.readableBytesOf(segment) == 0) {
                     continue;
                 }
-                LogSegment.TimestampMark mark;
-                try {
-                    mark = segment.timestampMark();
-                } finally {
-                    segment.release();
-                }
-                if (mark.batchPosition() >= 0 && (bestMark == null || mark.timestamp() > bestMark.timestamp())) {
+                long ts = segment.largestTimestamp();
+                if (ts >= 0 && (best == null || ts > best.largestTimestamp())) {
                     best = segment;
-                    bestMark = mark;
                 }
             }
             if (best == null || !best.retain()) {
                 return Optional.empty();
             }
             try {
+                bestMark = best.timestampMark();
+                if (bestMark.batchPosition() < 0) {
+                    return Optional.empty();
+                }
                 ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
                 best.readHeader(header, bestMark.batchPosition());
                 return firstRecordAtOrAfter(best, bestMark.batchPosition(), BatchHeader.totalSize(header, 0),
-                        bestMark.timestamp());
+                        bestMark.timestamp(), Long.MIN_VALUE);
             } finally {
                 best.release();
             }
@@ -99,14 +97,15 @@ public final class TimestampSearch {
     }
 
     private static Optional<TimestampAndOffset> firstRecordAtOrAfter(LogSegment segment, int position, int size,
-                                                                     long timestamp) throws IOException {
+                                                                     long timestamp, long minOffset)
+            throws IOException {
         ByteBuffer bytes = ByteBuffer.allocate(size);
         segment.readFully(bytes, position);
         for (RecordBatch batch : MemoryRecords.readableRecords(bytes).batches()) {
             try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
                 while (records.hasNext()) {
                     Record record = records.next();
-                    if (record.timestamp() >= timestamp) {
+                    if (record.timestamp() >= timestamp && record.offset() >= minOffset) {
                         return Optional.of(new TimestampAndOffset(record.timestamp(), record.offset(),
                                 batch.partitionLeaderEpoch()));
                     }

@@ -53,6 +53,23 @@ public final class BatchHeader {
         return buf.getLong(pos + MAX_TIMESTAMP);
     }
 
+    /** Reads the whole batch at {@code position} of {@code channel} and checks its CRC-32C (attributes to end). */
+    public static boolean crcValid(java.nio.channels.FileChannel channel, long position, int total)
+            throws java.io.IOException {
+        ByteBuffer batch = ByteBuffer.allocate(total);
+        long pos = position;
+        while (batch.hasRemaining()) {
+            int n = channel.read(batch, pos);
+            if (n < 0) {
+                return false;
+            }
+            pos += n;
+        }
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(batch.flip().position(ATTRIBUTES));
+        return (int) crc.getValue() == batch.getInt(CRC);
+    }
+
     public static int partitionLeaderEpoch(ByteBuffer buf, int pos) {
         return buf.getInt(pos + PARTITION_LEADER_EPOCH);
     }

@@ -1,24 +1,27 @@
 package io.skein.log.segment;
 
 import io.skein.log.index.OffsetIndex;
+import io.skein.log.index.TimeIndex;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One segment of a partition log: the {@code .log} file named by its base offset as 20 zero-padded
  * digits, holding whole magic v2 record batches back to back exactly as producers sent them
- * (layout in {@link BatchHeader}), and its sparse {@link OffsetIndex}. No header, no version: the
- * format is Kafka's.
+ * (layout in {@link BatchHeader}), its sparse {@link OffsetIndex} and its {@link TimeIndex}. No
+ * header, no version: the format is Kafka's.
  *
  * <p>Crash behaviour: batches are written with positional writes and the published size moves
  * only after a write completed, so readers never see a partial batch. After a crash the tail may
- * hold a torn batch; {@link #recover} walks the batch headers and truncates it. (Batch CRCs are
- * not checked on load yet: that is the loader's next step.)
+ * hold a torn or corrupt batch; {@link #recover} walks the batch headers (and with
+ * {@code checkCrc} every batch's CRC) and truncates from the first bad one. A segment is forced to
+ * disk soon after it rolls (then the recovery point moves past it), so rolled segments below the
+ * recovery point are trusted.
  *
  * <p>Threading: the partition's single writer calls {@link #append}, {@link #recover},
  * {@link #onRoll} and {@link #flush}. Readers on any thread use positional reads on the shared
@@ -34,89 +37,99 @@ public final class LogSegment {
         static final TimestampMark NONE = new TimestampMark(-1, -1, -1);
     }
 
+    public static final String LOG_SUFFIX = SegmentFiles.LOG_SUFFIX;
+    public static final String INDEX_SUFFIX = SegmentFiles.INDEX_SUFFIX;
+    public static final String TIME_INDEX_SUFFIX = SegmentFiles.TIME_INDEX_SUFFIX;
+
     private final long baseOffset;
-    private final Path logFile;
+    private final Path dir;
     private final FileChannel channel;
     private final OffsetIndex index;
+    private final TimeIndex timeIndex;
     private final int indexIntervalBytes;
     private final AtomicInteger refs = new AtomicInteger(1);
     private volatile int size;
     private volatile long lastOffset;
     private volatile TimestampMark timestampMark;
     private volatile boolean dirty;
+    private volatile Path logFile;
     private int bytesSinceIndexEntry;
+    private long createdMs;
 
-    private LogSegment(long baseOffset, Path logFile, FileChannel channel, OffsetIndex index, int indexIntervalBytes) {
+    private LogSegment(long baseOffset, Path dir, FileChannel channel, OffsetIndex index, TimeIndex timeIndex,
+                       int indexIntervalBytes) {
         this.baseOffset = baseOffset;
-        this.logFile = logFile;
+        this.dir = dir;
+        this.logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
         this.channel = channel;
         this.index = index;
+        this.timeIndex = timeIndex;
         this.indexIntervalBytes = indexIntervalBytes;
         this.lastOffset = baseOffset - 1;
     }
 
     public static String fileName(long baseOffset, String suffix) {
-        return String.format("%020d%s", baseOffset, suffix);
+        return SegmentFiles.fileName(baseOffset, suffix);
     }
 
-    /** Creates a new, empty active segment (its index preallocated to {@code maxIndexBytes}). */
-    public static LogSegment create(Path dir, long baseOffset, int maxIndexBytes, int indexIntervalBytes)
+    /** Creates a new, empty active segment (its indexes preallocated to {@code maxIndexBytes}). */
+    public static LogSegment create(Path dir, long baseOffset, int maxIndexBytes, int indexIntervalBytes, long nowMs)
             throws IOException {
-        Path logFile = dir.resolve(fileName(baseOffset, ".log"));
-        FileChannel channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-        OffsetIndex index = OffsetIndex.createEmpty(dir.resolve(fileName(baseOffset, ".index")), baseOffset,
-                maxIndexBytes);
-        LogSegment segment = new LogSegment(baseOffset, logFile, channel, index, indexIntervalBytes);
+        FileChannel channel = FileChannel.open(dir.resolve(fileName(baseOffset, LOG_SUFFIX)), StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        LogSegment segment = new LogSegment(baseOffset, dir, channel,
+                OffsetIndex.createEmpty(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset, maxIndexBytes),
+                TimeIndex.createEmpty(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)), baseOffset, maxIndexBytes),
+                indexIntervalBytes);
         segment.timestampMark = TimestampMark.NONE;
+        segment.createdMs = nowMs;
         return segment;
     }
 
     /**
-     * Opens an existing segment. The active one gets a fresh preallocated index (rebuilt by
-     * {@link #recover}); a rolled one keeps its index as on disk, sanity-checked against the file.
+     * Opens an existing segment. With {@code freshIndexes} (the active segment, or one whose
+     * indexes are lost or being recovered) both indexes start empty and preallocated, to be rebuilt
+     * by {@link #recover} with {@code fullScan}; otherwise they are kept as on disk after a sanity
+     * check of their entries (see {@link #indexesAgreeWithLog}).
      */
-    public static LogSegment open(Path dir, long baseOffset, int maxIndexBytes, int indexIntervalBytes, boolean active)
-            throws IOException {
-        Path logFile = dir.resolve(fileName(baseOffset, ".log"));
+    public static LogSegment open(Path dir, long baseOffset, int maxIndexBytes, int indexIntervalBytes,
+                                  boolean freshIndexes, long nowMs) throws IOException {
+        Path logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
         FileChannel channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        Path indexFile = dir.resolve(fileName(baseOffset, ".index"));
-        OffsetIndex index = active ? OffsetIndex.createEmpty(indexFile, baseOffset, maxIndexBytes)
+        Path indexFile = dir.resolve(fileName(baseOffset, INDEX_SUFFIX));
+        Path timeIndexFile = dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX));
+        OffsetIndex index = freshIndexes ? OffsetIndex.createEmpty(indexFile, baseOffset, maxIndexBytes)
                 : OffsetIndex.openExisting(indexFile, baseOffset, channel.size());
-        LogSegment segment = new LogSegment(baseOffset, logFile, channel, index, indexIntervalBytes);
+        TimeIndex timeIndex = freshIndexes ? TimeIndex.createEmpty(timeIndexFile, baseOffset, maxIndexBytes)
+                : TimeIndex.openExisting(timeIndexFile, baseOffset);
+        LogSegment segment = new LogSegment(baseOffset, dir, channel, index, timeIndex, indexIntervalBytes);
         segment.size = (int) Math.min(channel.size(), Integer.MAX_VALUE);
+        segment.createdMs = nowMs;
         return segment;
     }
 
     /**
-     * Walks the batch headers from the last index entry (from the start, rebuilding the index and
-     * the timestamp mark, when {@code fullScan}), establishing the last offset and truncating a torn
-     * tail: a batch whose size is below the header size, whose length points past the end of the
-     * file, or whose magic is not 2.
+     * Walks the batch headers from the last index entry (from the start, rebuilding both indexes
+     * and the timestamp mark, when {@code fullScan}), establishing the last offset and truncating
+     * from the first bad batch: one whose size is below the header size, whose length points past
+     * the end of the file, or whose magic is not 2; with {@code checkCrc} also one whose CRC does
+     * not match or whose offsets do not increase.
      *
      * @param visitor told about every batch walked (producer state rebuild), may be null
      * @return the number of bytes truncated
      */
-    public long recover(boolean fullScan, BatchVisitor visitor) throws IOException {
-        return recover(fullScan, false, visitor);
-    }
-
-    /**
-     * As {@link #recover(boolean, BatchVisitor)}; with {@code checkCrc} every batch is also read
-     * whole and its CRC checked, and offsets must increase: the first batch that fails ends the
-     * segment (after an unclean shutdown, where a torn or corrupt write may hide mid-file).
-     */
     public long recover(boolean fullScan, boolean checkCrc, BatchVisitor visitor) throws IOException {
         if (fullScan) {
             index.clear();
+            timeIndex.clear();
             timestampMark = TimestampMark.NONE;
         }
         int pos = fullScan ? 0 : index.lastPosition();
         long fileSize = channel.size();
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
         bytesSinceIndexEntry = 0;
-        TimestampMark mark = timestampMark;
+        boolean first = true;
         while (pos + (long) BatchHeader.SIZE <= fileSize) {
             readHeader(header, pos);
             int total = BatchHeader.totalSize(header, 0);
@@ -124,51 +137,58 @@ public final class LogSegment {
                 break;
             }
             long batchBase = BatchHeader.baseOffset(header, 0);
-            if (checkCrc && (batchBase <= lastOffset || !crcValid(pos, total))) {
+            if (checkCrc && (batchBase <= lastOffset || batchBase < baseOffset || !BatchHeader.crcValid(channel, pos, total))) {
                 break;
             }
             if (fullScan) {
-                maybeIndex(batchBase, pos, total);
                 long ts = BatchHeader.maxTimestamp(header, 0);
-                if (ts > mark.timestamp()) {
-                    mark = new TimestampMark(ts, batchBase, pos);
+                if (ts > timestampMark.timestamp()) {
+                    timestampMark = new TimestampMark(ts, batchBase, pos);
                 }
+                if (first && ts >= 0) {
+                    createdMs = Math.min(createdMs, ts); // segment.ms counts from the first batch, as in Kafka
+                }
+                maybeIndex(batchBase, pos, total);
             }
+            first = false;
             lastOffset = BatchHeader.lastOffset(header, 0);
             if (visitor != null) {
                 visitor.visit(header, pos);
             }
             pos += total;
         }
-        if (fullScan) {
-            timestampMark = mark;
-        }
         long truncated = fileSize - pos;
         if (truncated > 0) {
             channel.truncate(pos);
-            channel.force(true);
+        }
+        if (truncated > 0 || checkCrc) {
+            channel.force(true); // what was recovered is on disk before the recovery point moves past it
         }
         size = pos;
         return truncated;
     }
 
-    /** Reads one whole batch and checks its CRC-32C. */
-    private boolean crcValid(int position, int total) throws IOException {
-        ByteBuffer batch = ByteBuffer.allocate(total);
-        long pos = position;
-        while (batch.hasRemaining()) {
-            int n = channel.read(batch, pos);
-            if (n < 0) {
-                return false;
-            }
-            pos += n;
+    /**
+     * For a rolled segment opened with its indexes as on disk, after {@code recover(false, ...)}:
+     * whether both indexes look right, i.e. no garbage after their valid entries, an entry in each
+     * when the segment holds data, the last offset entry pointing at a batch starting with that
+     * offset, and the time index not pointing past the log. False means: rebuild them.
+     */
+    public boolean indexesAgreeWithLog() throws IOException {
+        if (size == 0) {
+            return true;
         }
-        batch.flip();
-        for (org.apache.kafka.common.record.internal.MutableRecordBatch b
-                : org.apache.kafka.common.record.internal.MemoryRecords.readableRecords(batch).batches()) {
-            return b.isValid();
+        if (index.hasTrailingBytes() || timeIndex.hasTrailingBytes() || index.entries() == 0
+                || timeIndex.entries() == 0 || timeIndex.lastOffset() > lastOffset) {
+            return false;
         }
-        return false;
+        int pos = index.lastPosition();
+        if (pos + BatchHeader.SIZE > size) {
+            return false;
+        }
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        readHeader(header, pos);
+        return BatchHeader.baseOffset(header, 0) == index.lastOffset();
     }
 
     /** Told about each batch header (61 bytes at position 0 of the buffer) while a segment is walked. */
@@ -177,9 +197,12 @@ public final class LogSegment {
         void visit(ByteBuffer header, int position);
     }
 
+    /** Adds an offset-index entry (and a time-index entry if the largest timestamp grew) every interval. */
     private void maybeIndex(long batchBaseOffset, int position, int batchSize) {
         if ((index.entries() == 0 || bytesSinceIndexEntry > indexIntervalBytes) && !index.isFull()) {
             index.append(batchBaseOffset, position);
+            TimestampMark mark = timestampMark;
+            timeIndex.maybeAppend(mark.timestamp(), mark.batchBaseOffset());
             bytesSinceIndexEntry = 0;
         }
         bytesSinceIndexEntry += batchSize;
@@ -205,13 +228,13 @@ public final class LogSegment {
             channel.truncate(position);
             throw e;
         }
-        for (int i = 0; i < batchCount; i++) {
-            int end = i + 1 < batchCount ? batchStarts[i + 1] : length;
-            maybeIndex(batchBaseOffsets[i], position + batchStarts[i], end - batchStarts[i]);
-        }
         if (appendMark.timestamp() > timestampMark.timestamp()) {
             timestampMark = new TimestampMark(appendMark.timestamp(), appendMark.batchBaseOffset(),
                     position + appendMark.batchPosition());
+        }
+        for (int i = 0; i < batchCount; i++) {
+            int end = i + 1 < batchCount ? batchStarts[i + 1] : length;
+            maybeIndex(batchBaseOffsets[i], position + batchStarts[i], end - batchStarts[i]);
         }
         lastOffset = lastOffsetInAppend;
         size = position + length; // publish only after the bytes are in the file
@@ -234,6 +257,15 @@ public final class LogSegment {
         return -1;
     }
 
+    /**
+     * Where to start walking batches for the first one with a timestamp at or after
+     * {@code timestamp}: through the time index to an offset, then the offset index to a position.
+     * Every batch before the returned position has a smaller timestamp.
+     */
+    public int timestampSearchStart(long timestamp) {
+        return index.lookup(timeIndex.lookup(timestamp));
+    }
+
     /** Reads the header of the batch at {@code position} into {@code header} (flipped, at position 0). */
     public void readHeader(ByteBuffer header, long position) throws IOException {
         header.clear().limit(BatchHeader.SIZE);
@@ -254,26 +286,44 @@ public final class LogSegment {
     }
 
     /**
-     * The timestamp mark, computing it by walking the headers the first time it is asked of a
-     * segment loaded from disk (a time index will make this cheap). Safe on reader threads: a
-     * rolled segment does not change, so concurrent computations agree.
+     * The largest batch timestamp in the segment (-1 if none), without I/O: the in-memory mark of
+     * an active or recovered segment, otherwise the last entry of the time index.
+     */
+    public long largestTimestamp() {
+        TimestampMark mark = timestampMark;
+        return mark != null ? mark.timestamp() : timeIndex.lastTimestamp();
+    }
+
+    /**
+     * The timestamp mark with the position of its batch, found the first time it is asked of a
+     * segment loaded from disk by walking headers from the time index's last entry. Safe on reader
+     * threads: a rolled segment does not change, so concurrent computations agree.
      */
     public TimestampMark timestampMark() throws IOException {
         TimestampMark mark = timestampMark;
         if (mark != null) {
             return mark;
         }
-        mark = TimestampMark.NONE;
-        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
         int end = size;
-        for (int pos = 0; pos + BatchHeader.SIZE <= end; pos += BatchHeader.totalSize(header, 0)) {
+        long indexed = timeIndex.entries() > 0 ? timeIndex.lastOffset() : -1;
+        mark = walkForMark(indexed >= 0 ? index.lookup(indexed) : 0, end);
+        if (indexed >= 0 && mark.timestamp() < timeIndex.lastTimestamp()) {
+            mark = walkForMark(0, end); // not expected: the index disagrees with the log; trust the log
+        }
+        timestampMark = mark;
+        return mark;
+    }
+
+    private TimestampMark walkForMark(int start, int end) throws IOException {
+        TimestampMark mark = TimestampMark.NONE;
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        for (int pos = start; pos + BatchHeader.SIZE <= end; pos += BatchHeader.totalSize(header, 0)) {
             readHeader(header, pos);
             long ts = BatchHeader.maxTimestamp(header, 0);
             if (ts > mark.timestamp()) {
                 mark = new TimestampMark(ts, BatchHeader.baseOffset(header, 0), pos);
             }
         }
-        timestampMark = mark;
         return mark;
     }
 
@@ -301,35 +351,41 @@ public final class LogSegment {
         }
     }
 
-    /** Trims the index and drops the owner's reference: the file closes once no reader holds it. */
+    /** Trims the indexes and drops the owner's reference: the file closes once no reader holds it. */
     public void closeWhenUnused() throws IOException {
         try {
             index.trim();
+            timeIndex.trim();
         } finally {
             release();
         }
     }
 
-    /** The segment stops being active: its index is trimmed to its entries. */
+    /**
+     * The segment stops being active: the time index gets a last entry with the largest timestamp
+     * and both indexes are trimmed to their entries. The log itself is forced later, off the
+     * append path ({@link #flush}).
+     */
     public void onRoll() throws IOException {
+        TimestampMark mark = timestampMark;
+        if (mark != null) {
+            timeIndex.maybeAppend(mark.timestamp(), mark.batchBaseOffset());
+        }
         index.trim();
+        timeIndex.trim();
     }
 
-    /** Forces the log and index to disk if anything was appended since the last flush. */
+    /** Forces the log and indexes to disk if anything was appended since the last flush. */
     public void flush() throws IOException {
         if (dirty) {
             dirty = false;
             channel.force(true);
             index.flush();
+            timeIndex.flush();
         }
     }
 
-    /** Entries in the offset index (0 for a rolled segment means its index was lost: rebuild it). */
-    public int indexEntries() {
-        return index.entries();
-    }
-
-    /** Whether a new offset index entry might not fit: the segment must roll. */
+    /** Whether the offset index may be full: the segment must roll. */
     public boolean indexFull() {
         return index.isFull();
     }
@@ -348,6 +404,11 @@ public final class LogSegment {
         return size;
     }
 
+    /** When the segment was created (or, when loaded, its first batch's timestamp): {@code segment.ms} counts from here. */
+    public long createdMs() {
+        return createdMs;
+    }
+
     public FileChannel channel() {
         return channel;
     }
@@ -356,9 +417,18 @@ public final class LogSegment {
         return logFile;
     }
 
+    /**
+     * Renames the segment's files to {@code *.deleted} (call after {@link #closeWhenUnused}); open
+     * channels of readers still finishing a send keep working. Returns the renamed files.
+     */
+    public List<Path> renameForDeletion() throws IOException {
+        List<Path> renamed = SegmentFiles.renameForDeletion(dir, baseOffset);
+        logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX + SegmentFiles.DELETED_SUFFIX));
+        return renamed;
+    }
+
     /** Deletes the files; call only after {@link #closeWhenUnused}. */
     public void deleteFiles() throws IOException {
-        Files.deleteIfExists(logFile);
-        Files.deleteIfExists(index.file());
+        SegmentFiles.delete(dir, baseOffset);
     }
 }

@@ -66,6 +66,26 @@ public final class Segments {
         return e == null ? null : e.getValue();
     }
 
+    /**
+     * Removes a rolled segment (retention); the caller then drops the owner's reference. Readers
+     * that already found it keep their reference; new lookups no longer see it. Writer only.
+     */
+    public void remove(LogSegment segment) {
+        if (segment == end.segment()) {
+            throw new IllegalArgumentException("the active segment cannot be removed");
+        }
+        byBaseOffset.remove(segment.baseOffset(), segment);
+    }
+
+    /** Bytes of complete batches in all segments. */
+    public long sizeInBytes() {
+        long total = 0;
+        for (LogSegment s : byBaseOffset.values()) {
+            total += s.size();
+        }
+        return total;
+    }
+
     public long firstBaseOffset() {
         return byBaseOffset.firstKey();
     }

@@ -6,6 +6,7 @@ import io.skein.log.api.LogConfig;
 import io.skein.log.api.LogReadResult;
 import io.skein.log.api.LogRegistry;
 import io.skein.log.api.PartitionLog;
+import io.skein.log.api.StorageSettings;
 import io.skein.log.api.TopicConfigs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,13 +24,37 @@ final class LogFixture implements AutoCloseable {
     static final Uuid TOPIC_ID = Uuid.fromString("jTz0PRqPSf2XGwGVFD8K6A");
 
     final Path dir;
+    final StorageSettings settings;
     LogRegistry registry;
     PartitionLog log;
 
     LogFixture(Path dir, LogConfig config) throws IOException {
-        this.dir = dir;
-        this.registry = LogRegistry.open(List.of(dir), config);
+        this(StorageSettings.defaults(List.of(dir), config), config);
+    }
+
+    /** A fixture whose registry uses {@code settings} (its clock, its intervals); background tasks not started. */
+    LogFixture(StorageSettings settings, LogConfig config) throws IOException {
+        this.dir = settings.logDirs().get(0);
+        this.settings = settings;
+        this.registry = LogRegistry.open(settings);
         this.log = registry.getOrCreate(TP, TOPIC_ID, config);
+    }
+
+    DiskLogRegistry disk() {
+        return (DiskLogRegistry) registry;
+    }
+
+    DiskPartitionLog diskLog() {
+        return (DiskPartitionLog) log;
+    }
+
+    /** Stops without checkpoints or the clean-shutdown marker, as after kill -9, then reopens. */
+    void crashAndReopen(LogConfig config, Runnable damage) throws IOException {
+        disk().closeAsAfterCrash();
+        damage.run();
+        registry = LogRegistry.open(settings);
+        log = registry.get(TP).orElseThrow();
+        log.updateConfig(config);
     }
 
     static LogConfig config(Map<String, String> overrides) {
@@ -41,7 +66,7 @@ final class LogFixture implements AutoCloseable {
     }
 
     AppendResult append(MemoryRecords records) {
-        return log.append(records, new AppendContext(7, System.currentTimeMillis()));
+        return log.append(records, new AppendContext(7, settings.clock().millis()));
     }
 
     /** Reads from {@code offset} with a large limit and copies the bytes (releasing the slice). */
@@ -61,7 +86,9 @@ final class LogFixture implements AutoCloseable {
     /** Closes and reopens the registry, as a broker restart does. */
     void reopen(LogConfig config) throws IOException {
         registry.close();
-        registry = LogRegistry.open(List.of(dir), config);
+        registry = LogRegistry.open(new StorageSettings(settings.logDirs(), config, settings.recoveryThreadsPerDir(),
+                settings.clock(), settings.flushSchedulerIntervalMs(), settings.recoveryPointCheckpointIntervalMs(),
+                settings.startOffsetCheckpointIntervalMs(), settings.retentionCheckIntervalMs()));
         log = registry.get(TP).orElseThrow();
     }
 
