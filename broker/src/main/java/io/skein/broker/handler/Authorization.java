@@ -1,0 +1,143 @@
+package io.skein.broker.handler;
+
+import io.skein.replication.api.MetadataImage;
+import io.skein.replication.api.MetadataQuorum;
+import io.skein.security.acl.AclAuthorizer;
+import io.skein.security.acl.DenialLog;
+import io.skein.wire.api.RequestContext;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
+
+/**
+ * The one place request handlers ask "may this request's principal do that?". Without
+ * {@code authorizer.class.name} every answer is yes (as before ACLs existed). With it, the built-in
+ * {@link AclAuthorizer} decides over the ACL bindings of the current metadata image; the index is
+ * rebuilt whenever the image's bindings change (checked by identity on each call, so a request
+ * that follows a CreateAcls answered by this broker sees the new bindings).
+ *
+ * <p>Named checks ({@link #authorize}) log a denial the way Kafka's authorizer does; filtering
+ * checks ({@link #filter}, {@link #authorizedOperations}) do not, as in Kafka, where hiding what a
+ * caller may not describe is not an event.
+ *
+ * <p>Threading: any request thread. {@code indexed} is volatile and only ever replaced by the
+ * bindings map the authorizer was last rebuilt from; a race rebuilds twice, harmlessly.
+ */
+public final class Authorization {
+
+    private final AclAuthorizer authorizer;
+    private final MetadataQuorum quorum;
+    private final DenialLog denials;
+    private volatile Map<Uuid, AclBinding> indexed;
+
+    private Authorization(AclAuthorizer authorizer, MetadataQuorum quorum, DenialLog denials) {
+        this.authorizer = authorizer;
+        this.quorum = quorum;
+        this.denials = denials;
+    }
+
+    /** No authorizer configured: everything is allowed. */
+    public static Authorization disabled() {
+        return new Authorization(null, null, null);
+    }
+
+    public static Authorization enabled(AclAuthorizer authorizer, MetadataQuorum quorum, DenialLog denials) {
+        return new Authorization(authorizer, quorum, denials);
+    }
+
+    public boolean enabled() {
+        return authorizer != null;
+    }
+
+    /** May the caller perform {@code operation} on the named resource? Logs a refusal. */
+    public boolean authorize(RequestContext context, AclOperation operation, ResourceType type, String name) {
+        if (authorizer == null) {
+            return true;
+        }
+        boolean allowed = decide(context, operation, type, name);
+        if (!allowed) {
+            denials.denied(context.principal().toString(), displayName(operation), host(context),
+                    displayName(type) + ":" + PatternType.LITERAL + ":" + name, context.header().apiKey().name);
+        }
+        return allowed;
+    }
+
+    /** {@link #authorize} on the one CLUSTER resource. */
+    public boolean authorizeCluster(RequestContext context, AclOperation operation) {
+        return authorize(context, operation, ResourceType.CLUSTER, AclAuthorizer.CLUSTER_NAME);
+    }
+
+    /** Like {@link #authorize}, without logging a refusal (for filtering lists). */
+    public boolean allows(RequestContext context, AclOperation operation, ResourceType type, String name) {
+        return authorizer == null || decide(context, operation, type, name);
+    }
+
+    /** May the caller perform {@code operation} on at least one resource of the type (Kafka's authorizeByResourceType)? */
+    public boolean authorizeAny(RequestContext context, AclOperation operation, ResourceType type) {
+        if (authorizer == null) {
+            return true;
+        }
+        refresh();
+        return authorizer.authorizeAny(context.principal(), host(context), operation, type);
+    }
+
+    /** The items whose resource the caller may {@code operation}, in order; no logging. */
+    public <T> List<T> filter(RequestContext context, AclOperation operation, ResourceType type,
+                              Collection<T> items, Function<T, String> name) {
+        if (authorizer == null) {
+            return List.copyOf(items);
+        }
+        return items.stream().filter(i -> decide(context, operation, type, name.apply(i))).toList();
+    }
+
+    /** Kafka's authorized-operations bit field for a resource the caller asked about. */
+    public int authorizedOperations(RequestContext context, ResourceType type, String name) {
+        List<AclOperation> operations = AuthorizedOperations.of(type);
+        if (authorizer == null) {
+            return AuthorizedOperations.bits(operations);
+        }
+        return AuthorizedOperations.bits(operations.stream().filter(op -> decide(context, op, type, name)).toList());
+    }
+
+    /** Kafka's whole-request error response for a refused request (each item carries {@code error}). */
+    public static ApiMessage refused(AbstractRequest request, Errors error) {
+        return request.getErrorResponse(0, error.exception()).data();
+    }
+
+    private boolean decide(RequestContext context, AclOperation operation, ResourceType type, String name) {
+        refresh();
+        return authorizer.authorize(context.principal(), host(context), operation, type, name);
+    }
+
+    private void refresh() {
+        MetadataImage image = quorum.image();
+        Map<Uuid, AclBinding> current = image.acls();
+        if (current != indexed) {
+            authorizer.update(current.values());
+            indexed = current;
+        }
+    }
+
+    private static String host(RequestContext context) {
+        return context.peer() == null || context.peer().getAddress() == null ? ""
+                : context.peer().getAddress().getHostAddress();
+    }
+
+    /** Kafka's log spelling: {@code Write}, {@code DescribeConfigs}, {@code Topic}, {@code TransactionalId}. */
+    private static String displayName(Enum<?> value) {
+        StringBuilder out = new StringBuilder();
+        for (String part : value.name().split("_")) {
+            out.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+        }
+        return out.toString();
+    }
+}
