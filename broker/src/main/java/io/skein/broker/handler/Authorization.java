@@ -65,10 +65,17 @@ public final class Authorization {
         }
         boolean allowed = decide(context, operation, type, name);
         if (!allowed) {
+            logDenied(context, operation, type, name);
+        }
+        return allowed;
+    }
+
+    /** Logs a refusal decided through the non-logging checks (e.g. one made of two alternatives). */
+    public void logDenied(RequestContext context, AclOperation operation, ResourceType type, String name) {
+        if (denials != null) {
             denials.denied(context.principal().toString(), displayName(operation), host(context),
                     displayName(type) + ":" + PatternType.LITERAL + ":" + name, context.header().apiKey().name);
         }
-        return allowed;
     }
 
     /** {@link #authorize} on the one CLUSTER resource. */

@@ -1,6 +1,7 @@
 package io.skein.broker.handler;
 
 import io.skein.coordinator.producerid.ProducerIdAllocator;
+import io.skein.security.acl.AclAuthorizer;
 import io.skein.wire.api.RequestContext;
 import io.skein.wire.api.RequestHandler;
 import java.util.concurrent.CompletableFuture;
@@ -38,8 +39,10 @@ public final class ProducerIdHandler implements RequestHandler {
                 && !authz.authorize(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, data.transactionalId())) {
             return refused(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
         }
-        if (data.transactionalId() == null && !authz.authorizeCluster(context, AclOperation.IDEMPOTENT_WRITE)
+        if (data.transactionalId() == null && !authz.allows(context, AclOperation.IDEMPOTENT_WRITE,
+                ResourceType.CLUSTER, AclAuthorizer.CLUSTER_NAME)
                 && !authz.authorizeAny(context, AclOperation.WRITE, ResourceType.TOPIC)) {
+            authz.logDenied(context, AclOperation.IDEMPOTENT_WRITE, ResourceType.CLUSTER, AclAuthorizer.CLUSTER_NAME);
             return refused(Errors.CLUSTER_AUTHORIZATION_FAILED);
         }
         if (data.transactionalId() != null) {
