@@ -73,7 +73,7 @@ public final class Authorization {
     /** Logs a refusal decided through the non-logging checks (e.g. one made of two alternatives). */
     public void logDenied(RequestContext context, AclOperation operation, ResourceType type, String name) {
         if (denials != null) {
-            denials.denied(context.principal().toString(), displayName(operation), host(context),
+            denials.denied(context.principal().toString(), operation.name(), host(context),
                     displayName(type) + ":" + PatternType.LITERAL + ":" + name, context.header().apiKey().name);
         }
     }
@@ -139,8 +139,8 @@ public final class Authorization {
                 : context.peer().getAddress().getHostAddress();
     }
 
-    /** Kafka's log spelling: {@code Write}, {@code DescribeConfigs}, {@code Topic}, {@code TransactionalId}. */
-    private static String displayName(Enum<?> value) {
+    /** Kafka's spelling of a resource type in its authorizer log: {@code Topic}, {@code TransactionalId}. */
+    private static String displayName(ResourceType value) {
         StringBuilder out = new StringBuilder();
         for (String part : value.name().split("_")) {
             out.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));

@@ -34,7 +34,7 @@ import org.apache.kafka.common.requests.MetadataRequest;
  * Metadata: brokers, cluster id, topics with ids and partition leadership, and topic
  * auto-creation when {@code auto.create.topics.enable=true} (Kafka's default). With ACLs, as in
  * Kafka: listing all topics omits those the caller may not DESCRIBE; a topic asked for by name
- * answers TOPIC_AUTHORIZATION_FAILED (by id: UNKNOWN_TOPIC_ID, revealing nothing); auto-creation
+ * or id answers TOPIC_AUTHORIZATION_FAILED (by id without its name); auto-creation
  * needs CREATE on the cluster or on the topic.
  *
  * <p>Stateless apart from its collaborators; runs on request-handler threads.
@@ -146,7 +146,9 @@ public final class MetadataHandler implements RequestHandler {
             Optional<TopicImage> topic = r.name() != null ? image.topic(r.name()) : image.topic(r.id());
             if (r.name() == null && topic.isPresent()
                     && !authz.authorize(context, AclOperation.DESCRIBE, ResourceType.TOPIC, topic.get().name())) {
-                topic = Optional.empty(); // by id: answered as unknown, revealing nothing
+                // by id, as Kafka: the id but never the name
+                response.topics().add(out.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+                continue;
             }
             if (topic.isEmpty()) {
                 Errors error = r.name() == null ? Errors.UNKNOWN_TOPIC_ID

@@ -37,8 +37,8 @@ import org.apache.kafka.common.requests.DeleteTopicsRequest;
 /**
  * CreateTopics, DeleteTopics and CreatePartitions: turned into controller commands, answered once
  * the controller committed them and this node's image shows the result. With ACLs, as in Kafka:
- * creating needs CREATE on the cluster or the topic, deleting DELETE and adding partitions ALTER
- * on the topic (TOPIC_AUTHORIZATION_FAILED otherwise, decided before anything reaches the
+ * creating needs CREATE on the cluster or the topic, deleting DELETE on the cluster or the topic,
+ * and adding partitions ALTER on the topic (TOPIC_AUTHORIZATION_FAILED otherwise, decided before anything reaches the
  * controller); a created topic's configs are reported only to a caller allowed DESCRIBE_CONFIGS.
  */
 public final class TopicAdminHandler implements RequestHandler {
@@ -152,10 +152,12 @@ public final class TopicAdminHandler implements RequestHandler {
         MetadataImage current = quorum.image();
         for (DeleteTopicsRequestData.DeleteTopicState t : request.topics()) {
             Uuid id = t.topicId() == null || Uuid.ZERO_UUID.equals(t.topicId()) ? null : t.topicId();
-            Errors refusal = deleteRefusal(context, current, t.name(), id);
+            Refusal refusal = deleteRefusal(context, current, t.name(), id);
             if (refusal != null) {
-                response.responses().add(new DeletableTopicResult().setName(id == null ? t.name() : null)
-                        .setTopicId(id == null ? Uuid.ZERO_UUID : id).setErrorCode(refusal.code()));
+                String name = id == null ? t.name()
+                        : refusal.showName() ? current.topic(id).map(MetadataImage.TopicImage::name).orElse(null) : null;
+                response.responses().add(new DeletableTopicResult().setName(name)
+                        .setTopicId(id == null ? Uuid.ZERO_UUID : id).setErrorCode(refusal.error().code()));
                 continue;
             }
             refs.add(new ControllerCommand.TopicRef(id == null ? t.name() : null, id));
@@ -188,26 +190,35 @@ public final class TopicAdminHandler implements RequestHandler {
                 }));
     }
 
+    /** Why a deletion is refused, and whether the answer may carry the topic's name. */
+    private record Refusal(Errors error, boolean showName) {
+    }
+
     /**
-     * Kafka's checks before a deletion: by name, DELETE on the topic; by id, an existing topic the
-     * caller may not DESCRIBE is answered as unknown, then DELETE.
+     * Kafka's checks before a deletion: DELETE on the cluster allows every topic; otherwise DELETE
+     * on the topic. A topic named but not describable is refused before its existence is checked;
+     * one given by id is refused without its name unless the caller may DESCRIBE it. Unknown
+     * topics and ids are left to the controller.
      */
-    private Errors deleteRefusal(RequestContext context, MetadataImage image, String name, Uuid id) {
-        if (!authz.enabled()) {
+    private Refusal deleteRefusal(RequestContext context, MetadataImage image, String name, Uuid id) {
+        if (!authz.enabled() || authz.allows(context, AclOperation.DELETE, ResourceType.CLUSTER,
+                io.skein.security.acl.AclAuthorizer.CLUSTER_NAME)) {
             return null;
         }
-        if (id != null) {
-            var topic = image.topic(id);
-            if (topic.isEmpty()) {
-                return null; // the controller answers UNKNOWN_TOPIC_ID
-            }
-            if (!authz.allows(context, AclOperation.DESCRIBE, ResourceType.TOPIC, topic.get().name())) {
-                return Errors.UNKNOWN_TOPIC_ID;
-            }
-            name = topic.get().name();
+        String topic = id == null ? name : image.topic(id).map(MetadataImage.TopicImage::name).orElse(null);
+        if (topic == null) {
+            return null;
         }
-        return authz.authorize(context, AclOperation.DELETE, ResourceType.TOPIC, name) ? null
-                : Errors.TOPIC_AUTHORIZATION_FAILED;
+        boolean describable = authz.allows(context, AclOperation.DESCRIBE, ResourceType.TOPIC, topic);
+        if (id == null && !describable) {
+            authz.logDenied(context, AclOperation.DESCRIBE, ResourceType.TOPIC, topic);
+            return new Refusal(Errors.TOPIC_AUTHORIZATION_FAILED, true);
+        }
+        if (id == null && image.topic(topic).isEmpty()) {
+            return null;
+        }
+        return authz.authorize(context, AclOperation.DELETE, ResourceType.TOPIC, topic) ? null
+                : new Refusal(Errors.TOPIC_AUTHORIZATION_FAILED, describable);
     }
 
     private CompletableFuture<ApiMessage> createPartitions(RequestContext context, CreatePartitionsRequestData data) {
@@ -216,8 +227,7 @@ public final class TopicAdminHandler implements RequestHandler {
         for (CreatePartitionsRequestData.CreatePartitionsTopic t : data.topics()) {
             if (!authz.authorize(context, AclOperation.ALTER, ResourceType.TOPIC, t.name())) {
                 refusedResponse.results().add(new CreatePartitionsResponseData.CreatePartitionsTopicResult()
-                        .setName(t.name()).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
-                        .setErrorMessage(Errors.TOPIC_AUTHORIZATION_FAILED.message()));
+                        .setName(t.name()).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
                 continue;
             }
             List<List<Integer>> assignments = new ArrayList<>();

@@ -29,15 +29,18 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AccessControlEntryFilter;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
@@ -139,7 +142,12 @@ class AclTest {
     }
 
     private static KafkaConsumer<byte[], byte[]> groupConsumer(String user, String group) {
+        return groupConsumer(user, group, Map.of());
+    }
+
+    private static KafkaConsumer<byte[], byte[]> groupConsumer(String user, String group, Map<String, String> extra) {
         Map<String, String> c = new HashMap<>(security(user));
+        c.putAll(extra);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         return Clients.consumer(bootstrap(), c);
@@ -206,7 +214,7 @@ class AclTest {
         assertFalse(bobSees.contains("orders-1") || bobSees.contains("orders-denied"), bobSees.toString());
         assertTrue(topicsSeenBy("alice").containsAll(Set.of("orders-1", "orders-denied")));
         assertFalse(topicsSeenBy("alice").contains("shared"));
-        assertTrue(node.outputLines().stream().anyMatch(l -> l.contains("Principal = User:bob is Denied operation = Describe")
+        assertTrue(node.outputLines().stream().anyMatch(l -> l.contains("Principal = User:bob is Denied operation = DESCRIBE")
                 && l.contains("Topic:LITERAL:orders-1")), node.outputTail());
     }
 
@@ -264,6 +272,70 @@ class AclTest {
                 AccessControlEntryFilter.ANY))));
         try (KafkaProducer<byte[], byte[]> producer = producer("alice")) {
             assertInstanceOf(TopicAuthorizationException.class, sendFailure(producer, "audit"));
+        }
+    }
+
+    @Test
+    void topicAdministrationNeedsItsOwnOperations() throws Exception {
+        try (Admin admin = admin("admin")) {
+            admin.createAcls(List.of(allow("User:alice", ResourceType.TOPIC, "mine-", PatternType.PREFIXED,
+                    AclOperation.CREATE))).all().get();
+        }
+        try (Admin alice = admin("alice")) {
+            alice.createTopics(List.of(new NewTopic("mine-1", 1, (short) 1))).all().get();
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> alice.createTopics(List.of(new NewTopic("theirs-1", 1, (short) 1))).all().get());
+            assertInstanceOf(TopicAuthorizationException.class, e.getCause());
+            e = assertThrows(ExecutionException.class, () -> alice.deleteTopics(List.of("mine-1")).all().get());
+            assertInstanceOf(TopicAuthorizationException.class, e.getCause());
+            e = assertThrows(ExecutionException.class, () -> alice.describeConfigs(List.of(
+                    new ConfigResource(ConfigResource.Type.TOPIC, "mine-1"))).all().get());
+            assertInstanceOf(TopicAuthorizationException.class, e.getCause());
+        }
+        try (Admin admin = admin("admin")) {
+            assertTrue(admin.listTopics().names().get().contains("mine-1"));
+            assertFalse(admin.listTopics().names().get().contains("theirs-1"));
+        }
+    }
+
+    @Test
+    void listGroupsShowsOnlyGroupsTheCallerMayDescribe() throws Exception {
+        try (KafkaConsumer<byte[], byte[]> consumer = groupConsumer("alice", "billing")) {
+            TopicPartition tp = new TopicPartition("orders-1", 0);
+            consumer.assign(List.of(tp));
+            consumer.commitSync(Map.of(tp, new OffsetAndMetadata(0)));
+        }
+        assertTrue(groupsSeenBy("alice").contains("billing"));
+        assertTrue(groupsSeenBy("admin").contains("billing"));
+        assertFalse(groupsSeenBy("bob").contains("billing"));
+    }
+
+    private static Set<String> groupsSeenBy(String user) throws Exception {
+        try (Admin admin = admin(user)) {
+            Set<String> ids = new HashSet<>();
+            admin.listGroups().all().get().forEach(g -> ids.add(g.groupId()));
+            return ids;
+        }
+    }
+
+    @Test
+    void consumerProtocolGroupsAreCheckedToo() throws Exception {
+        Map<String, String> consumerProtocol = Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        try (KafkaConsumer<byte[], byte[]> consumer = groupConsumer("alice", "billing", consumerProtocol)) {
+            consumer.subscribe(List.of("orders-1"));
+            Clients.await("alice's KIP-848 member gets an assignment", WAIT, () -> {
+                consumer.poll(Duration.ofMillis(200));
+                return !consumer.assignment().isEmpty();
+            });
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = groupConsumer("bob", "billing", consumerProtocol)) {
+            consumer.subscribe(List.of("shared"));
+            assertThrows(GroupAuthorizationException.class, () -> {
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(300));
+                }
+            });
         }
     }
 
