@@ -1,6 +1,5 @@
 package io.skein.broker.handler;
 
-import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataQuorum;
 import io.skein.security.acl.AclAuthorizer;
 import io.skein.security.acl.DenialLog;
@@ -29,18 +28,22 @@ import org.apache.kafka.common.resource.ResourceType;
  * checks ({@link #filter}, {@link #authorizedOperations}) do not, as in Kafka, where hiding what a
  * caller may not describe is not an event.
  *
- * <p>Threading: any request thread. {@code indexed} is volatile and only ever replaced by the
- * bindings map the authorizer was last rebuilt from; a race rebuilds twice, harmlessly.
+ * <p>Threading: any request thread. {@code current} pairs an immutable authorizer with the
+ * bindings map it was built from, replaced as one volatile reference; each check decides against
+ * the pair it read, and a race between two rebuilds only builds twice.
  */
 public final class Authorization {
 
-    private final AclAuthorizer authorizer;
+    /** An authorizer and the image bindings (by identity) it was built from. */
+    private record Built(Map<Uuid, AclBinding> source, AclAuthorizer authorizer) {
+    }
+
     private final MetadataQuorum quorum;
     private final DenialLog denials;
-    private volatile Map<Uuid, AclBinding> indexed;
+    private volatile Built current;
 
     private Authorization(AclAuthorizer authorizer, MetadataQuorum quorum, DenialLog denials) {
-        this.authorizer = authorizer;
+        this.current = authorizer == null ? null : new Built(null, authorizer);
         this.quorum = quorum;
         this.denials = denials;
     }
@@ -55,12 +58,12 @@ public final class Authorization {
     }
 
     public boolean enabled() {
-        return authorizer != null;
+        return current != null;
     }
 
     /** May the caller perform {@code operation} on the named resource? Logs a refusal. */
     public boolean authorize(RequestContext context, AclOperation operation, ResourceType type, String name) {
-        if (authorizer == null) {
+        if (current == null) {
             return true;
         }
         boolean allowed = decide(context, operation, type, name);
@@ -83,36 +86,46 @@ public final class Authorization {
         return authorize(context, operation, ResourceType.CLUSTER, AclAuthorizer.CLUSTER_NAME);
     }
 
+    /** {@link #allows} on the one CLUSTER resource. */
+    public boolean allowsCluster(RequestContext context, AclOperation operation) {
+        return allows(context, operation, ResourceType.CLUSTER, AclAuthorizer.CLUSTER_NAME);
+    }
+
     /** Like {@link #authorize}, without logging a refusal (for filtering lists). */
     public boolean allows(RequestContext context, AclOperation operation, ResourceType type, String name) {
-        return authorizer == null || decide(context, operation, type, name);
+        return current == null || decide(context, operation, type, name);
     }
 
     /** May the caller perform {@code operation} on at least one resource of the type (Kafka's authorizeByResourceType)? */
     public boolean authorizeAny(RequestContext context, AclOperation operation, ResourceType type) {
-        if (authorizer == null) {
+        if (current == null) {
             return true;
         }
-        refresh();
-        return authorizer.authorizeAny(context.principal(), host(context), operation, type);
+        return authorizer().authorizeAny(context.principal(), host(context), operation, type);
     }
 
     /** The items whose resource the caller may {@code operation}, in order; no logging. */
     public <T> List<T> filter(RequestContext context, AclOperation operation, ResourceType type,
                               Collection<T> items, Function<T, String> name) {
-        if (authorizer == null) {
+        if (current == null) {
             return List.copyOf(items);
         }
-        return items.stream().filter(i -> decide(context, operation, type, name.apply(i))).toList();
+        AclAuthorizer authorizer = authorizer();
+        String host = host(context);
+        return items.stream().filter(i -> authorizer.authorize(context.principal(), host, operation, type,
+                name.apply(i))).toList();
     }
 
     /** Kafka's authorized-operations bit field for a resource the caller asked about. */
     public int authorizedOperations(RequestContext context, ResourceType type, String name) {
         List<AclOperation> operations = AuthorizedOperations.of(type);
-        if (authorizer == null) {
+        if (current == null) {
             return AuthorizedOperations.bits(operations);
         }
-        return AuthorizedOperations.bits(operations.stream().filter(op -> decide(context, op, type, name)).toList());
+        AclAuthorizer authorizer = authorizer();
+        String host = host(context);
+        return AuthorizedOperations.bits(operations.stream()
+                .filter(op -> authorizer.authorize(context.principal(), host, op, type, name)).toList());
     }
 
     /** Kafka's whole-request error response for a refused request (each item carries {@code error}). */
@@ -121,17 +134,18 @@ public final class Authorization {
     }
 
     private boolean decide(RequestContext context, AclOperation operation, ResourceType type, String name) {
-        refresh();
-        return authorizer.authorize(context.principal(), host(context), operation, type, name);
+        return authorizer().authorize(context.principal(), host(context), operation, type, name);
     }
 
-    private void refresh() {
-        MetadataImage image = quorum.image();
-        Map<Uuid, AclBinding> current = image.acls();
-        if (current != indexed) {
-            authorizer.update(current.values());
-            indexed = current;
+    /** The authorizer over the current image's bindings, rebuilt when they changed. */
+    private AclAuthorizer authorizer() {
+        Map<Uuid, AclBinding> bindings = quorum.image().acls();
+        Built built = current;
+        if (built.source() != bindings) {
+            built = new Built(bindings, built.authorizer().withBindings(bindings.values()));
+            current = built;
         }
+        return built.authorizer();
     }
 
     private static String host(RequestContext context) {

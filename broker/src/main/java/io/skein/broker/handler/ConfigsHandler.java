@@ -6,9 +6,8 @@ import io.skein.replication.api.MetadataQuorum;
 import io.skein.wire.api.RequestContext;
 import io.skein.wire.api.RequestHandler;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResult;
@@ -16,6 +15,7 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.DescribeConfigsRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * DescribeConfigs for topics and for this broker. (AlterConfigs and IncrementalAlterConfigs

@@ -4,23 +4,23 @@ import io.skein.broker.partition.PartitionLookup;
 import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.DelayedOperation;
 import io.skein.broker.purgatory.Purgatory;
+import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataQuorum;
 import io.skein.wire.api.RequestContext;
 import io.skein.wire.api.RequestHandler;
-import io.skein.replication.api.MetadataImage;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Fetch for consumers: reads whole batches (zero-copy) and long-polls — when fewer than

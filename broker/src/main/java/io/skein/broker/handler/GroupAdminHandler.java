@@ -8,9 +8,8 @@ import io.skein.wire.api.RequestHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
@@ -28,6 +27,7 @@ import org.apache.kafka.common.requests.DeleteGroupsRequest;
 import org.apache.kafka.common.requests.DescribeGroupsRequest;
 import org.apache.kafka.common.requests.ListGroupsRequest;
 import org.apache.kafka.common.requests.OffsetDeleteRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Group administration: ListGroups (with state and type filters), DescribeGroups, DeleteGroups
@@ -74,8 +74,8 @@ public final class GroupAdminHandler implements RequestHandler {
         List<String> states = version >= 4 && data.statesFilter() != null ? data.statesFilter() : List.of();
         List<String> types = version >= 5 && data.typesFilter() != null ? data.typesFilter() : List.of();
         GroupCoordinator.ListResult result = coordinator.listGroups(states, types);
-        List<ListGroupsResponseData.ListedGroup> groups = authz.allows(context, AclOperation.DESCRIBE,
-                ResourceType.CLUSTER, io.skein.security.acl.AclAuthorizer.CLUSTER_NAME) ? result.groups()
+        List<ListGroupsResponseData.ListedGroup> groups = authz.allowsCluster(context, AclOperation.DESCRIBE)
+                ? result.groups()
                 : authz.filter(context, AclOperation.DESCRIBE, ResourceType.GROUP, result.groups(),
                 ListGroupsResponseData.ListedGroup::groupId);
         return new ListGroupsResponseData().setErrorCode(result.error().code()).setGroups(new ArrayList<>(groups));

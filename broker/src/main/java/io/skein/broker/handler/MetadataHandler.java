@@ -8,6 +8,7 @@ import io.skein.replication.api.MetadataImage.BrokerRegistration;
 import io.skein.replication.api.MetadataImage.PartitionState;
 import io.skein.replication.api.MetadataImage.TopicImage;
 import io.skein.replication.api.MetadataQuorum;
+import io.skein.security.acl.AclAuthorizer;
 import io.skein.wire.api.RequestContext;
 import io.skein.wire.api.RequestHandler;
 import java.util.ArrayList;
@@ -18,7 +19,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
@@ -29,6 +29,7 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Metadata: brokers, cluster id, topics with ids and partition leadership, and topic
@@ -108,8 +109,7 @@ public final class MetadataHandler implements RequestHandler {
 
     /** Kafka's rule for auto-creation: CREATE on the cluster, or else on the topic. */
     private boolean mayCreate(RequestContext context, String topic) {
-        return authz.allows(context, AclOperation.CREATE, ResourceType.CLUSTER,
-                io.skein.security.acl.AclAuthorizer.CLUSTER_NAME)
+        return authz.allowsCluster(context, AclOperation.CREATE)
                 || authz.authorize(context, AclOperation.CREATE, ResourceType.TOPIC, topic);
     }
 
@@ -181,8 +181,8 @@ public final class MetadataHandler implements RequestHandler {
 
     /** Kafka reports the cluster's operations only to a caller allowed to DESCRIBE it, and 0 to others. */
     static int clusterAuthorizedOperations(Authorization authz, RequestContext context) {
-        return authz.allows(context, AclOperation.DESCRIBE, ResourceType.CLUSTER,
-                io.skein.security.acl.AclAuthorizer.CLUSTER_NAME) ? authz.authorizedOperations(context, ResourceType.CLUSTER, io.skein.security.acl.AclAuthorizer.CLUSTER_NAME)
+        return authz.allowsCluster(context, AclOperation.DESCRIBE)
+                ? authz.authorizedOperations(context, ResourceType.CLUSTER, AclAuthorizer.CLUSTER_NAME)
                 : 0;
     }
 

@@ -5,15 +5,14 @@ import io.skein.security.acl.AclAuthorizer;
 import io.skein.wire.api.RequestContext;
 import io.skein.wire.api.RequestHandler;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.resource.ResourceType;
-
+import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * InitProducerId for idempotent producers (no transactional id): a fresh producer id with epoch 0
@@ -39,8 +38,7 @@ public final class ProducerIdHandler implements RequestHandler {
                 && !authz.authorize(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, data.transactionalId())) {
             return refused(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
         }
-        if (data.transactionalId() == null && !authz.allows(context, AclOperation.IDEMPOTENT_WRITE,
-                ResourceType.CLUSTER, AclAuthorizer.CLUSTER_NAME)
+        if (data.transactionalId() == null && !authz.allowsCluster(context, AclOperation.IDEMPOTENT_WRITE)
                 && !authz.authorizeAny(context, AclOperation.WRITE, ResourceType.TOPIC)) {
             authz.logDenied(context, AclOperation.IDEMPOTENT_WRITE, ResourceType.CLUSTER, AclAuthorizer.CLUSTER_NAME);
             return refused(Errors.CLUSTER_AUTHORIZATION_FAILED);

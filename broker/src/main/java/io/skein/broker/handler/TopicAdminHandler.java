@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
@@ -33,6 +32,7 @@ import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.CreatePartitionsRequest;
 import org.apache.kafka.common.requests.CreateTopicsRequest;
 import org.apache.kafka.common.requests.DeleteTopicsRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * CreateTopics, DeleteTopics and CreatePartitions: turned into controller commands, answered once
@@ -68,8 +68,7 @@ public final class TopicAdminHandler implements RequestHandler {
 
     private CompletableFuture<ApiMessage> createTopics(RequestContext context, CreateTopicsRequestData data) {
         List<ControllerCommand.NewTopic> topics = new ArrayList<>();
-        boolean clusterCreate = authz.allows(context, AclOperation.CREATE, ResourceType.CLUSTER,
-                io.skein.security.acl.AclAuthorizer.CLUSTER_NAME);
+        boolean clusterCreate = authz.allowsCluster(context, AclOperation.CREATE);
         java.util.Set<String> refused = new java.util.HashSet<>();
         for (CreatableTopic t : data.topics()) {
             if (!clusterCreate && !authz.authorize(context, AclOperation.CREATE, ResourceType.TOPIC, t.name())) {
@@ -201,8 +200,7 @@ public final class TopicAdminHandler implements RequestHandler {
      * topics and ids are left to the controller.
      */
     private Refusal deleteRefusal(RequestContext context, MetadataImage image, String name, Uuid id) {
-        if (!authz.enabled() || authz.allows(context, AclOperation.DELETE, ResourceType.CLUSTER,
-                io.skein.security.acl.AclAuthorizer.CLUSTER_NAME)) {
+        if (!authz.enabled() || authz.allowsCluster(context, AclOperation.DELETE)) {
             return null;
         }
         String topic = id == null ? name : image.topic(id).map(MetadataImage.TopicImage::name).orElse(null);

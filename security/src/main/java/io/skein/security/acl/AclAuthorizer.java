@@ -27,8 +27,8 @@ import org.apache.kafka.common.security.auth.KafkaPrincipal;
  *       operation on a resource no entry at all covers.</li>
  * </ol>
  *
- * <p>Threading: the index is replaced whole by {@link #update} (the metadata apply thread) and read
- * by any request thread; it is {@code volatile} so readers see a complete new index.
+ * <p>Threading: immutable; {@link #withBindings} returns a new authorizer over other bindings, so
+ * a caller decides every check of a request against one consistent set.
  */
 public final class AclAuthorizer {
 
@@ -38,15 +38,21 @@ public final class AclAuthorizer {
     private static final String WILDCARD_HOST = "*";
 
     private final AuthorizerSettings settings;
-    private volatile AclIndex index = AclIndex.EMPTY;
+    private final AclIndex index;
 
+    /** An authorizer with no ACL bindings yet. */
     public AclAuthorizer(AuthorizerSettings settings) {
-        this.settings = settings;
+        this(settings, AclIndex.EMPTY);
     }
 
-    /** Replaces every binding (called with the bindings of each new metadata image). */
-    public void update(Collection<AclBinding> bindings) {
-        index = new AclIndex(bindings);
+    private AclAuthorizer(AuthorizerSettings settings, AclIndex index) {
+        this.settings = settings;
+        this.index = index;
+    }
+
+    /** The same settings over these bindings (those of a new metadata image). */
+    public AclAuthorizer withBindings(Collection<AclBinding> bindings) {
+        return new AclAuthorizer(settings, new AclIndex(bindings));
     }
 
     public boolean authorize(KafkaPrincipal principal, String host, AclOperation operation, ResourceType type,

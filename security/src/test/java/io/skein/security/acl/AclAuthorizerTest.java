@@ -37,9 +37,8 @@ class AclAuthorizerTest {
     }
 
     private static AclAuthorizer authorizer(boolean allowEveryone, AclBinding... bindings) {
-        AclAuthorizer authorizer = new AclAuthorizer(new AuthorizerSettings(Set.of("User:admin"), allowEveryone));
-        authorizer.update(List.of(bindings));
-        return authorizer;
+        return new AclAuthorizer(new AuthorizerSettings(Set.of("User:admin"), allowEveryone))
+                .withBindings(List.of(bindings));
     }
 
     private static boolean may(AclAuthorizer a, KafkaPrincipal who, AclOperation op, ResourceType type, String name) {
@@ -139,11 +138,12 @@ class AclAuthorizerTest {
     }
 
     @Test
-    void updateReplacesTheBindings() {
+    void withBindingsReplacesTheBindingsAndLeavesTheOriginal() {
         AclAuthorizer a = authorizer(false, allow(ResourceType.GROUP, "g", PatternType.LITERAL, "User:alice",
                 AclOperation.READ));
-        a.update(List.of());
-        assertFalse(may(a, ALICE, AclOperation.READ, ResourceType.GROUP, "g"));
+        AclAuthorizer none = a.withBindings(List.of());
+        assertFalse(may(none, ALICE, AclOperation.READ, ResourceType.GROUP, "g"));
+        assertTrue(may(a, ALICE, AclOperation.READ, ResourceType.GROUP, "g"));
     }
 
     @Test
