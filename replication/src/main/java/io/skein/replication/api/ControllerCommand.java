@@ -114,7 +114,7 @@ public sealed interface ControllerCommand {
      * Delete every ACL binding matching any of the filters (DeleteAcls). Per filter, in order: one
      * item keyed by the filter's index with the filter's error, followed by one item per binding it
      * deleted, keyed {@code index/aclId}, whose message is {@link AclEntries#encode} of the binding.
-     * A binding matched by several filters is reported under the first.
+     * A binding matched by several filters is reported under each (and removed once).
      */
     record DeleteAcls(List<org.apache.kafka.common.acl.AclBindingFilter> filters) implements ControllerCommand {
     }

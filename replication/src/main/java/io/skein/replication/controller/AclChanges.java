@@ -23,7 +23,7 @@ import org.apache.kafka.common.protocol.Errors;
  * MATCH or UNKNOWN), a non-empty resource name ({@code kafka-cluster} for CLUSTER) and a principal
  * of the form {@code Type:name}; each binding succeeds or fails on its own, and one that already
  * exists succeeds without a record. Deletion matches filters against the image; a filter with an
- * UNKNOWN part is refused.
+ * UNKNOWN part is refused; a binding several filters match is reported under each.
  *
  * <p>Stateless apart from the random source of ids; called on the controller's thread.
  */
@@ -78,10 +78,14 @@ final class AclChanges {
             }
             items.add(ItemResult.ok(key));
             for (Map.Entry<Uuid, AclBinding> acl : all) {
-                if (filter.matches(acl.getValue()) && deleted.add(acl.getKey())) {
-                    records.add(new MetadataRecord.RemoveAccessControlEntry(acl.getKey()));
-                    items.add(new ItemResult(key + "/" + acl.getKey(), Errors.NONE, AclEntries.encode(acl.getValue())));
+                if (!filter.matches(acl.getValue())) {
+                    continue;
                 }
+                // as in Kafka, a binding several filters match is reported under each, removed once
+                if (deleted.add(acl.getKey())) {
+                    records.add(new MetadataRecord.RemoveAccessControlEntry(acl.getKey()));
+                }
+                items.add(new ItemResult(key + "/" + acl.getKey(), Errors.NONE, AclEntries.encode(acl.getValue())));
             }
         }
         return new Outcome(List.copyOf(records), List.copyOf(items), -1);
@@ -115,7 +119,7 @@ final class AclChanges {
         }
         String name = binding.pattern().name();
         if (name == null || name.isEmpty()) {
-            return "Invalid empty resource name specified";
+            return "Invalid empty resource name";
         }
         if (binding.pattern().resourceType() == org.apache.kafka.common.resource.ResourceType.CLUSTER
                 && !CLUSTER_NAME.equals(name)) {
@@ -125,9 +129,6 @@ final class AclChanges {
         int colon = principal == null ? -1 : principal.indexOf(':');
         if (colon <= 0 || colon == principal.length() - 1) {
             return "Could not parse principal from `" + principal + "` (expected principalType:principalName)";
-        }
-        if (binding.entry().host() == null || binding.entry().host().isEmpty()) {
-            return "Invalid empty host specified";
         }
         return null;
     }

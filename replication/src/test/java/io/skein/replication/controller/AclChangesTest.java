@@ -81,20 +81,21 @@ class AclChangesTest {
     }
 
     @Test
-    void deleteRemovesEveryMatchOnceAndReturnsTheBindings() {
+    void deleteRemovesEveryMatchOnceAndReportsItUnderEveryFilter() {
         ImageState image = applied(ImageState.empty(),
                 changes.create(new ControllerCommand.CreateAcls(List.of(ALICE_READ, BOB_GROUP)), ImageState.empty()));
         AclBindingFilter topics = new AclBindingFilter(new ResourcePatternFilter(ResourceType.TOPIC, null,
                 PatternType.ANY), AccessControlEntryFilter.ANY);
         Outcome outcome = AclChanges.delete(new ControllerCommand.DeleteAcls(List.of(topics, AclBindingFilter.ANY)), image);
         assertEquals(2, outcome.records().size());
-        // filter 0 header, its match, filter 1 header, its (remaining) match
-        assertEquals(4, outcome.items().size());
+        // filter 0 and its match, then filter 1 and both its matches
+        assertEquals(5, outcome.items().size());
         assertEquals("0", outcome.items().get(0).key());
         assertEquals(ALICE_READ, AclEntries.decode(outcome.items().get(1).message()));
         assertTrue(outcome.items().get(1).key().startsWith("0/"));
         assertEquals("1", outcome.items().get(2).key());
-        assertEquals(BOB_GROUP, AclEntries.decode(outcome.items().get(3).message()));
+        assertEquals(java.util.Set.of(ALICE_READ, BOB_GROUP), java.util.Set.of(
+                AclEntries.decode(outcome.items().get(3).message()), AclEntries.decode(outcome.items().get(4).message())));
         assertTrue(applied(image, outcome).acls().isEmpty());
     }
 
