@@ -47,6 +47,7 @@ import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.SecurityDisabledException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourcePatternFilter;
@@ -222,6 +223,16 @@ class AclTest {
     void denyBeatsAPrefixedAllow() throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = producer("alice")) {
             assertInstanceOf(TopicAuthorizationException.class, sendFailure(producer, "orders-denied"));
+        }
+    }
+
+    @Test
+    void aTransactionalIdNeedsItsOwnAcl() {
+        Map<String, String> transactional = new HashMap<>(security("alice"));
+        transactional.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-alice");
+        transactional.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap(), transactional)) {
+            assertThrows(TransactionalIdAuthorizationException.class, producer::initTransactions);
         }
     }
 
