@@ -1,6 +1,6 @@
 /**
- * Security of listeners and clients. Today: which listener security protocols this build can
- * serve. TLS contexts, SASL mechanisms, credentials and ACLs arrive with the security issue; until
- * then a listener asking for them is refused at start rather than served in clear text.
+ * Security of listeners and clients: which listener security protocols this build serves, TLS
+ * contexts ({@code tls}), SASL mechanisms and credentials ({@code sasl}), the ACL authorizer
+ * ({@code acl}) and the certificate tool ({@code certs}).
  */
 package io.skein.security;

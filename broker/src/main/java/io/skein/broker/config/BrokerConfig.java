@@ -3,6 +3,7 @@ package io.skein.broker.config;
 import io.skein.log.api.LogConfig;
 import io.skein.log.api.TopicConfigs;
 import io.skein.security.ListenerSecurity;
+import io.skein.security.acl.AuthorizerSettings;
 import io.skein.security.sasl.SaslListenerSettings;
 import io.skein.security.tls.TlsListenerSettings;
 import io.skein.security.tls.TlsSettingsLoader;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.kafka.common.config.ConfigException;
@@ -39,6 +41,7 @@ public final class BrokerConfig {
     private final List<String> controllerListenerNames;
     private final SortedMap<Integer, InetSocketAddress> voters;
     private final BrokerConfigDef definition;
+    private final Optional<AuthorizerSettings> authorizerSettings;
 
     private BrokerConfig(Map<String, String> originals, BrokerConfigDef definition) {
         this.definition = definition;
@@ -53,6 +56,14 @@ public final class BrokerConfig {
             }
         }
         this.unknownKeys = List.copyOf(unknown);
+        try {
+            this.authorizerSettings = AuthorizerSettings.parse(getString(BrokerConfigDef.AUTHORIZER_CLASS_NAME),
+                    getString(BrokerConfigDef.SUPER_USERS), getBoolean(BrokerConfigDef.ALLOW_EVERYONE_IF_NO_ACL_FOUND));
+        } catch (IllegalArgumentException e) {
+            String key = e.getMessage().startsWith("super.users") ? BrokerConfigDef.SUPER_USERS
+                    : BrokerConfigDef.AUTHORIZER_CLASS_NAME;
+            throw new ConfigException(key, getString(key), e.getMessage());
+        }
         this.controllerListenerNames = upper(list(BrokerConfigDef.CONTROLLER_LISTENER_NAMES));
         Map<String, SecurityProtocol> protocolMap = protocolMap();
         java.util.function.Function<String, SecurityProtocol> protocolOf = name -> {
@@ -117,6 +128,11 @@ public final class BrokerConfig {
     /** The SASL settings of a SASL_PLAINTEXT or SASL_SSL listener; null otherwise. */
     public SaslListenerSettings saslSettings(String listenerName) {
         return saslSettings.get(listenerName);
+    }
+
+    /** The authorizer to run, or empty when {@code authorizer.class.name} is not set (everything allowed). */
+    public Optional<AuthorizerSettings> authorizerSettings() {
+        return authorizerSettings;
     }
 
     /** Parses and validates; throws ConfigException on the first bad value. */

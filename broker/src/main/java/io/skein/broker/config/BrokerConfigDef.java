@@ -61,6 +61,9 @@ public final class BrokerConfigDef {
     public static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
     public static final String GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
     public static final String GROUP_CONSUMER_MAX_SIZE = "group.consumer.max.size";
+    public static final String AUTHORIZER_CLASS_NAME = "authorizer.class.name";
+    public static final String SUPER_USERS = "super.users";
+    public static final String ALLOW_EVERYONE_IF_NO_ACL_FOUND = "allow.everyone.if.no.acl.found";
 
     private final ConfigDef definition;
     private final TopicConfigs topicConfigs;
@@ -109,6 +112,13 @@ public final class BrokerConfigDef {
                 "Producer ids reserved from the controller at a time.");
         defineStorage(d);
         defineGroupCoordinator(d);
+        d.define(AUTHORIZER_CLASS_NAME, Type.STRING, "", Importance.HIGH, "Enables ACLs: Kafka's "
+                + "org.apache.kafka.metadata.authorizer.StandardAuthorizer (or kafka.security.authorizer.AclAuthorizer) "
+                + "selects Skein's built-in authorizer; empty allows everything.");
+        d.define(SUPER_USERS, Type.STRING, "", Importance.MEDIUM,
+                "Principals allowed everything, separated by semicolons: User:admin;User:ops.");
+        d.define(ALLOW_EVERYONE_IF_NO_ACL_FOUND, Type.BOOLEAN, false, Importance.MEDIUM,
+                "Allow an operation on a resource no ACL covers.");
         for (String topicConfig : topicConfigs.definition().names()) {
             for (String synonym : topicConfigs.brokerSynonyms(topicConfig)) {
                 topicSynonyms.add(synonym);

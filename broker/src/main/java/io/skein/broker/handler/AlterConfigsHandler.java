@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
@@ -24,13 +25,16 @@ import org.apache.kafka.common.requests.AlterConfigsRequest;
  * IncrementalAlterConfigs and the legacy AlterConfigs for topics: the changes go through the
  * controller into the metadata log, and every broker applies them to its logs without a restart
  * (the answer is sent once this broker's image has them). Broker, broker-logger and other
- * resources are refused with INVALID_REQUEST: dynamic broker configs are not supported yet.
+ * resources are refused with INVALID_REQUEST: dynamic broker configs are not supported yet. With
+ * ACLs, ALTER_CONFIGS on the topic (or the cluster for broker resources) is checked first.
  */
 public final class AlterConfigsHandler implements RequestHandler {
 
     private final MetadataQuorum quorum;
+    private final Authorization authz;
 
-    public AlterConfigsHandler(MetadataQuorum quorum) {
+    public AlterConfigsHandler(MetadataQuorum quorum, Authorization authz) {
+        this.authz = authz;
         this.quorum = quorum;
     }
 
@@ -51,7 +55,7 @@ public final class AlterConfigsHandler implements RequestHandler {
             for (IncrementalAlterConfigsRequestData.AlterConfigsResource r : data.resources()) {
                 List<ControllerCommand.ConfigOp> ops = new ArrayList<>();
                 r.configs().forEach(c -> ops.add(new ControllerCommand.ConfigOp(c.name(), c.configOperation(), c.value())));
-                resources.add(resource(r.resourceType(), r.resourceName(), false, ops));
+                resources.add(checked(context, resource(r.resourceType(), r.resourceName(), false, ops)));
             }
         } else {
             AlterConfigsRequestData data = ((AlterConfigsRequest) request).data();
@@ -60,7 +64,7 @@ public final class AlterConfigsHandler implements RequestHandler {
                 List<ControllerCommand.ConfigOp> ops = new ArrayList<>();
                 r.configs().forEach(c -> ops.add(new ControllerCommand.ConfigOp(c.name(), ControllerCommand.ConfigOp.SET,
                         c.value())));
-                resources.add(resource(r.resourceType(), r.resourceName(), true, ops));
+                resources.add(checked(context, resource(r.resourceType(), r.resourceName(), true, ops)));
             }
         }
         List<ControllerCommand.TopicConfigChange> changes = resources.stream().filter(r -> r.change() != null)
@@ -75,6 +79,12 @@ public final class AlterConfigsHandler implements RequestHandler {
                 }));
         return results.thenApply(byTopic -> incremental ? incrementalResponse(resources, byTopic)
                 : legacyResponse(resources, byTopic));
+    }
+
+    private Resource checked(RequestContext context, Resource r) {
+        Errors refusal = ConfigsHandler.refusal(context, authz, ConfigResource.Type.forId(r.type()), r.name(),
+                AclOperation.ALTER_CONFIGS);
+        return refusal == null ? r : new Resource(r.type(), r.name(), null, refusal, refusal.message());
     }
 
     private static Resource resource(byte type, String name, boolean replaceAll, List<ControllerCommand.ConfigOp> ops) {

@@ -13,7 +13,11 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.DescribeClusterRequest;
 
-/** DescribeCluster: the registered brokers, cluster id and controller, as brokers answer it. */
+/**
+ * DescribeCluster: the registered brokers, cluster id and controller, as brokers answer it. As in
+ * Kafka it needs no permission; the cluster's authorized operations are reported only to a caller
+ * allowed to DESCRIBE the cluster (0 to others).
+ */
 public final class ClusterHandler implements RequestHandler {
 
     /** DescribeCluster endpoint type for brokers (1) and controllers (2), KIP-919. */
@@ -21,8 +25,10 @@ public final class ClusterHandler implements RequestHandler {
 
     private final MetadataQuorum quorum;
     private final int localNodeId;
+    private final Authorization authz;
 
-    public ClusterHandler(MetadataQuorum quorum, int localNodeId) {
+    public ClusterHandler(MetadataQuorum quorum, int localNodeId, Authorization authz) {
+        this.authz = authz;
         this.quorum = quorum;
         this.localNodeId = localNodeId;
     }
@@ -47,7 +53,7 @@ public final class ClusterHandler implements RequestHandler {
                             .setIsFenced(broker.fenced())));
         }
         if (data.includeClusterAuthorizedOperations()) {
-            response.setClusterAuthorizedOperations(AuthorizedOperations.CLUSTER);
+            response.setClusterAuthorizedOperations(MetadataHandler.clusterAuthorizedOperations(authz, context));
         }
         return CompletableFuture.completedFuture(response);
     }

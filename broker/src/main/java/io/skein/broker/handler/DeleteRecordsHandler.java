@@ -14,7 +14,9 @@ import org.apache.kafka.common.message.DeleteRecordsResponseData;
 import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsPartitionResult;
 import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsTopicResult;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.DeleteRecordsRequest;
 
@@ -31,9 +33,11 @@ import org.apache.kafka.common.requests.DeleteRecordsRequest;
 public final class DeleteRecordsHandler implements RequestHandler {
 
     private final Partitions partitions;
+    private final Authorization authz;
 
-    public DeleteRecordsHandler(Partitions partitions) {
+    public DeleteRecordsHandler(Partitions partitions, Authorization authz) {
         this.partitions = partitions;
+        this.authz = authz;
     }
 
     @Override
@@ -43,6 +47,14 @@ public final class DeleteRecordsHandler implements RequestHandler {
         for (DeleteRecordsRequestData.DeleteRecordsTopic topic : data.topics()) {
             DeleteRecordsTopicResult topicResult = new DeleteRecordsTopicResult().setName(topic.name());
             response.topics().add(topicResult);
+            // as Kafka: deleting records needs DELETE on the topic
+            if (!authz.authorize(context, AclOperation.DELETE, ResourceType.TOPIC, topic.name())) {
+                for (DeleteRecordsRequestData.DeleteRecordsPartition p : topic.partitions()) {
+                    topicResult.partitions().add(new DeleteRecordsPartitionResult().setPartitionIndex(p.partitionIndex())
+                            .setLowWatermark(-1).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+                }
+                continue;
+            }
             for (DeleteRecordsRequestData.DeleteRecordsPartition p : topic.partitions()) {
                 topicResult.partitions().add(deleteRecords(new TopicPartition(topic.name(), p.partitionIndex()),
                         p.offset()));

@@ -4,18 +4,23 @@ import io.skein.broker.partition.PartitionLookup;
 import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.DelayedOperation;
 import io.skein.broker.purgatory.Purgatory;
+import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataQuorum;
 import io.skein.wire.api.RequestContext;
 import io.skein.wire.api.RequestHandler;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Fetch for consumers: reads whole batches (zero-copy) and long-polls — when fewer than
@@ -31,8 +36,11 @@ public final class FetchHandler implements RequestHandler {
     private final Partitions partitions;
     private final MetadataQuorum quorum;
     private final Purgatory<TopicPartition> purgatory;
+    private final Authorization authz;
 
-    public FetchHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> purgatory) {
+    public FetchHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> purgatory,
+                        Authorization authz) {
+        this.authz = authz;
         this.reader = new FetchReader(partitions);
         this.partitions = partitions;
         this.quorum = quorum;
@@ -47,16 +55,48 @@ public final class FetchHandler implements RequestHandler {
             return CompletableFuture.completedFuture(new FetchResponseData()
                     .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(0));
         }
-        FetchReader.Read first = reader.read(data, quorum.image(), version);
+        MetadataImage image = quorum.image();
+        Set<String> refused = refusedTopics(context, data, image, version);
+        FetchReader.Read first = reader.read(data, image, version, refused);
         if (first.hasErrors() || data.maxWaitMs() <= 0 || first.bytes() >= data.minBytes()
                 || first.partitions().isEmpty()) {
             return CompletableFuture.completedFuture(first.response());
         }
         first.release();
         CompletableFuture<ApiMessage> future = new CompletableFuture<>();
-        DelayedFetch delayed = new DelayedFetch(data, version, future, first.highWatermarks());
+        DelayedFetch delayed = new DelayedFetch(data, version, future, first.highWatermarks(), refused);
         purgatory.watch(delayed, first.partitions(), data.maxWaitMs());
         return future;
+    }
+
+    /**
+     * Topics of the request the caller may not read. A follower fetch (replica id set) needs
+     * CLUSTER_ACTION on the cluster instead, and without it every topic is refused, as in Kafka.
+     */
+    private Set<String> refusedTopics(RequestContext context, FetchRequestData data, MetadataImage image,
+                                      short version) {
+        if (!authz.enabled()) {
+            return Set.of();
+        }
+        Set<String> names = new HashSet<>();
+        for (FetchRequestData.FetchTopic topic : data.topics()) {
+            String name = version >= 13 ? image.topic(topic.topicId()).map(MetadataImage.TopicImage::name).orElse(null)
+                    : topic.topic();
+            if (name != null) {
+                names.add(name);
+            }
+        }
+        int replicaId = version >= 15 ? data.replicaState().replicaId() : data.replicaId();
+        if (replicaId >= 0) {
+            return authz.authorizeCluster(context, AclOperation.CLUSTER_ACTION) ? Set.of() : names;
+        }
+        Set<String> refused = new HashSet<>();
+        for (String name : names) {
+            if (!authz.authorize(context, AclOperation.READ, ResourceType.TOPIC, name)) {
+                refused.add(name);
+            }
+        }
+        return refused;
     }
 
     /** A fetch parked until enough bytes arrived or its wait ran out. */
@@ -65,9 +105,11 @@ public final class FetchHandler implements RequestHandler {
         private final short version;
         private final CompletableFuture<ApiMessage> future;
         private final Map<TopicPartition, Long> highWatermarksWhenParked;
+        private final Set<String> refused;
 
         DelayedFetch(FetchRequestData request, short version, CompletableFuture<ApiMessage> future,
-                     Map<TopicPartition, Long> highWatermarksWhenParked) {
+                     Map<TopicPartition, Long> highWatermarksWhenParked, Set<String> refused) {
+            this.refused = refused;
             this.request = request;
             this.version = version;
             this.future = future;
@@ -90,7 +132,7 @@ public final class FetchHandler implements RequestHandler {
                 }
                 return false;
             }
-            FetchReader.Read read = reader.read(request, quorum.image(), version);
+            FetchReader.Read read = reader.read(request, quorum.image(), version, refused);
             read.release();
             return read.hasErrors() || read.bytes() >= request.minBytes();
         }
@@ -98,7 +140,7 @@ public final class FetchHandler implements RequestHandler {
         @Override
         protected void onComplete() {
             try {
-                future.complete(reader.read(request, quorum.image(), version).response());
+                future.complete(reader.read(request, quorum.image(), version, refused).response());
             } catch (RuntimeException e) {
                 future.completeExceptionally(e);
             }

@@ -51,7 +51,10 @@ final class FetchReader {
         this.partitions = partitions;
     }
 
-    Read read(FetchRequestData request, MetadataImage image, short version) {
+    /**
+     * @param refused topics the caller may not read: their partitions answer TOPIC_AUTHORIZATION_FAILED
+     */
+    Read read(FetchRequestData request, MetadataImage image, short version, java.util.Set<String> refused) {
         FetchResponseData response = new FetchResponseData().setSessionId(0);
         boolean readCommitted = request.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
         long remaining = request.maxBytes() <= 0 ? Integer.MAX_VALUE : request.maxBytes();
@@ -74,6 +77,11 @@ final class FetchReader {
                 if (name == null) {
                     errors = true;
                     out.setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
+                    continue;
+                }
+                if (refused.contains(name)) {
+                    errors = true;
+                    out.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
                     continue;
                 }
                 TopicPartition tp = new TopicPartition(name, p.partition());

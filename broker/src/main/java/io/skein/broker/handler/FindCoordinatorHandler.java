@@ -10,6 +10,7 @@ import io.skein.wire.api.RequestHandler;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
@@ -19,18 +20,23 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * FindCoordinator for consumer groups (single-key versions 0-3 and batched versions 4+): the
  * coordinator of a group is the leader of its {@code __consumer_offsets} partition, and the topic
  * is created on the first lookup. Transaction and share coordinators do not exist yet; their
  * lookups get INVALID_REQUEST, so a transactional producer fails at once instead of retrying.
+ * With ACLs a group key needs DESCRIBE on the group (GROUP_AUTHORIZATION_FAILED), a transactional
+ * id DESCRIBE on it (TRANSACTIONAL_ID_AUTHORIZATION_FAILED), checked first as in Kafka.
  */
 public final class FindCoordinatorHandler implements RequestHandler {
 
     private final OffsetsTopic offsetsTopic;
+    private final Authorization authz;
 
-    public FindCoordinatorHandler(OffsetsTopic offsetsTopic) {
+    public FindCoordinatorHandler(OffsetsTopic offsetsTopic, Authorization authz) {
+        this.authz = authz;
         this.offsetsTopic = offsetsTopic;
     }
 
@@ -40,6 +46,27 @@ public final class FindCoordinatorHandler implements RequestHandler {
         short version = context.apiVersion();
         List<String> keys = version >= 4 ? data.coordinatorKeys() : List.of(data.key());
         byte keyType = version >= 1 ? data.keyType() : CoordinatorType.GROUP.id();
+        boolean transaction = keyType == CoordinatorType.TRANSACTION.id();
+        if (keyType == CoordinatorType.GROUP.id() || transaction) {
+            ResourceType type = transaction ? ResourceType.TRANSACTIONAL_ID : ResourceType.GROUP;
+            Errors error = transaction ? Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED : Errors.GROUP_AUTHORIZATION_FAILED;
+            List<String> refused = keys.stream()
+                    .filter(k -> !authz.authorize(context, AclOperation.DESCRIBE, type, k)).toList();
+            if (!refused.isEmpty()) {
+                List<String> allowed = keys.stream().filter(k -> !refused.contains(k)).toList();
+                if (allowed.isEmpty() || transaction) {
+                    return CompletableFuture.completedFuture(response(version, keys.stream()
+                            .map(k -> refused.contains(k) ? failed(k, error, null)
+                                    : failed(k, Errors.INVALID_REQUEST, "Transactions are not supported by this broker yet"))
+                            .toList()));
+                }
+                return locateAll(context, version, allowed).thenApply(located -> {
+                    List<Coordinator> all = new java.util.ArrayList<>(located.coordinators());
+                    refused.forEach(k -> all.add(failed(k, error, null)));
+                    return (ApiMessage) response(version, all);
+                });
+            }
+        }
         if (keyType != CoordinatorType.GROUP.id()) {
             String message = keyType == CoordinatorType.TRANSACTION.id()
                     ? "Transactions are not supported by this broker yet"
@@ -47,6 +74,11 @@ public final class FindCoordinatorHandler implements RequestHandler {
             return CompletableFuture.completedFuture(response(version, keys.stream()
                     .map(k -> failed(k, Errors.INVALID_REQUEST, message)).toList()));
         }
+        return locateAll(context, version, keys).thenApply(r -> r);
+    }
+
+    private CompletableFuture<FindCoordinatorResponseData> locateAll(RequestContext context, short version,
+                                                                     List<String> keys) {
         return offsetsTopic.ensureExists().handle((image, error) -> {
             if (error != null) {
                 return response(version, keys.stream().map(k -> failed(k, Errors.COORDINATOR_NOT_AVAILABLE,

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
@@ -26,17 +27,23 @@ import org.apache.kafka.common.requests.DeleteGroupsRequest;
 import org.apache.kafka.common.requests.DescribeGroupsRequest;
 import org.apache.kafka.common.requests.ListGroupsRequest;
 import org.apache.kafka.common.requests.OffsetDeleteRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Group administration: ListGroups (with state and type filters), DescribeGroups, DeleteGroups
- * and OffsetDelete, as Kafka's Admin client and {@code kafka-consumer-groups} use them.
+ * and OffsetDelete, as Kafka's Admin client and {@code kafka-consumer-groups} use them. With ACLs,
+ * as in Kafka: ListGroups shows every group to a caller allowed to DESCRIBE the cluster and
+ * otherwise only the groups it may DESCRIBE; DescribeGroups needs DESCRIBE and DeleteGroups DELETE
+ * on each group; OffsetDelete DELETE on the group and READ on each topic.
  */
 public final class GroupAdminHandler implements RequestHandler {
 
     private final GroupCoordinator coordinator;
     private final MetadataQuorum quorum;
+    private final Authorization authz;
 
-    public GroupAdminHandler(GroupCoordinator coordinator, MetadataQuorum quorum) {
+    public GroupAdminHandler(GroupCoordinator coordinator, MetadataQuorum quorum, Authorization authz) {
+        this.authz = authz;
         this.coordinator = coordinator;
         this.quorum = quorum;
     }
@@ -46,34 +53,45 @@ public final class GroupAdminHandler implements RequestHandler {
         short version = context.apiVersion();
         ApiMessage response;
         if (request instanceof ListGroupsRequest list) {
-            response = listGroups(list.data(), version);
+            response = listGroups(context, list.data(), version);
         } else if (request instanceof DescribeGroupsRequest describe) {
-            response = describeGroups(describe.data(), version);
+            response = describeGroups(context, describe.data(), version);
         } else if (request instanceof DeleteGroupsRequest delete) {
             DeleteGroupsResponseData out = new DeleteGroupsResponseData();
             for (String groupId : delete.data().groupsNames()) {
-                Errors error = coordinator.deleteGroup(groupId);
+                Errors error = authz.authorize(context, AclOperation.DELETE, ResourceType.GROUP, groupId)
+                        ? coordinator.deleteGroup(groupId) : Errors.GROUP_AUTHORIZATION_FAILED;
                 out.results().add(new DeletableGroupResult().setGroupId(groupId).setErrorCode(error.code()));
             }
             response = out;
         } else {
-            response = deleteOffsets(((OffsetDeleteRequest) request).data());
+            response = deleteOffsets(context, ((OffsetDeleteRequest) request).data());
         }
         return CompletableFuture.completedFuture(response);
     }
 
-    private ListGroupsResponseData listGroups(ListGroupsRequestData data, short version) {
+    private ListGroupsResponseData listGroups(RequestContext context, ListGroupsRequestData data, short version) {
         List<String> states = version >= 4 && data.statesFilter() != null ? data.statesFilter() : List.of();
         List<String> types = version >= 5 && data.typesFilter() != null ? data.typesFilter() : List.of();
         GroupCoordinator.ListResult result = coordinator.listGroups(states, types);
-        return new ListGroupsResponseData().setErrorCode(result.error().code()).setGroups(new ArrayList<>(result.groups()));
+        List<ListGroupsResponseData.ListedGroup> groups = authz.allowsCluster(context, AclOperation.DESCRIBE)
+                ? result.groups()
+                : authz.filter(context, AclOperation.DESCRIBE, ResourceType.GROUP, result.groups(),
+                ListGroupsResponseData.ListedGroup::groupId);
+        return new ListGroupsResponseData().setErrorCode(result.error().code()).setGroups(new ArrayList<>(groups));
     }
 
-    private DescribeGroupsResponseData describeGroups(DescribeGroupsRequestData data, short version) {
+    private DescribeGroupsResponseData describeGroups(RequestContext context, DescribeGroupsRequestData data,
+                                                      short version) {
         DescribeGroupsResponseData out = new DescribeGroupsResponseData();
-        int operations = version >= 3 && data.includeAuthorizedOperations() ? AuthorizedOperations.GROUP
-                : Integer.MIN_VALUE;
         for (String groupId : data.groups()) {
+            if (!authz.authorize(context, AclOperation.DESCRIBE, ResourceType.GROUP, groupId)) {
+                out.groups().add(new DescribeGroupsResponseData.DescribedGroup().setGroupId(groupId)
+                        .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+                continue;
+            }
+            int operations = version >= 3 && data.includeAuthorizedOperations()
+                    ? authz.authorizedOperations(context, ResourceType.GROUP, groupId) : Integer.MIN_VALUE;
             DescribeGroupsResponseData.DescribedGroup described = coordinator.describeGroup(groupId, version, operations);
             if (version < 6) {
                 described.setErrorMessage(null);
@@ -83,11 +101,17 @@ public final class GroupAdminHandler implements RequestHandler {
         return out;
     }
 
-    private OffsetDeleteResponseData deleteOffsets(OffsetDeleteRequestData data) {
+    private OffsetDeleteResponseData deleteOffsets(RequestContext context, OffsetDeleteRequestData data) {
+        if (!authz.authorize(context, AclOperation.DELETE, ResourceType.GROUP, data.groupId())) {
+            return new OffsetDeleteResponseData().setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code());
+        }
         MetadataImage image = quorum.image();
         List<TopicPartition> known = new ArrayList<>();
+        java.util.Set<String> unreadable = new java.util.HashSet<>();
         for (OffsetDeleteRequestData.OffsetDeleteRequestTopic topic : data.topics()) {
-            if (image.topic(topic.name()).isPresent()) {
+            if (!authz.authorize(context, AclOperation.READ, ResourceType.TOPIC, topic.name())) {
+                unreadable.add(topic.name());
+            } else if (image.topic(topic.name()).isPresent()) {
                 topic.partitions().forEach(p -> known.add(new TopicPartition(topic.name(), p.partitionIndex())));
             }
         }
@@ -99,7 +123,8 @@ public final class GroupAdminHandler implements RequestHandler {
         for (OffsetDeleteRequestData.OffsetDeleteRequestTopic topic : data.topics()) {
             OffsetDeleteResponseTopic t = new OffsetDeleteResponseTopic().setName(topic.name());
             for (OffsetDeleteRequestData.OffsetDeleteRequestPartition p : topic.partitions()) {
-                Errors error = result.partitions().getOrDefault(new TopicPartition(topic.name(), p.partitionIndex()),
+                Errors error = unreadable.contains(topic.name()) ? Errors.TOPIC_AUTHORIZATION_FAILED
+                        : result.partitions().getOrDefault(new TopicPartition(topic.name(), p.partitionIndex()),
                         Errors.UNKNOWN_TOPIC_OR_PARTITION);
                 t.partitions().add(new OffsetDeleteResponsePartition().setPartitionIndex(p.partitionIndex())
                         .setErrorCode(error.code()));

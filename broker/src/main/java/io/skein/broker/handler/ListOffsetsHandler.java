@@ -9,6 +9,7 @@ import io.skein.wire.api.RequestHandler;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
@@ -17,6 +18,7 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * ListOffsets: earliest, latest, max timestamp, earliest local, and the first offset at or after
@@ -26,9 +28,11 @@ import org.apache.kafka.common.requests.ListOffsetsRequest;
 public final class ListOffsetsHandler implements RequestHandler {
 
     private final Partitions partitions;
+    private final Authorization authz;
 
-    public ListOffsetsHandler(Partitions partitions) {
+    public ListOffsetsHandler(Partitions partitions, Authorization authz) {
         this.partitions = partitions;
+        this.authz = authz;
     }
 
     @Override
@@ -38,8 +42,12 @@ public final class ListOffsetsHandler implements RequestHandler {
         for (ListOffsetsRequestData.ListOffsetsTopic topic : data.topics()) {
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
             response.topics().add(topicResponse);
+            boolean describable = authz.authorize(context, AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name());
             for (ListOffsetsRequestData.ListOffsetsPartition p : topic.partitions()) {
-                ListOffsetsPartitionResponse out = answer(new TopicPartition(topic.name(), p.partitionIndex()), p);
+                ListOffsetsPartitionResponse out = describable
+                        ? answer(new TopicPartition(topic.name(), p.partitionIndex()), p)
+                        : new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex()).setTimestamp(-1)
+                        .setOffset(-1).setLeaderEpoch(-1).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
                 if (context.apiVersion() < 4) {
                     out.setLeaderEpoch(-1); // not in the schema before v4
                 }

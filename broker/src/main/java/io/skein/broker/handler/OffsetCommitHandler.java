@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponsePartition;
@@ -20,17 +21,22 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.OffsetCommitRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * OffsetCommit (versions 2-10; topics by id from version 10): topics that do not exist get
  * UNKNOWN_TOPIC_OR_PARTITION (UNKNOWN_TOPIC_ID by id), the rest go to the group coordinator.
+ * With ACLs, as in Kafka: READ on the group (else every partition answers GROUP_AUTHORIZATION_FAILED)
+ * and READ on each topic (TOPIC_AUTHORIZATION_FAILED, before its existence is checked).
  */
 public final class OffsetCommitHandler implements RequestHandler {
 
     private final GroupCoordinator coordinator;
     private final MetadataQuorum quorum;
+    private final Authorization authz;
 
-    public OffsetCommitHandler(GroupCoordinator coordinator, MetadataQuorum quorum) {
+    public OffsetCommitHandler(GroupCoordinator coordinator, MetadataQuorum quorum, Authorization authz) {
+        this.authz = authz;
         this.coordinator = coordinator;
         this.quorum = quorum;
     }
@@ -39,12 +45,20 @@ public final class OffsetCommitHandler implements RequestHandler {
     public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
         OffsetCommitRequestData data = ((OffsetCommitRequest) request).data();
         short version = context.apiVersion();
+        if (!authz.authorize(context, AclOperation.READ, ResourceType.GROUP, data.groupId())) {
+            return CompletableFuture.completedFuture(Authorization.refused(request, Errors.GROUP_AUTHORIZATION_FAILED));
+        }
         MetadataImage image = quorum.image();
         List<OffsetCommitEntry> entries = new ArrayList<>();
         List<String> names = new ArrayList<>();
+        List<Boolean> readable = new ArrayList<>();
         for (OffsetCommitRequestData.OffsetCommitRequestTopic topic : data.topics()) {
-            String name = version >= 10 ? image.topic(topic.topicId()).map(MetadataImage.TopicImage::name).orElse(null)
-                    : (image.topic(topic.name()).isPresent() ? topic.name() : null);
+            String requested = version >= 10
+                    ? image.topic(topic.topicId()).map(MetadataImage.TopicImage::name).orElse(null) : topic.name();
+            boolean mayRead = requested == null
+                    || authz.authorize(context, AclOperation.READ, ResourceType.TOPIC, requested);
+            readable.add(mayRead);
+            String name = requested != null && mayRead && image.topic(requested).isPresent() ? requested : null;
             names.add(name);
             if (name == null) {
                 continue;
@@ -66,7 +80,8 @@ public final class OffsetCommitHandler implements RequestHandler {
             } else {
                 out.setName(topic.name());
             }
-            Errors unknown = version >= 10 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            Errors unknown = !readable.get(i) ? Errors.TOPIC_AUTHORIZATION_FAILED
+                    : version >= 10 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
             for (OffsetCommitRequestData.OffsetCommitRequestPartition p : topic.partitions()) {
                 Errors error = name == null ? unknown
                         : results.getOrDefault(new TopicPartition(name, p.partitionIndex()), Errors.NONE);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
@@ -24,19 +25,24 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.OffsetFetchRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * OffsetFetch: one group (versions 1-7) or several (8+, topics by id from 10). A partition
  * without a committed offset answers offset -1 and empty metadata; a null topic list means every
  * partition the group committed. There are no pending transactional offsets yet, so
- * {@code require_stable} never has anything to wait for.
+ * {@code require_stable} never has anything to wait for. With ACLs, as in Kafka: DESCRIBE on the
+ * group (GROUP_AUTHORIZATION_FAILED) and on each topic asked for (TOPIC_AUTHORIZATION_FAILED per
+ * partition); when all partitions are asked for, topics the caller may not DESCRIBE are left out.
  */
 public final class OffsetFetchHandler implements RequestHandler {
 
     private final GroupCoordinator coordinator;
     private final MetadataQuorum quorum;
+    private final Authorization authz;
 
-    public OffsetFetchHandler(GroupCoordinator coordinator, MetadataQuorum quorum) {
+    public OffsetFetchHandler(GroupCoordinator coordinator, MetadataQuorum quorum, Authorization authz) {
+        this.authz = authz;
         this.coordinator = coordinator;
         this.quorum = quorum;
     }
@@ -58,7 +64,11 @@ public final class OffsetFetchHandler implements RequestHandler {
         if (version < 8) {
             List<Requested> topics = data.topics() == null ? null : data.topics().stream()
                     .map(t -> new Requested(t.name(), Uuid.ZERO_UUID, t.partitionIndexes())).toList();
-            GroupAnswer answer = fetch(data.groupId(), topics, image, false);
+            if (!authz.authorize(context, AclOperation.DESCRIBE, ResourceType.GROUP, data.groupId())) {
+                return CompletableFuture.completedFuture(
+                        Authorization.refused(request, Errors.GROUP_AUTHORIZATION_FAILED));
+            }
+            GroupAnswer answer = fetch(context, data.groupId(), topics, image, false);
             if (answer.error() != Errors.NONE && version >= 2) {
                 return CompletableFuture.completedFuture(response.setErrorCode(answer.error().code()));
             }
@@ -79,7 +89,12 @@ public final class OffsetFetchHandler implements RequestHandler {
                     .map(t -> byId ? new Requested(image.topic(t.topicId()).map(MetadataImage.TopicImage::name)
                             .orElse(null), t.topicId(), t.partitionIndexes())
                             : new Requested(t.name(), Uuid.ZERO_UUID, t.partitionIndexes())).toList();
-            GroupAnswer answer = fetch(group.groupId(), topics, image, byId);
+            if (!authz.authorize(context, AclOperation.DESCRIBE, ResourceType.GROUP, group.groupId())) {
+                response.groups().add(new OffsetFetchResponseGroup().setGroupId(group.groupId())
+                        .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+                continue;
+            }
+            GroupAnswer answer = fetch(context, group.groupId(), topics, image, byId);
             OffsetFetchResponseGroup out = new OffsetFetchResponseGroup().setGroupId(group.groupId())
                     .setErrorCode(answer.error().code());
             for (Map.Entry<Requested, List<Answer>> e : answer.topics().entrySet()) {
@@ -104,12 +119,16 @@ public final class OffsetFetchHandler implements RequestHandler {
     private record GroupAnswer(Errors error, Map<Requested, List<Answer>> topics) {
     }
 
-    private GroupAnswer fetch(String groupId, List<Requested> topics, MetadataImage image, boolean byId) {
+    private GroupAnswer fetch(RequestContext context, String groupId, List<Requested> topics, MetadataImage image,
+                              boolean byId) {
         List<TopicPartition> wanted = null;
+        java.util.Set<String> refused = new java.util.HashSet<>();
         if (topics != null) {
             wanted = new ArrayList<>();
             for (Requested t : topics) {
-                if (t.name() != null) {
+                if (t.name() != null && !authz.authorize(context, AclOperation.DESCRIBE, ResourceType.TOPIC, t.name())) {
+                    refused.add(t.name());
+                } else if (t.name() != null) {
                     for (int p : t.partitions()) {
                         wanted.add(new TopicPartition(t.name(), p));
                     }
@@ -123,6 +142,9 @@ public final class OffsetFetchHandler implements RequestHandler {
                 Map<String, Requested> byName = new LinkedHashMap<>();
                 for (Map.Entry<TopicPartition, CommittedOffset> e : result.offsets().entrySet()) {
                     String name = e.getKey().topic();
+                    if (!authz.allows(context, AclOperation.DESCRIBE, ResourceType.TOPIC, name)) {
+                        continue;
+                    }
                     Uuid id = image.topic(name).map(MetadataImage.TopicImage::id).orElse(Uuid.ZERO_UUID);
                     if (byId && Uuid.ZERO_UUID.equals(id)) {
                         continue; // a topic deleted since the commit has no id to answer with
@@ -138,6 +160,8 @@ public final class OffsetFetchHandler implements RequestHandler {
             for (int p : t.partitions()) {
                 if (t.name() == null) {
                     answers.add(new Answer(p, -1, -1, "", Errors.UNKNOWN_TOPIC_ID));
+                } else if (refused.contains(t.name())) {
+                    answers.add(new Answer(p, -1, -1, "", Errors.TOPIC_AUTHORIZATION_FAILED));
                 } else if (result.error() != Errors.NONE) {
                     answers.add(new Answer(p, -1, -1, "", result.error()));
                 } else {

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -25,6 +26,7 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Produce: appends each partition's batches to its log (validation, offsets and idempotence are
@@ -39,9 +41,11 @@ public final class ProduceHandler implements RequestHandler {
     private final MetadataQuorum quorum;
     private final Purgatory<TopicPartition> fetchPurgatory;
     private final Clock clock;
+    private final Authorization authz;
 
     public ProduceHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> fetchPurgatory,
-                          Clock clock) {
+                          Clock clock, Authorization authz) {
+        this.authz = authz;
         this.partitions = partitions;
         this.quorum = quorum;
         this.fetchPurgatory = fetchPurgatory;
@@ -56,6 +60,9 @@ public final class ProduceHandler implements RequestHandler {
         MetadataImage image = quorum.image();
         long now = clock.millis();
         ProduceResponseData response = new ProduceResponseData();
+        // a transactional produce needs WRITE on its transactional id, as in Kafka
+        boolean transactionAllowed = data.transactionalId() == null
+                || authz.authorize(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, data.transactionalId());
         for (ProduceRequestData.TopicProduceData topic : data.topicData()) {
             String name = topic.name();
             Uuid topicId = topic.topicId() == null ? Uuid.ZERO_UUID : topic.topicId();
@@ -63,6 +70,8 @@ public final class ProduceHandler implements RequestHandler {
             if (byId) {
                 name = image.topic(topicId).map(MetadataImage.TopicImage::name).orElse(null);
             }
+            boolean writable = name != null && transactionAllowed
+                    && authz.authorize(context, AclOperation.WRITE, ResourceType.TOPIC, name);
             TopicProduceResponse topicResponse = new TopicProduceResponse().setName(topic.name()).setTopicId(topicId);
             for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
                 PartitionProduceResponse out = new PartitionProduceResponse().setIndex(partition.index());
@@ -73,6 +82,14 @@ public final class ProduceHandler implements RequestHandler {
                 }
                 if (name == null) {
                     fail(out, Errors.UNKNOWN_TOPIC_ID, null);
+                    continue;
+                }
+                if (!transactionAllowed) {
+                    fail(out, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, null);
+                    continue;
+                }
+                if (!writable) {
+                    fail(out, Errors.TOPIC_AUTHORIZATION_FAILED, null);
                     continue;
                 }
                 if (Topic.isInternal(name)) {

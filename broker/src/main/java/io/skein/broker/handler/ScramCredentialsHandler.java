@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
 import org.apache.kafka.common.message.AlterUserScramCredentialsResponseData;
 import org.apache.kafka.common.message.DescribeUserScramCredentialsRequestData;
@@ -31,18 +32,26 @@ import org.apache.kafka.common.security.scram.ScramCredential;
  * AlterUserScramCredentials and DescribeUserScramCredentials: SCRAM users live in the metadata
  * log. The client sends a salt and a salted password; the broker derives the stored and server
  * keys (kafka-clients' ScramFormatter) and the controller records them, so every broker can
- * authenticate the user. Describe reports mechanisms and iterations, never keys.
+ * authenticate the user. Describe reports mechanisms and iterations, never keys. With ACLs, altering
+ * needs ALTER and describing DESCRIBE on the cluster (CLUSTER_AUTHORIZATION_FAILED), as in Kafka.
  */
 public final class ScramCredentialsHandler implements RequestHandler {
 
     private final MetadataQuorum quorum;
+    private final Authorization authz;
 
-    public ScramCredentialsHandler(MetadataQuorum quorum) {
+    public ScramCredentialsHandler(MetadataQuorum quorum, Authorization authz) {
+        this.authz = authz;
         this.quorum = quorum;
     }
 
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
+        AclOperation needed = request instanceof DescribeUserScramCredentialsRequest ? AclOperation.DESCRIBE
+                : AclOperation.ALTER;
+        if (!authz.authorizeCluster(context, needed)) {
+            return CompletableFuture.completedFuture(Authorization.refused(request, Errors.CLUSTER_AUTHORIZATION_FAILED));
+        }
         if (request instanceof DescribeUserScramCredentialsRequest describe) {
             return CompletableFuture.completedFuture(describe(describe.data(), quorum.image()));
         }

@@ -2,7 +2,9 @@ package io.skein.broker.server;
 
 import io.skein.broker.config.BrokerConfig;
 import io.skein.broker.config.BrokerConfigDef;
+import io.skein.broker.handler.AclsHandler;
 import io.skein.broker.handler.AlterConfigsHandler;
+import io.skein.broker.handler.Authorization;
 import io.skein.broker.handler.ClusterHandler;
 import io.skein.broker.handler.ConfigsHandler;
 import io.skein.broker.handler.ConsumerGroupHandler;
@@ -11,11 +13,11 @@ import io.skein.broker.handler.FetchHandler;
 import io.skein.broker.handler.FindCoordinatorHandler;
 import io.skein.broker.handler.GroupAdminHandler;
 import io.skein.broker.handler.GroupMembershipHandler;
+import io.skein.broker.handler.ListOffsetsHandler;
+import io.skein.broker.handler.MetadataHandler;
 import io.skein.broker.handler.OffsetCommitHandler;
 import io.skein.broker.handler.OffsetFetchHandler;
 import io.skein.broker.handler.OffsetsTopic;
-import io.skein.broker.handler.ListOffsetsHandler;
-import io.skein.broker.handler.MetadataHandler;
 import io.skein.broker.handler.ProduceHandler;
 import io.skein.broker.handler.ProducerIdHandler;
 import io.skein.broker.handler.ScramCredentialsHandler;
@@ -25,6 +27,8 @@ import io.skein.broker.purgatory.Purgatory;
 import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.coordinator.producerid.ProducerIdAllocator;
 import io.skein.replication.api.MetadataQuorum;
+import io.skein.security.acl.AclAuthorizer;
+import io.skein.security.acl.DenialLog;
 import io.skein.wire.api.HandlerRegistry;
 import java.time.Clock;
 import org.apache.kafka.common.TopicPartition;
@@ -36,6 +40,9 @@ import org.apache.kafka.common.protocol.ApiKeys;
  */
 final class Handlers {
 
+    /** Denials logged at INFO per second at most; the rest are counted. */
+    private static final int DENIALS_LOGGED_PER_SECOND = 20;
+
     private Handlers() {
     }
 
@@ -43,34 +50,43 @@ final class Handlers {
                                     Purgatory<TopicPartition> fetchPurgatory, ProducerIdAllocator producerIds,
                                     GroupCoordinator groups, Clock clock) {
         int nodeId = config.nodeId();
-        TopicAdminHandler topicAdmin = new TopicAdminHandler(quorum, config);
-        AlterConfigsHandler alterConfigs = new AlterConfigsHandler(quorum);
-        ScramCredentialsHandler scram = new ScramCredentialsHandler(quorum);
-        GroupMembershipHandler membership = new GroupMembershipHandler(groups);
-        GroupAdminHandler groupAdmin = new GroupAdminHandler(groups, quorum);
-        ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups);
+        Authorization authz = config.authorizerSettings()
+                .map(settings -> Authorization.enabled(new AclAuthorizer(settings), quorum,
+                        new DenialLog(System::nanoTime, DENIALS_LOGGED_PER_SECOND)))
+                .orElseGet(Authorization::disabled);
+        TopicAdminHandler topicAdmin = new TopicAdminHandler(quorum, config, authz);
+        AlterConfigsHandler alterConfigs = new AlterConfigsHandler(quorum, authz);
+        ScramCredentialsHandler scram = new ScramCredentialsHandler(quorum, authz);
+        GroupMembershipHandler membership = new GroupMembershipHandler(groups, authz);
+        GroupAdminHandler groupAdmin = new GroupAdminHandler(groups, quorum, authz);
+        ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups, authz);
+        AclsHandler acls = new AclsHandler(quorum, authz);
         return new HandlerRegistry()
-                .register(ApiKeys.PRODUCE, new ProduceHandler(partitions, quorum, fetchPurgatory, clock))
-                .register(ApiKeys.FETCH, new FetchHandler(partitions, quorum, fetchPurgatory))
-                .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions))
-                .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(partitions))
+                .register(ApiKeys.PRODUCE, new ProduceHandler(partitions, quorum, fetchPurgatory, clock, authz))
+                .register(ApiKeys.FETCH, new FetchHandler(partitions, quorum, fetchPurgatory, authz))
+                .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions, authz))
+                .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(partitions, authz))
                 .register(ApiKeys.METADATA, new MetadataHandler(quorum, nodeId,
-                        config.getBoolean(BrokerConfigDef.AUTO_CREATE_TOPICS)))
+                        config.getBoolean(BrokerConfigDef.AUTO_CREATE_TOPICS), authz))
                 .register(ApiKeys.CREATE_TOPICS, topicAdmin)
                 .register(ApiKeys.DELETE_TOPICS, topicAdmin)
                 .register(ApiKeys.CREATE_PARTITIONS, topicAdmin)
-                .register(ApiKeys.DESCRIBE_CONFIGS, new ConfigsHandler(quorum, config))
+                .register(ApiKeys.DESCRIBE_CONFIGS, new ConfigsHandler(quorum, config, authz))
                 .register(ApiKeys.ALTER_CONFIGS, alterConfigs)
                 .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, alterConfigs)
-                .register(ApiKeys.DESCRIBE_CLUSTER, new ClusterHandler(quorum, nodeId))
-                .register(ApiKeys.INIT_PRODUCER_ID, new ProducerIdHandler(producerIds))
-                .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(new OffsetsTopic(quorum, config)))
+                .register(ApiKeys.DESCRIBE_CLUSTER, new ClusterHandler(quorum, nodeId, authz))
+                .register(ApiKeys.INIT_PRODUCER_ID, new ProducerIdHandler(producerIds, authz))
+                .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(new OffsetsTopic(quorum, config),
+                        authz))
+                .register(ApiKeys.CREATE_ACLS, acls)
+                .register(ApiKeys.DESCRIBE_ACLS, acls)
+                .register(ApiKeys.DELETE_ACLS, acls)
                 .register(ApiKeys.JOIN_GROUP, membership)
                 .register(ApiKeys.SYNC_GROUP, membership)
                 .register(ApiKeys.HEARTBEAT, membership)
                 .register(ApiKeys.LEAVE_GROUP, membership)
-                .register(ApiKeys.OFFSET_COMMIT, new OffsetCommitHandler(groups, quorum))
-                .register(ApiKeys.OFFSET_FETCH, new OffsetFetchHandler(groups, quorum))
+                .register(ApiKeys.OFFSET_COMMIT, new OffsetCommitHandler(groups, quorum, authz))
+                .register(ApiKeys.OFFSET_FETCH, new OffsetFetchHandler(groups, quorum, authz))
                 .register(ApiKeys.OFFSET_DELETE, groupAdmin)
                 .register(ApiKeys.LIST_GROUPS, groupAdmin)
                 .register(ApiKeys.DESCRIBE_GROUPS, groupAdmin)

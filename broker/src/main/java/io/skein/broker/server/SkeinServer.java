@@ -92,6 +92,9 @@ public final class SkeinServer implements AutoCloseable {
         log.info("Metadata quorum ready at offset {} (cluster {}, controller {})", image.offset(), image.clusterId(),
                 image.controllerId());
 
+        config.authorizerSettings().ifPresent(acl -> log.info(
+                "ACLs enforced by the built-in authorizer: super users {}, allow.everyone.if.no.acl.found={}",
+                acl.superUsers(), acl.allowEveryoneIfNoAclFound()));
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "skein-scheduler");
             t.setDaemon(true);

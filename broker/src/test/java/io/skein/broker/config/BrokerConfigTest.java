@@ -42,6 +42,25 @@ class BrokerConfigTest {
     }
 
     @Test
+    void authorizerIsOffByDefaultAndKafkasClassNamesTurnItOn() {
+        assertTrue(BrokerConfig.from(Map.of()).authorizerSettings().isEmpty());
+        BrokerConfig config = BrokerConfig.from(Map.of(
+                "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "super.users", "User:admin;User:ops", "allow.everyone.if.no.acl.found", "true"));
+        assertEquals(java.util.Set.of("User:admin", "User:ops"), config.authorizerSettings().orElseThrow().superUsers());
+        assertTrue(config.authorizerSettings().orElseThrow().allowEveryoneIfNoAclFound());
+        assertTrue(config.unknownKeys().isEmpty(), config.unknownKeys().toString());
+    }
+
+    @Test
+    void rejectsAnAuthorizerSkeinDoesNotHave() {
+        ConfigException e = assertThrows(ConfigException.class, () -> BrokerConfig.from(Map.of(
+                "authorizer.class.name", "com.example.MyAuthorizer")));
+        assertTrue(e.getMessage().contains("authorizer.class.name") && e.getMessage().contains("com.example.MyAuthorizer"),
+                e.getMessage());
+    }
+
+    @Test
     void rejectsNumberThatIsNotANumber() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> BrokerConfig.from(Map.of("num.partitions", "abc")));

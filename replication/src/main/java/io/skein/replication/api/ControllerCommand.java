@@ -102,4 +102,20 @@ public sealed interface ControllerCommand {
     /** Reserve a block of producer ids for a broker; the result's {@code producerIdStart} is the first. */
     record AllocateProducerIds(int brokerId, int count) implements ControllerCommand {
     }
+
+    /**
+     * Create ACL bindings (CreateAcls). Item results are keyed by the binding's index in
+     * {@code bindings}, in order; a binding that already exists succeeds without a new record.
+     */
+    record CreateAcls(List<org.apache.kafka.common.acl.AclBinding> bindings) implements ControllerCommand {
+    }
+
+    /**
+     * Delete every ACL binding matching any of the filters (DeleteAcls). Per filter, in order: one
+     * item keyed by the filter's index with the filter's error, followed by one item per binding it
+     * deleted, keyed {@code index/aclId}, whose message is {@link AclEntries#encode} of the binding.
+     * A binding matched by several filters is reported under each (and removed once).
+     */
+    record DeleteAcls(List<org.apache.kafka.common.acl.AclBindingFilter> filters) implements ControllerCommand {
+    }
 }

@@ -38,6 +38,9 @@ public interface MetadataImage {
     /** SCRAM credentials: user → mechanism name → credential. */
     Map<String, Map<String, ScramCredentialInfo>> scramCredentials();
 
+    /** ACL bindings by the id the controller gave each. */
+    Map<Uuid, org.apache.kafka.common.acl.AclBinding> acls();
+
     /** A stored SCRAM credential (salted; the password itself is never stored). */
     record ScramCredentialInfo(byte[] salt, byte[] storedKey, byte[] serverKey, int iterations) {
     }

@@ -30,6 +30,7 @@ public final class Controller {
     private final TopicCreation topicCreation;
     private final PartitionCreation partitionCreation;
     private final TopicConfigAlteration topicConfigAlteration;
+    private final AclChanges aclChanges;
 
     /**
      * @param random source of ids and placement offsets (seed it in tests)
@@ -40,6 +41,7 @@ public final class Controller {
         this.topicCreation = new TopicCreation(settings, new TopicConfigs(), placer, random);
         this.partitionCreation = new PartitionCreation(placer);
         this.topicConfigAlteration = new TopicConfigAlteration(new TopicConfigs());
+        this.aclChanges = new AclChanges(random);
     }
 
     public Outcome compute(ControllerCommand command, MetadataImage image) {
@@ -58,6 +60,10 @@ public final class Controller {
             outcome = ScramCredentialAlteration.alter(c, image);
         } else if (command instanceof ControllerCommand.AlterTopicConfigs c) {
             outcome = topicConfigAlteration.alter(c, image);
+        } else if (command instanceof ControllerCommand.CreateAcls c) {
+            outcome = aclChanges.create(c, image);
+        } else if (command instanceof ControllerCommand.DeleteAcls c) {
+            outcome = AclChanges.delete(c, image);
         } else if (command instanceof ControllerCommand.Barrier) {
             outcome = new Outcome(List.of(), List.of(), -1);
         } else {

@@ -9,6 +9,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
+import org.apache.kafka.common.resource.ResourceType;
 
 /** Primitive encodings shared by the record, command and reply codecs (nullable strings, lists, uuids). Stateless. */
 final class Codec {
@@ -102,5 +112,39 @@ final class Codec {
             list.add(new Endpoint(readString(in), readString(in), in.readInt(), readString(in)));
         }
         return List.copyOf(list);
+    }
+
+    static void writeAclBinding(DataOutputStream out, AclBinding b) throws IOException {
+        out.writeByte(b.pattern().resourceType().code());
+        writeString(out, b.pattern().name());
+        out.writeByte(b.pattern().patternType().code());
+        writeString(out, b.entry().principal());
+        writeString(out, b.entry().host());
+        out.writeByte(b.entry().operation().code());
+        out.writeByte(b.entry().permissionType().code());
+    }
+
+    static AclBinding readAclBinding(DataInputStream in) throws IOException {
+        ResourcePattern pattern = new ResourcePattern(ResourceType.fromCode(in.readByte()), readString(in),
+                PatternType.fromCode(in.readByte()));
+        return new AclBinding(pattern, new AccessControlEntry(readString(in), readString(in),
+                AclOperation.fromCode(in.readByte()), AclPermissionType.fromCode(in.readByte())));
+    }
+
+    static void writeAclFilter(DataOutputStream out, AclBindingFilter f) throws IOException {
+        out.writeByte(f.patternFilter().resourceType().code());
+        writeString(out, f.patternFilter().name());
+        out.writeByte(f.patternFilter().patternType().code());
+        writeString(out, f.entryFilter().principal());
+        writeString(out, f.entryFilter().host());
+        out.writeByte(f.entryFilter().operation().code());
+        out.writeByte(f.entryFilter().permissionType().code());
+    }
+
+    static AclBindingFilter readAclFilter(DataInputStream in) throws IOException {
+        ResourcePatternFilter pattern = new ResourcePatternFilter(ResourceType.fromCode(in.readByte()),
+                readString(in), PatternType.fromCode(in.readByte()));
+        return new AclBindingFilter(pattern, new AccessControlEntryFilter(readString(in), readString(in),
+                AclOperation.fromCode(in.readByte()), AclPermissionType.fromCode(in.readByte())));
     }
 }

@@ -19,7 +19,7 @@ import org.apache.kafka.common.protocol.Errors;
  * written to the metadata log (the log holds records), so the layout may change between releases
  * as long as every node of a cluster runs the same one. Command layout: type int8 (1 register
  * broker, 2 create topics, 3 delete topics, 4 create partitions, 5 allocate producer ids,
- * 6 barrier), then the command's fields in declaration order.
+ * 6 barrier, 7 alter topic configs, 8 alter SCRAM credentials, 9 create ACLs, 10 delete ACLs), then the command's fields in declaration order.
  *
  * <p>Stateless.
  */
@@ -122,6 +122,18 @@ public final class CommandCodec {
                         Codec.writeString(out, op.value());
                     }
                 }
+            } else if (command instanceof ControllerCommand.CreateAcls c) {
+                out.writeByte(9);
+                out.writeInt(c.bindings().size());
+                for (org.apache.kafka.common.acl.AclBinding b : c.bindings()) {
+                    Codec.writeAclBinding(out, b);
+                }
+            } else if (command instanceof ControllerCommand.DeleteAcls c) {
+                out.writeByte(10);
+                out.writeInt(c.filters().size());
+                for (org.apache.kafka.common.acl.AclBindingFilter f : c.filters()) {
+                    Codec.writeAclFilter(out, f);
+                }
             } else {
                 throw new IllegalArgumentException("unknown command " + command);
             }
@@ -216,6 +228,22 @@ public final class CommandCodec {
                         changes.add(new ControllerCommand.TopicConfigChange(topic, replaceAll, list));
                     }
                     return new ControllerCommand.AlterTopicConfigs(changes, validateOnly);
+                }
+                case 9: {
+                    int n = in.readInt();
+                    List<org.apache.kafka.common.acl.AclBinding> bindings = new ArrayList<>(Math.min(n, 1024));
+                    for (int i = 0; i < n; i++) {
+                        bindings.add(Codec.readAclBinding(in));
+                    }
+                    return new ControllerCommand.CreateAcls(bindings);
+                }
+                case 10: {
+                    int n = in.readInt();
+                    List<org.apache.kafka.common.acl.AclBindingFilter> filters = new ArrayList<>(Math.min(n, 1024));
+                    for (int i = 0; i < n; i++) {
+                        filters.add(Codec.readAclFilter(in));
+                    }
+                    return new ControllerCommand.DeleteAcls(filters);
                 }
                 default:
                     throw new IllegalArgumentException("unknown command type " + type);

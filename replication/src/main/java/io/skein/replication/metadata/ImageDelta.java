@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
 
 /**
  * The changes one batch of records makes to an {@link ImageState}, collected in mutable copies that
@@ -29,6 +30,7 @@ final class ImageDelta {
     private Map<String, TopicImage> byName;
     private Map<Uuid, TopicImage> byId;
     private Map<String, Map<String, MetadataImage.ScramCredentialInfo>> scram;
+    private Map<Uuid, AclBinding> acls;
     /** Topics changed by this batch, by id, with their partitions and configs still mutable. */
     private final Map<Uuid, MutableTopic> touched = new LinkedHashMap<>();
 
@@ -92,6 +94,12 @@ final class ImageDelta {
             } else {
                 scram.put(r.user(), Map.copyOf(mechanisms));
             }
+        } else if (record instanceof MetadataRecord.AccessControlEntry r) {
+            acls();
+            acls.put(r.id(), r.binding());
+        } else if (record instanceof MetadataRecord.RemoveAccessControlEntry r) {
+            acls();
+            acls.remove(r.id());
         } else if (record instanceof MetadataRecord.RemoveTopic r) {
             topics();
             TopicImage removed = byId.remove(r.topicId());
@@ -107,6 +115,12 @@ final class ImageDelta {
     private void scram() {
         if (scram == null) {
             scram = new HashMap<>(base.scramCredentials());
+        }
+    }
+
+    private void acls() {
+        if (acls == null) {
+            acls = new HashMap<>(base.acls());
         }
     }
 
@@ -145,6 +159,7 @@ final class ImageDelta {
                 brokers == null ? base.brokers() : Collections.unmodifiableSortedMap(brokers),
                 byName == null ? base.byName() : Collections.unmodifiableMap(byName),
                 byId == null ? base.byId() : Collections.unmodifiableMap(byId),
-                nextProducerId, scram == null ? base.scramCredentials() : Map.copyOf(scram));
+                nextProducerId, scram == null ? base.scramCredentials() : Map.copyOf(scram),
+                acls == null ? base.acls() : Collections.unmodifiableMap(acls));
     }
 }

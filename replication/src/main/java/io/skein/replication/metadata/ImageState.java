@@ -12,11 +12,12 @@ import java.util.Optional;
 import java.util.SortedMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
 
 /**
  * The immutable {@link MetadataImage}. {@link #replay} is the only way to a new state: it copies
  * what a batch of records changes and shares the rest with the previous image. Topics are indexed
- * by name and by id (hash maps, O(1) lookups).
+ * by name and by id (hash maps, O(1) lookups); ACL bindings by their id.
  *
  * <p>{@link #version()} counts the record batches applied and is the same on every replica that
  * applied the same log; the controller's compare-and-set on log entries is keyed on it.
@@ -28,7 +29,7 @@ import org.apache.kafka.common.Uuid;
 public final class ImageState implements MetadataImage {
 
     private static final ImageState EMPTY = new ImageState(-1, 0, null, -1, Collections.emptySortedMap(), Map.of(),
-            Map.of(), 0, Map.of());
+            Map.of(), 0, Map.of(), Map.of());
 
     private final long offset;
     private final long version;
@@ -39,10 +40,12 @@ public final class ImageState implements MetadataImage {
     private final Map<Uuid, TopicImage> byId;
     private final long nextProducerId;
     private final Map<String, Map<String, ScramCredentialInfo>> scram;
+    private final Map<Uuid, AclBinding> acls;
 
     ImageState(long offset, long version, String clusterId, int controllerId,
                SortedMap<Integer, BrokerRegistration> brokers, Map<String, TopicImage> byName,
-               Map<Uuid, TopicImage> byId, long nextProducerId, Map<String, Map<String, ScramCredentialInfo>> scram) {
+               Map<Uuid, TopicImage> byId, long nextProducerId, Map<String, Map<String, ScramCredentialInfo>> scram,
+               Map<Uuid, AclBinding> acls) {
         this.offset = offset;
         this.version = version;
         this.clusterId = clusterId;
@@ -52,6 +55,7 @@ public final class ImageState implements MetadataImage {
         this.byId = byId;
         this.nextProducerId = nextProducerId;
         this.scram = scram;
+        this.acls = acls;
     }
 
     /** The image before any record: offset -1, version 0, no cluster id, no controller known. */
@@ -74,13 +78,13 @@ public final class ImageState implements MetadataImage {
     /** The same facts at a later log offset (an entry that changed nothing). */
     public ImageState atOffset(long newOffset) {
         return new ImageState(newOffset, version, clusterId, controllerId, brokers, byName, byId, nextProducerId,
-                scram);
+                scram, acls);
     }
 
     /** The same facts with another known controller. */
     public ImageState withController(int newControllerId) {
         return new ImageState(offset, version, clusterId, newControllerId, brokers, byName, byId, nextProducerId,
-                scram);
+                scram, acls);
     }
 
     /** The number of record batches applied to reach this image. */
@@ -148,6 +152,11 @@ public final class ImageState implements MetadataImage {
     @Override
     public Map<String, Map<String, ScramCredentialInfo>> scramCredentials() {
         return scram;
+    }
+
+    @Override
+    public Map<Uuid, AclBinding> acls() {
+        return acls;
     }
 
     @Override

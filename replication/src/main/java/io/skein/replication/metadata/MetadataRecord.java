@@ -3,6 +3,7 @@ package io.skein.replication.metadata;
 import io.skein.replication.api.Endpoint;
 import java.util.List;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
 
 /** One fact in the metadata log. Replaying the records in log order rebuilds the image. */
 public sealed interface MetadataRecord {
@@ -42,6 +43,18 @@ public sealed interface MetadataRecord {
 
     /** A user's SCRAM credential for one mechanism was deleted. */
     record RemoveScramCredential(String user, String mechanism) implements MetadataRecord {
+    }
+
+    /**
+     * An access control entry (ACL binding) with the id the controller gave it. Stored as Kafka's
+     * {@link AclBinding}: resource type, name and pattern type, principal, host, operation and
+     * permission. Ids never repeat, so a removal names exactly one entry.
+     */
+    record AccessControlEntry(Uuid id, AclBinding binding) implements MetadataRecord {
+    }
+
+    /** The access control entry with this id was deleted. */
+    record RemoveAccessControlEntry(Uuid id) implements MetadataRecord {
     }
 
     /** Producer ids below {@code nextProducerId} are handed out (the last block went to {@code brokerId}). */

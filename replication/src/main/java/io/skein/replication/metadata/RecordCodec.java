@@ -21,7 +21,10 @@ import java.util.zip.CRC32C;
  * crc         int32  CRC-32C of every byte before it
  * </pre>
  * Record types: 1 cluster id, 2 broker registration, 3 topic, 4 partition, 5 topic config,
- * 6 topic removal, 7 producer ids; all at record version 0. Strings are a presence byte plus
+ * 6 topic removal, 7 producer ids, 8 SCRAM credential, 9 SCRAM credential removal, 10 access
+ * control entry, 11 access control entry removal; all at record version 0. An access control
+ * entry is its id, then resource type int8, resource name, pattern type int8, principal, host,
+ * operation int8 and permission type int8 (Kafka's codes). Strings are a presence byte plus
  * modified UTF-8, uuids two int64s, lists an int32 count plus items.
  *
  * <p>A new field means a new record version: the reader keeps decoding every older version, so a
@@ -139,6 +142,13 @@ public final class RecordCodec {
             header(out, 9);
             Codec.writeString(out, r.user());
             Codec.writeString(out, r.mechanism());
+        } else if (record instanceof MetadataRecord.AccessControlEntry r) {
+            header(out, 10);
+            Codec.writeUuid(out, r.id());
+            Codec.writeAclBinding(out, r.binding());
+        } else if (record instanceof MetadataRecord.RemoveAccessControlEntry r) {
+            header(out, 11);
+            Codec.writeUuid(out, r.id());
         } else if (record instanceof MetadataRecord.ProducerIds r) {
             header(out, 7);
             out.writeInt(r.brokerId());
@@ -156,7 +166,7 @@ public final class RecordCodec {
     private static MetadataRecord read(DataInputStream in) throws IOException {
         int type = in.readByte();
         int version = in.readByte();
-        if (type < 1 || type > 9) {
+        if (type < 1 || type > 11) {
             throw new MetadataCorruptionException("unknown metadata record type " + type);
         }
         if (version != V0) {
@@ -174,6 +184,8 @@ public final class RecordCodec {
             case 8 -> new MetadataRecord.ScramCredential(Codec.readString(in), Codec.readString(in),
                     Codec.readBytes(in), Codec.readBytes(in), Codec.readBytes(in), in.readInt());
             case 9 -> new MetadataRecord.RemoveScramCredential(Codec.readString(in), Codec.readString(in));
+            case 10 -> new MetadataRecord.AccessControlEntry(Codec.readUuid(in), Codec.readAclBinding(in));
+            case 11 -> new MetadataRecord.RemoveAccessControlEntry(Codec.readUuid(in));
             default -> new MetadataRecord.ProducerIds(in.readInt(), in.readLong());
         };
     }
