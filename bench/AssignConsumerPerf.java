@@ -15,7 +15,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * the beginning and reads until it has seen the given number of records. Prints one
  * "consume_MBps <value>" line (MB = 2^20 bytes, like Kafka's perf tools) for bench scripts.
  *
- * Usage: java -cp <kafka-clients jars> AssignConsumerPerf.java BOOTSTRAP TOPIC RECORDS
+ * Usage: java -cp <kafka-clients jars> AssignConsumerPerf.java BOOTSTRAP TOPIC RECORDS [CLIENT_PROPERTIES]
+ * (CLIENT_PROPERTIES: a file of extra client settings, e.g. security.protocol=SASL_SSL and its keys)
  */
 public class AssignConsumerPerf {
     public static void main(String[] args) {
@@ -27,6 +28,13 @@ public class AssignConsumerPerf {
         p.put("key.deserializer", ByteArrayDeserializer.class.getName());
         p.put("value.deserializer", ByteArrayDeserializer.class.getName());
         p.put("enable.auto.commit", "false");
+        if (args.length > 3) {
+            try (java.io.Reader r = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(args[3]))) {
+                p.load(r);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
