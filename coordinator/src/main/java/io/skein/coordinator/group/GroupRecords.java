@@ -1,5 +1,6 @@
 package io.skein.coordinator.group;
 
+import io.skein.coordinator.records.RecordWriter;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -50,26 +51,26 @@ final class GroupRecords {
     }
 
     static byte[] offsetKey(OffsetKey key) {
-        Writer w = new Writer();
+        RecordWriter w = new RecordWriter();
         w.int16(OFFSET_KEY_VERSION).string(key.group()).string(key.topic()).int32(key.partition());
         return w.toArray();
     }
 
     static byte[] offsetValue(CommittedOffset value) {
-        Writer w = new Writer();
+        RecordWriter w = new RecordWriter();
         w.int16(OFFSET_VALUE_VERSION).int64(value.offset()).int32(value.leaderEpoch())
                 .string(value.metadata() == null ? "" : value.metadata()).int64(value.commitTimestampMs());
         return w.toArray();
     }
 
     static byte[] groupKey(String group) {
-        Writer w = new Writer();
+        RecordWriter w = new RecordWriter();
         w.int16(GROUP_KEY_VERSION).string(group);
         return w.toArray();
     }
 
     static byte[] groupValue(GroupSnapshot group) {
-        Writer w = new Writer();
+        RecordWriter w = new RecordWriter();
         w.int16(GROUP_VALUE_VERSION).string(group.protocolType() == null ? "" : group.protocolType())
                 .int32(group.generationId()).nullableString(group.protocolName()).nullableString(group.leaderId())
                 .int64(group.stateTimestampMs()).int32(group.members().size());
@@ -171,69 +172,5 @@ final class GroupRecords {
         byte[] bytes = new byte[length];
         b.get(bytes);
         return bytes;
-    }
-
-    /** A growable big-endian writer for Kafka's fixed-width encodings. */
-    private static final class Writer {
-        private ByteBuffer buffer = ByteBuffer.allocate(128);
-
-        private void ensure(int more) {
-            if (buffer.remaining() < more) {
-                ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + more));
-                buffer.flip();
-                bigger.put(buffer);
-                buffer = bigger;
-            }
-        }
-
-        Writer int16(short v) {
-            ensure(2);
-            buffer.putShort(v);
-            return this;
-        }
-
-        Writer int32(int v) {
-            ensure(4);
-            buffer.putInt(v);
-            return this;
-        }
-
-        Writer int64(long v) {
-            ensure(8);
-            buffer.putLong(v);
-            return this;
-        }
-
-        Writer string(String s) {
-            return nullableString(s);
-        }
-
-        Writer nullableString(String s) {
-            if (s == null) {
-                return int16((short) -1);
-            }
-            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-            if (bytes.length > Short.MAX_VALUE) {
-                throw new IllegalArgumentException("string of " + bytes.length + " bytes is too long");
-            }
-            int16((short) bytes.length);
-            ensure(bytes.length);
-            buffer.put(bytes);
-            return this;
-        }
-
-        Writer bytes(byte[] bytes) {
-            int32(bytes.length);
-            ensure(bytes.length);
-            buffer.put(bytes);
-            return this;
-        }
-
-        byte[] toArray() {
-            byte[] out = new byte[buffer.position()];
-            buffer.flip();
-            buffer.get(out);
-            return out;
-        }
     }
 }
