@@ -23,6 +23,13 @@ public final class TransactionMetadata {
     private final String transactionalId;
     private TransactionLogEntry current;
     private TransactionLogEntry pending;
+    /** The epoch before the last bump by InitProducerId, so a retried InitProducerId is recognised; in memory only. */
+    private short lastProducerEpoch = NO_PRODUCER_EPOCH;
+    /** A fence of an open transaction (InitProducerId or a timeout) is under way: its abort may follow. */
+    private boolean fencing;
+
+    /** RecordBatch.NO_PRODUCER_EPOCH. */
+    public static final short NO_PRODUCER_EPOCH = -1;
 
     public TransactionMetadata(String transactionalId, TransactionLogEntry current) {
         this.transactionalId = transactionalId;
@@ -50,6 +57,23 @@ public final class TransactionMetadata {
 
     public boolean hasPendingTransition() {
         return pending != null;
+    }
+
+    public short lastProducerEpoch() {
+        return lastProducerEpoch;
+    }
+
+    public void lastProducerEpoch(short epoch) {
+        lastProducerEpoch = epoch;
+    }
+
+    /** An open transaction is being fenced: the next transition must be its abort at the bumped epoch. */
+    public boolean isFencing() {
+        return fencing;
+    }
+
+    public void fencing(boolean on) {
+        fencing = on;
     }
 
     /** The changes a transition makes to the entry; start from {@link #builder()} of the current one. */
