@@ -1,0 +1,314 @@
+package io.skein.coordinator.transaction;
+
+import io.skein.coordinator.records.CoordinatorLog;
+import io.skein.log.api.PartitionLog;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transaction coordinator of this node (first transactions protocol; not yet wired to the
+ * broker's APIs): routes each transactional id to the shard of its {@code __transaction_state}
+ * partition, loads a shard when this node becomes that partition's leader (and finishes the
+ * transactions it finds half-completed), writes every change to the log before answering, has
+ * the markers written after a commit or abort decision, aborts transactions that outlive their
+ * timeout and removes transactional ids idle past {@code transactional.id.expiration.ms}.
+ *
+ * <p>Threading: request methods run on request-handler threads and hold the shard's lock for the
+ * decision and its log write; markers complete on whatever thread the {@link TransactionMarkers}
+ * completes on, then take the lock again; loading, timers and marker retries run on the
+ * {@code skein-txn-coordinator} thread.
+ */
+public final class TransactionCoordinator implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TransactionCoordinator.class);
+
+    /** The answer to InitProducerId. */
+    public record InitResult(Errors error, long producerId, short producerEpoch) {
+        static InitResult failed(Errors error) {
+            return new InitResult(error, -1L, (short) -1);
+        }
+    }
+
+    private final TransactionConfig config;
+    private final Clock clock;
+    private final TransactionOperations ops;
+    private final TransactionMarkers markers;
+    private final Map<Integer, TransactionShard> shards = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService background;
+    private volatile int partitionCount = -1;
+
+    public TransactionCoordinator(TransactionConfig config, Clock clock, LongSupplier producerIds,
+                                  TransactionMarkers markers) {
+        this.config = config;
+        this.clock = clock;
+        this.ops = new TransactionOperations(producerIds, config.maxTimeoutMs());
+        this.markers = markers;
+        this.background = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "skein-txn-coordinator");
+            t.setDaemon(true);
+            return t;
+        });
+        background.scheduleWithFixedDelay(this::abortTimedOut, config.abortTimedOutIntervalMs(),
+                config.abortTimedOutIntervalMs(), TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(this::expireIdle, config.removeExpiredIntervalMs(),
+                config.removeExpiredIntervalMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The number of partitions of {@code __transaction_state}, once the topic exists. */
+    public void partitionCount(int count) {
+        partitionCount = count;
+    }
+
+    /** The partition holding {@code transactionalId}, as Kafka computes it. */
+    public static int partitionFor(String transactionalId, int partitionCount) {
+        return Utils.abs(transactionalId.hashCode()) % partitionCount;
+    }
+
+    /** This node now leads {@code partition} at {@code leaderEpoch}: load its transactional ids. */
+    public void onElected(int partition, PartitionLog partitionLog, int leaderEpoch) {
+        TransactionShard shard = new TransactionShard(partition,
+                new CoordinatorLog(partitionLog, leaderEpoch, "transaction coordinator"));
+        TransactionShard previous = shards.put(partition, shard);
+        if (previous != null) {
+            previous.close();
+        }
+        background.execute(() -> load(shard));
+    }
+
+    private void load(TransactionShard shard) {
+        long started = System.nanoTime();
+        long records;
+        try {
+            records = shard.load(config.loadBufferBytes());
+        } catch (RuntimeException e) {
+            log.error("Could not load the transactional ids of {}; they are unavailable", shard.log().name(), e);
+            return;
+        }
+        List<TransactionMetadata> unfinished = new ArrayList<>();
+        synchronized (shard) {
+            for (TransactionMetadata txn : shard.all()) {
+                if (txn.state().isPreparing()) {
+                    unfinished.add(txn);
+                }
+            }
+        }
+        log.info("Loaded {} records of {} in {} ms; {} transaction(s) to complete", records, shard.log().name(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), unfinished.size());
+        for (TransactionMetadata txn : unfinished) {
+            writeMarkers(shard, txn, txn.current());
+        }
+    }
+
+    /** This node no longer leads {@code partition}: its transactional ids are dropped. */
+    public void onResigned(int partition) {
+        TransactionShard shard = shards.remove(partition);
+        if (shard != null) {
+            shard.close();
+            log.info("Stopped coordinating the transactions of {}", shard.log().name());
+        }
+    }
+
+    private <T> T onShard(String transactionalId, Function<TransactionShard, T> operation,
+                          Function<Errors, T> unavailable) {
+        if (transactionalId == null || transactionalId.isEmpty()) {
+            return unavailable.apply(Errors.INVALID_REQUEST);
+        }
+        int count = partitionCount;
+        if (count <= 0) {
+            return unavailable.apply(Errors.COORDINATOR_NOT_AVAILABLE);
+        }
+        TransactionShard shard = shards.get(partitionFor(transactionalId, count));
+        if (shard == null) {
+            return unavailable.apply(Errors.NOT_COORDINATOR);
+        }
+        synchronized (shard) {
+            Errors availability = shard.availability();
+            return availability == Errors.NONE ? operation.apply(shard) : unavailable.apply(availability);
+        }
+    }
+
+    /** InitProducerId with a transactional id; {@code expectedProducerId} is -1 unless re-initialising. */
+    public InitResult initProducerId(String transactionalId, int timeoutMs, long expectedProducerId,
+                                     short expectedEpoch) {
+        if (transactionalId != null && !transactionalId.isEmpty() && !ops.validTimeout(timeoutMs)) {
+            return InitResult.failed(Errors.INVALID_TRANSACTION_TIMEOUT);
+        }
+        return onShard(transactionalId, shard -> {
+            long now = clock.millis();
+            TransactionMetadata txn = shard.get(transactionalId);
+            if (txn == null) {
+                txn = ops.create(transactionalId, timeoutMs, now);
+                shard.put(txn);
+            }
+            TransactionOperations.Decision decision = ops.initProducerId(txn, timeoutMs, expectedProducerId,
+                    expectedEpoch, now);
+            if (decision instanceof TransactionOperations.Answer answer) {
+                return InitResult.failed(answer.error());
+            }
+            TransactionOperations.Write write = (TransactionOperations.Write) decision;
+            Errors written = persist(shard, txn, write.entry(), now);
+            if (written != Errors.NONE) {
+                return InitResult.failed(written);
+            }
+            if (write.fencedOpenTransaction()) {
+                log.info("Transactional id {}: a new producer instance fenced epoch {}; aborting its open transaction",
+                        transactionalId, write.entry().producerEpoch() - 1);
+                writeMarkers(shard, txn, write.entry());
+                return InitResult.failed(Errors.CONCURRENT_TRANSACTIONS);
+            }
+            return new InitResult(Errors.NONE, write.entry().producerId(), write.entry().producerEpoch());
+        }, InitResult::failed);
+    }
+
+    /** AddPartitionsToTxn (client versions), and AddOffsetsToTxn with the group's offsets partition. */
+    public Errors addPartitions(String transactionalId, long producerId, short epoch,
+                                Collection<TopicPartition> partitions) {
+        return onShard(transactionalId, shard -> {
+            long now = clock.millis();
+            TransactionMetadata txn = shard.get(transactionalId);
+            return decide(shard, txn, ops.addPartitions(txn, producerId, epoch, partitions, now), now);
+        }, Function.identity());
+    }
+
+    /** EndTxn: the decision is written, the client answered, and the markers then written. */
+    public Errors endTransaction(String transactionalId, long producerId, short epoch, boolean commit) {
+        return onShard(transactionalId, shard -> {
+            long now = clock.millis();
+            TransactionMetadata txn = shard.get(transactionalId);
+            TransactionOperations.Decision decision = ops.endTransaction(txn, producerId, epoch, commit, now);
+            Errors result = decide(shard, txn, decision, now);
+            if (result == Errors.NONE && decision instanceof TransactionOperations.Write write) {
+                writeMarkers(shard, txn, write.entry());
+            }
+            return result;
+        }, Function.identity());
+    }
+
+    /** The current entry of a transactional id, for DescribeTransactions (null when unknown here). */
+    public TransactionLogEntry describe(String transactionalId) {
+        return onShard(transactionalId, shard -> {
+            TransactionMetadata txn = shard.get(transactionalId);
+            return txn == null ? null : txn.current();
+        }, error -> null);
+    }
+
+    private Errors decide(TransactionShard shard, TransactionMetadata txn, TransactionOperations.Decision decision,
+                          long now) {
+        if (decision instanceof TransactionOperations.Answer answer) {
+            return answer.error();
+        }
+        return persist(shard, txn, ((TransactionOperations.Write) decision).entry(), now);
+    }
+
+    /** Writes the pending entry and completes or abandons it; the client's answer for a failed write. Lock held. */
+    private static Errors persist(TransactionShard shard, TransactionMetadata txn, TransactionLogEntry entry, long now) {
+        Errors written = shard.write(txn.transactionalId(), entry, now);
+        if (written != Errors.NONE) {
+            txn.abandon();
+            return switch (written) {
+                case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> Errors.NOT_COORDINATOR;
+                case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE -> Errors.UNKNOWN_SERVER_ERROR;
+                default -> Errors.COORDINATOR_NOT_AVAILABLE;
+            };
+        }
+        txn.complete(entry);
+        if (entry.state() == TransactionState.DEAD) {
+            shard.remove(txn.transactionalId());
+        }
+        return Errors.NONE;
+    }
+
+    /** Has the markers of a PrepareCommit/PrepareAbort written, then completes the transaction; retries on failure. */
+    private void writeMarkers(TransactionShard shard, TransactionMetadata txn, TransactionLogEntry prepared) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        prepared.partitions().forEach((topic, ids) -> ids.forEach(p -> partitions.add(new TopicPartition(topic, p))));
+        boolean commit = prepared.state() == TransactionState.PREPARE_COMMIT;
+        markers.write(prepared.producerId(), prepared.producerEpoch(), commit, shard.log().leaderEpoch(), partitions)
+                .whenComplete((error, failure) -> {
+                    Errors result = failure != null ? Errors.UNKNOWN_SERVER_ERROR : error;
+                    if (result == Errors.NONE) {
+                        completeAfterMarkers(shard, txn, prepared);
+                    } else if (shard.status() != TransactionShard.Status.CLOSED) {
+                        log.warn("Transactional id {}: writing {} markers to {} partition(s) failed ({}); retrying",
+                                txn.transactionalId(), commit ? "COMMIT" : "ABORT", partitions.size(), result);
+                        background.schedule(() -> writeMarkers(shard, txn, prepared), config.markerRetryBackoffMs(),
+                                TimeUnit.MILLISECONDS);
+                    }
+                });
+    }
+
+    private void completeAfterMarkers(TransactionShard shard, TransactionMetadata txn, TransactionLogEntry prepared) {
+        synchronized (shard) {
+            if (shard.status() != TransactionShard.Status.ACTIVE || !txn.current().equals(prepared)
+                    || txn.hasPendingTransition()) {
+                return; // the shard moved or the transaction changed meanwhile: nothing of ours to complete
+            }
+            long now = clock.millis();
+            Errors written = persist(shard, txn, ops.complete(txn, now), now);
+            if (written != Errors.NONE) {
+                log.warn("Transactional id {}: could not write its completion ({}); retrying", txn.transactionalId(),
+                        written);
+                background.schedule(() -> completeAfterMarkers(shard, txn, prepared), config.markerRetryBackoffMs(),
+                        TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void abortTimedOut() {
+        for (TransactionShard shard : shards.values()) {
+            synchronized (shard) {
+                if (shard.status() != TransactionShard.Status.ACTIVE) {
+                    continue;
+                }
+                long now = clock.millis();
+                for (TransactionMetadata txn : shard.all()) {
+                    TransactionLogEntry abort = ops.abortIfTimedOut(txn, now);
+                    if (abort != null && persist(shard, txn, abort, now) == Errors.NONE) {
+                        log.info("Transactional id {}: aborting its transaction, open longer than its timeout of {} ms",
+                                txn.transactionalId(), abort.timeoutMs());
+                        writeMarkers(shard, txn, abort);
+                    }
+                }
+            }
+        }
+    }
+
+    private void expireIdle() {
+        for (TransactionShard shard : shards.values()) {
+            synchronized (shard) {
+                if (shard.status() != TransactionShard.Status.ACTIVE) {
+                    continue;
+                }
+                long now = clock.millis();
+                for (TransactionMetadata txn : shard.all()) {
+                    TransactionLogEntry dead = ops.expireIfIdle(txn, config.idExpirationMs(), now);
+                    if (dead != null && persist(shard, txn, dead, now) == Errors.NONE) {
+                        log.info("Transactional id {} expired after {} ms without a transaction", txn.transactionalId(),
+                                config.idExpirationMs());
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        background.shutdownNow();
+        shards.values().forEach(TransactionShard::close);
+        shards.clear();
+    }
+}

@@ -1,0 +1,180 @@
+package io.skein.coordinator.transaction;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.skein.log.api.LogConfig;
+import io.skein.log.api.LogRegistry;
+import io.skein.log.api.PartitionLog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The transaction coordinator over a real {@code __transaction_state} partition log: transactions
+ * commit and abort through their markers, the state survives a coordinator restart (and a
+ * half-completed transaction is completed on load), timed-out transactions are aborted at a
+ * bumped epoch, and failed marker writes are retried.
+ */
+class TransactionCoordinatorTest {
+
+    private static final TopicPartition STATE_0 = new TopicPartition("__transaction_state", 0);
+    private static final TopicPartition A0 = new TopicPartition("a", 0);
+    private static final TopicPartition B2 = new TopicPartition("b", 2);
+
+    /** One call to write markers; the test decides how it ends. */
+    private record MarkerCall(long producerId, short epoch, boolean commit, Collection<TopicPartition> partitions,
+                              CompletableFuture<Errors> result) {
+    }
+
+    private final LinkedBlockingQueue<MarkerCall> markerCalls = new LinkedBlockingQueue<>();
+    private final TransactionMarkers markers = (pid, epoch, commit, coordinatorEpoch, partitions) -> {
+        CompletableFuture<Errors> result = new CompletableFuture<>();
+        markerCalls.add(new MarkerCall(pid, epoch, commit, List.copyOf(partitions), result));
+        return result;
+    };
+    private final AtomicLong producerIds = new AtomicLong(5000);
+    private Path dir;
+    private LogRegistry logs;
+    private PartitionLog stateLog;
+    private TransactionCoordinator coordinator;
+
+    @BeforeEach
+    void open() throws Exception {
+        dir = Files.createTempDirectory("txn-coordinator");
+        start(new TransactionConfig(60_000, 604_800_000L, 50L, 3_600_000L, 1 << 20, 50L));
+    }
+
+    private void start(TransactionConfig config) throws Exception {
+        logs = LogRegistry.open(List.of(dir), LogConfig.defaults());
+        stateLog = logs.getOrCreate(STATE_0, Uuid.fromString("AAAAAAAAAAAAAAAAAAAAAA"), LogConfig.defaults());
+        coordinator = new TransactionCoordinator(config, Clock.systemUTC(), producerIds::getAndIncrement, markers);
+        coordinator.partitionCount(1);
+        coordinator.onElected(0, stateLog, 1);
+    }
+
+    private void restart() throws Exception {
+        coordinator.close();
+        logs.close();
+        start(new TransactionConfig(60_000, 604_800_000L, 50L, 3_600_000L, 1 << 20, 50L));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        coordinator.close();
+        logs.close();
+    }
+
+    private TransactionCoordinator.InitResult init(String id, int timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            TransactionCoordinator.InitResult r = coordinator.initProducerId(id, timeoutMs, -1, (short) -1);
+            if (r.error() != Errors.COORDINATOR_LOAD_IN_PROGRESS || System.nanoTime() > deadline) {
+                return r;
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private MarkerCall nextMarkers() throws InterruptedException {
+        MarkerCall call = markerCalls.poll(10, TimeUnit.SECONDS);
+        assertTrue(call != null, "markers were written");
+        return call;
+    }
+
+    private TransactionState awaitState(String id, TransactionState wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        TransactionLogEntry e = coordinator.describe(id);
+        while ((e == null || e.state() != wanted) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            e = coordinator.describe(id);
+        }
+        return e == null ? null : e.state();
+    }
+
+    @Test
+    void aCommitIsDecidedThenItsMarkersWrittenThenItCompletes() throws Exception {
+        TransactionCoordinator.InitResult p = init("payments", 30_000);
+        assertEquals(Errors.NONE, p.error());
+        assertEquals(5000L, p.producerId());
+        assertEquals(0, p.producerEpoch());
+        assertEquals(Errors.NONE, coordinator.addPartitions("payments", 5000L, (short) 0, List.of(A0, B2)));
+        assertEquals(Errors.NONE, coordinator.endTransaction("payments", 5000L, (short) 0, true));
+        MarkerCall call = nextMarkers();
+        assertTrue(call.commit());
+        assertEquals(List.of(A0, B2), List.copyOf(call.partitions()));
+        assertEquals(TransactionState.PREPARE_COMMIT, coordinator.describe("payments").state());
+        assertEquals(Errors.CONCURRENT_TRANSACTIONS, coordinator.endTransaction("payments", 5000L, (short) 0, true));
+        call.result().complete(Errors.NONE);
+        assertEquals(TransactionState.COMPLETE_COMMIT, awaitState("payments", TransactionState.COMPLETE_COMMIT));
+        assertEquals(Errors.NONE, coordinator.endTransaction("payments", 5000L, (short) 0, true), "a retried commit");
+    }
+
+    @Test
+    void stateSurvivesARestartAndAHalfCompletedTransactionIsCompletedOnLoad() throws Exception {
+        init("orders", 30_000);
+        coordinator.addPartitions("orders", 5000L, (short) 0, List.of(A0));
+        coordinator.endTransaction("orders", 5000L, (short) 0, false);
+        nextMarkers(); // never completed: the coordinator stops with the abort half done
+        restart();
+
+        MarkerCall resent = nextMarkers();
+        assertEquals(false, resent.commit());
+        assertEquals(List.of(A0), List.copyOf(resent.partitions()));
+        resent.result().complete(Errors.NONE);
+        assertEquals(TransactionState.COMPLETE_ABORT, awaitState("orders", TransactionState.COMPLETE_ABORT));
+        TransactionCoordinator.InitResult again = init("orders", 30_000);
+        assertEquals(5000L, again.producerId());
+        assertEquals(1, again.producerEpoch(), "the epoch came back from the log and was bumped");
+    }
+
+    @Test
+    void aTransactionOpenPastItsTimeoutIsAbortedAndItsProducerFenced() throws Exception {
+        init("slow", 200);
+        coordinator.addPartitions("slow", 5000L, (short) 0, List.of(A0));
+        MarkerCall abort = nextMarkers();
+        assertEquals(false, abort.commit());
+        assertEquals(1, abort.epoch(), "aborted at a bumped epoch");
+        abort.result().complete(Errors.NONE);
+        assertEquals(TransactionState.COMPLETE_ABORT, awaitState("slow", TransactionState.COMPLETE_ABORT));
+        assertEquals(Errors.PRODUCER_FENCED, coordinator.endTransaction("slow", 5000L, (short) 0, true));
+    }
+
+    @Test
+    void failedMarkerWritesAreRetried() throws Exception {
+        init("retry", 30_000);
+        coordinator.addPartitions("retry", 5000L, (short) 0, List.of(B2));
+        coordinator.endTransaction("retry", 5000L, (short) 0, true);
+        nextMarkers().result().complete(Errors.NOT_LEADER_OR_FOLLOWER);
+        MarkerCall second = nextMarkers();
+        assertTrue(second.commit());
+        second.result().complete(Errors.NONE);
+        assertEquals(TransactionState.COMPLETE_COMMIT, awaitState("retry", TransactionState.COMPLETE_COMMIT));
+    }
+
+    @Test
+    void requestsThisNodeCannotServeGetKafkasErrors() throws Exception {
+        assertEquals(Errors.INVALID_REQUEST, coordinator.initProducerId("", 1_000, -1, (short) -1).error());
+        assertEquals(Errors.INVALID_TRANSACTION_TIMEOUT, coordinator.initProducerId("x", 60_001, -1, (short) -1).error());
+        coordinator.partitionCount(2);
+        String elsewhere = TransactionCoordinator.partitionFor("a", 2) == 1 ? "a" : "b";
+        assertEquals(1, TransactionCoordinator.partitionFor(elsewhere, 2));
+        assertEquals(Errors.NOT_COORDINATOR, coordinator.initProducerId(elsewhere, 1_000, -1, (short) -1).error());
+        assertEquals(Errors.INVALID_PRODUCER_ID_MAPPING, coordinator.addPartitions(
+                TransactionCoordinator.partitionFor("a", 2) == 0 ? "a" : "b", 1L, (short) 0, List.of(A0)));
+        assertNull(coordinator.describe(elsewhere));
+    }
+}
