@@ -1,5 +1,6 @@
 package io.skein.coordinator.group;
 
+import io.skein.coordinator.records.ShardStatus;
 import io.skein.log.api.PartitionLog;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -118,7 +119,7 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     private void load(GroupShard shard) {
-        if (shard.status() != GroupShard.Status.LOADING) {
+        if (shard.status() != ShardStatus.LOADING) {
             return;
         }
         List<ClassicGroup> withMembers;
@@ -129,7 +130,7 @@ public final class GroupCoordinator implements AutoCloseable {
             return;
         }
         synchronized (shard) {
-            if (shard.status() != GroupShard.Status.ACTIVE) {
+            if (shard.status() != ShardStatus.ACTIVE) {
                 return;
             }
             for (ClassicGroup group : withMembers) {
@@ -291,9 +292,9 @@ public final class GroupCoordinator implements AutoCloseable {
         Errors error = Errors.NONE;
         for (GroupShard shard : shards.values()) {
             synchronized (shard) {
-                if (shard.status() == GroupShard.Status.LOADING) {
+                if (shard.status() == ShardStatus.LOADING) {
                     error = Errors.COORDINATOR_LOAD_IN_PROGRESS;
-                } else if (shard.status() == GroupShard.Status.ACTIVE) {
+                } else if (shard.status() == ShardStatus.ACTIVE) {
                     out.addAll(admin.list(shard, statesFilter, typesFilter));
                 }
             }

@@ -1,5 +1,6 @@
 package io.skein.coordinator.group;
 
+import io.skein.coordinator.records.ShardStatus;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,14 +26,12 @@ final class GroupShard {
 
     private static final Logger log = LoggerFactory.getLogger(GroupShard.class);
 
-    enum Status { LOADING, ACTIVE, CLOSED }
-
     private final int partition;
     private final GroupLog groupLog;
     private final Map<String, ClassicGroup> groups = new HashMap<>();
     private final Map<String, ConsumerGroup> consumerGroups = new HashMap<>();
     private final OffsetStore offsets = new OffsetStore();
-    private volatile Status status = Status.LOADING;
+    private volatile ShardStatus status = ShardStatus.LOADING;
 
     GroupShard(int partition, GroupLog groupLog) {
         this.partition = partition;
@@ -43,17 +42,13 @@ final class GroupShard {
         return partition;
     }
 
-    Status status() {
+    ShardStatus status() {
         return status;
     }
 
     /** NONE when the shard serves requests, otherwise the error a client should retry on. */
     Errors availability() {
-        return switch (status) {
-            case ACTIVE -> Errors.NONE;
-            case LOADING -> Errors.COORDINATOR_LOAD_IN_PROGRESS;
-            case CLOSED -> Errors.NOT_COORDINATOR;
-        };
+        return status.availability();
     }
 
     GroupLog log() {
@@ -117,8 +112,8 @@ final class GroupShard {
             for (String groupId : offsets.groups()) {
                 groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, nowMs));
             }
-            if (status == Status.LOADING) {
-                status = Status.ACTIVE;
+            if (status == ShardStatus.LOADING) {
+                status = ShardStatus.ACTIVE;
             }
         }
         log.info("Loaded {} group(s) and the offsets of {} group(s) from {} ({} records) in {} ms", snapshots.size(),
@@ -137,7 +132,7 @@ final class GroupShard {
      * look the coordinator up again.
      */
     synchronized void close() {
-        status = Status.CLOSED;
+        status = ShardStatus.CLOSED;
         for (ClassicGroup group : groups.values()) {
             failParked(group.members(), Errors.NOT_COORDINATOR);
         }

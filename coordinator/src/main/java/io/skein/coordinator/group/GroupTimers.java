@@ -1,5 +1,6 @@
 package io.skein.coordinator.group;
 
+import io.skein.coordinator.records.ShardStatus;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -27,7 +28,7 @@ final class GroupTimers {
         try {
             scheduler.schedule(() -> {
                 synchronized (shard) {
-                    if (shard.status() != GroupShard.Status.ACTIVE) {
+                    if (shard.status() != ShardStatus.ACTIVE) {
                         return;
                     }
                     try {

@@ -1,5 +1,6 @@
 package io.skein.coordinator.transaction;
 
+import io.skein.coordinator.records.ShardStatus;
 import io.skein.coordinator.records.CoordinatorLog;
 import io.skein.log.api.PartitionLog;
 import java.time.Clock;
@@ -242,7 +243,7 @@ public final class TransactionCoordinator implements AutoCloseable {
                     Errors result = failure != null ? Errors.UNKNOWN_SERVER_ERROR : error;
                     if (result == Errors.NONE) {
                         completeAfterMarkers(shard, txn, prepared);
-                    } else if (shard.status() != TransactionShard.Status.CLOSED) {
+                    } else if (shard.status() != ShardStatus.CLOSED) {
                         log.warn("Transactional id {}: writing {} markers to {} partition(s) failed ({}); retrying",
                                 txn.transactionalId(), commit ? "COMMIT" : "ABORT", partitions.size(), result);
                         background.schedule(() -> writeMarkers(shard, txn, prepared), config.markerRetryBackoffMs(),
@@ -253,7 +254,7 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     private void completeAfterMarkers(TransactionShard shard, TransactionMetadata txn, TransactionLogEntry prepared) {
         synchronized (shard) {
-            if (shard.status() != TransactionShard.Status.ACTIVE || !txn.current().equals(prepared)
+            if (shard.status() != ShardStatus.ACTIVE || !txn.current().equals(prepared)
                     || txn.hasPendingTransition()) {
                 return; // the shard moved or the transaction changed meanwhile: nothing of ours to complete
             }
@@ -269,37 +270,40 @@ public final class TransactionCoordinator implements AutoCloseable {
     }
 
     private void abortTimedOut() {
-        for (TransactionShard shard : shards.values()) {
-            synchronized (shard) {
-                if (shard.status() != TransactionShard.Status.ACTIVE) {
-                    continue;
-                }
-                long now = clock.millis();
-                for (TransactionMetadata txn : shard.all()) {
-                    TransactionLogEntry abort = ops.abortIfTimedOut(txn, now);
-                    if (abort != null && persist(shard, txn, abort, now) == Errors.NONE) {
-                        log.info("Transactional id {}: aborting its transaction, open longer than its timeout of {} ms",
-                                txn.transactionalId(), abort.timeoutMs());
-                        writeMarkers(shard, txn, abort);
-                    }
-                }
+        forEachTransaction((shard, txn, now) -> {
+            TransactionLogEntry abort = ops.abortIfTimedOut(txn, now);
+            if (abort != null && persist(shard, txn, abort, now) == Errors.NONE) {
+                log.info("Transactional id {}: aborting its transaction, open longer than its timeout of {} ms",
+                        txn.transactionalId(), abort.timeoutMs());
+                writeMarkers(shard, txn, abort);
             }
-        }
+        });
     }
 
     private void expireIdle() {
+        forEachTransaction((shard, txn, now) -> {
+            TransactionLogEntry dead = ops.expireIfIdle(txn, config.idExpirationMs(), now);
+            if (dead != null && persist(shard, txn, dead, now) == Errors.NONE) {
+                log.info("Transactional id {} expired after {} ms without a transaction", txn.transactionalId(),
+                        config.idExpirationMs());
+            }
+        });
+    }
+
+    private interface ShardTask {
+        void run(TransactionShard shard, TransactionMetadata txn, long nowMs);
+    }
+
+    /** Runs {@code task} on every transactional id of every active shard, with that shard's lock held. */
+    private void forEachTransaction(ShardTask task) {
         for (TransactionShard shard : shards.values()) {
             synchronized (shard) {
-                if (shard.status() != TransactionShard.Status.ACTIVE) {
+                if (shard.status() != ShardStatus.ACTIVE) {
                     continue;
                 }
                 long now = clock.millis();
                 for (TransactionMetadata txn : shard.all()) {
-                    TransactionLogEntry dead = ops.expireIfIdle(txn, config.idExpirationMs(), now);
-                    if (dead != null && persist(shard, txn, dead, now) == Errors.NONE) {
-                        log.info("Transactional id {} expired after {} ms without a transaction", txn.transactionalId(),
-                                config.idExpirationMs());
-                    }
+                    task.run(shard, txn, now);
                 }
             }
         }

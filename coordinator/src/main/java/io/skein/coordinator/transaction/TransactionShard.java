@@ -1,5 +1,6 @@
 package io.skein.coordinator.transaction;
 
+import io.skein.coordinator.records.ShardStatus;
 import io.skein.coordinator.records.CoordinatorLog;
 import java.util.Collection;
 import java.util.HashMap;
@@ -16,12 +17,10 @@ import org.apache.kafka.common.protocol.Errors;
  */
 final class TransactionShard {
 
-    enum Status { LOADING, ACTIVE, CLOSED }
-
     private final int partition;
     private final CoordinatorLog log;
     private final Map<String, TransactionMetadata> transactions = new HashMap<>();
-    private volatile Status status = Status.LOADING;
+    private volatile ShardStatus status = ShardStatus.LOADING;
 
     TransactionShard(int partition, CoordinatorLog log) {
         this.partition = partition;
@@ -36,17 +35,13 @@ final class TransactionShard {
         return log;
     }
 
-    Status status() {
+    ShardStatus status() {
         return status;
     }
 
-    /** NONE when requests may be served, else what clients are told. */
+    /** NONE when the shard serves requests, otherwise the error a client should retry on. */
     Errors availability() {
-        return switch (status) {
-            case ACTIVE -> Errors.NONE;
-            case LOADING -> Errors.COORDINATOR_LOAD_IN_PROGRESS;
-            case CLOSED -> Errors.NOT_COORDINATOR;
-        };
+        return status.availability();
     }
 
     /** Replays the partition; afterwards the shard serves requests. */
@@ -60,14 +55,14 @@ final class TransactionShard {
             }
         });
         transactions.values().removeIf(t -> t.state() == TransactionState.DEAD);
-        if (status == Status.LOADING) {
-            status = Status.ACTIVE;
+        if (status == ShardStatus.LOADING) {
+            status = ShardStatus.ACTIVE;
         }
         return records;
     }
 
     synchronized void close() {
-        status = Status.CLOSED;
+        status = ShardStatus.CLOSED;
     }
 
     TransactionMetadata get(String transactionalId) {
