@@ -5,6 +5,7 @@ import io.skein.broker.config.BrokerConfigDef;
 import io.skein.broker.handler.AclsHandler;
 import io.skein.broker.handler.AlterConfigsHandler;
 import io.skein.broker.handler.Authorization;
+import io.skein.broker.handler.ClientQuotasHandler;
 import io.skein.broker.handler.ClusterHandler;
 import io.skein.broker.handler.ConfigsHandler;
 import io.skein.broker.handler.ConsumerGroupHandler;
@@ -66,6 +67,8 @@ final class Handlers {
                 .register(ApiKeys.FETCH, new FetchHandler(partitions, quorum, fetchPurgatory, authz))
                 .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions, authz))
                 .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(partitions, authz))
+                // no client quotas exist (AlterClientQuotas is not served): describing them answers none
+                .register(ApiKeys.DESCRIBE_CLIENT_QUOTAS, new ClientQuotasHandler(authz))
                 .register(ApiKeys.METADATA, new MetadataHandler(quorum, nodeId,
                         config.getBoolean(BrokerConfigDef.AUTO_CREATE_TOPICS), authz))
                 .register(ApiKeys.CREATE_TOPICS, topicAdmin)
