@@ -7,14 +7,12 @@ import io.skein.it.harness.Clients;
 import io.skein.it.harness.RawKafkaConnection;
 import io.skein.it.harness.SkeinNode;
 import io.skein.it.harness.TestBroker;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -30,9 +28,7 @@ import org.apache.kafka.common.message.SaslAuthenticateResponseData;
 import org.apache.kafka.common.message.SaslHandshakeRequestData;
 import org.apache.kafka.common.message.SaslHandshakeResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.ResponseHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -144,18 +140,11 @@ class SaslSessionsTest {
             }
             assertEquals(1, witness.describeCluster().nodes().get().size());
 
-            // SaslAuthenticate before any SaslHandshake: ILLEGAL_SASL_STATE (if answered at all), then closed
+            // SaslAuthenticate before any SaslHandshake: closed without an answer, as Kafka 4 does
             try (RawKafkaConnection c = RawKafkaConnection.open("127.0.0.1", saslPort, READ_TIMEOUT)) {
                 c.sendRequest(ApiKeys.SASL_AUTHENTICATE, (short) 2, 1, new SaslAuthenticateRequestData()
                         .setAuthBytes("\0alice\0alice-secret".getBytes(StandardCharsets.UTF_8)), (short) 2);
-                Optional<ByteBuffer> answer = c.awaitCloseOrFrame();
-                if (answer.isPresent()) {
-                    ByteBuffer frame = answer.get();
-                    ResponseHeader.parse(frame, ApiKeys.SASL_AUTHENTICATE.responseHeaderVersion((short) 2));
-                    assertEquals(Errors.ILLEGAL_SASL_STATE.code(),
-                            new SaslAuthenticateResponseData(new ByteBufferAccessor(frame), (short) 2).errorCode());
-                    c.assertClosedByBroker();
-                }
+                c.assertClosedByBroker();
             }
             assertEquals(1, witness.describeCluster().nodes().get().size());
 
@@ -172,8 +161,12 @@ class SaslSessionsTest {
             // a SASL token above sasl.server.max.receive.size (512 KiB): closed before it is buffered
             try (RawKafkaConnection c = RawKafkaConnection.open("127.0.0.1", saslPort, READ_TIMEOUT)) {
                 c.call(ApiKeys.SASL_HANDSHAKE, (short) 1, new SaslHandshakeRequestData().setMechanism("PLAIN"));
-                c.sendRequest(ApiKeys.SASL_AUTHENTICATE, (short) 2, 5, new SaslAuthenticateRequestData()
-                        .setAuthBytes(new byte[600 * 1024]), (short) 2);
+                try {
+                    c.sendRequest(ApiKeys.SASL_AUTHENTICATE, (short) 2, 5, new SaslAuthenticateRequestData()
+                            .setAuthBytes(new byte[600 * 1024]), (short) 2);
+                } catch (java.net.SocketException e) {
+                    // the broker closed the connection while the body was still being sent: what is checked here
+                }
                 c.assertClosedByBroker();
             }
             assertTrue(node.outputLines().stream().anyMatch(l -> l.contains("sasl.server.max.receive.size")),

@@ -21,6 +21,8 @@ public final class SaslGate extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(SaslGate.class);
 
     private final SaslSession session;
+    /** A SaslHandshake has arrived on this connection (seen here, on the event loop, so pipelining cannot race it). */
+    private boolean handshakeSeen;
 
     public SaslGate(SaslSession session) {
         this.session = session;
@@ -32,6 +34,16 @@ public final class SaslGate extends ChannelInboundHandlerAdapter {
             ApiKeys api = request.header().apiKey();
             boolean authenticationRequest = api == ApiKeys.API_VERSIONS || api == ApiKeys.SASL_HANDSHAKE
                     || api == ApiKeys.SASL_AUTHENTICATE;
+            if (api == ApiKeys.SASL_HANDSHAKE) {
+                handshakeSeen = true;
+            } else if (api == ApiKeys.SASL_AUTHENTICATE && !handshakeSeen) {
+                // as Kafka 4: SaslAuthenticate before any SaslHandshake is closed without an answer
+                log.info("Closing connection from {}: SaslAuthenticate before SaslHandshake",
+                        ctx.channel().remoteAddress());
+                request.frame().release();
+                ctx.close();
+                return;
+            }
             if (!authenticationRequest && !session.isAuthenticated()) {
                 log.info("Closing connection from {}: {} request before SASL authentication completed",
                         ctx.channel().remoteAddress(), api);
