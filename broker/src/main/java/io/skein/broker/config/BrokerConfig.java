@@ -332,6 +332,13 @@ public final class BrokerConfig {
                 getLong(BrokerConfigDef.LOG_RETENTION_CHECK_INTERVAL_MS));
     }
 
+    /** The log cleaner's settings ({@code log.cleaner.*}). */
+    public io.skein.log.compaction.CleanerSettings cleanerSettings() {
+        return new io.skein.log.compaction.CleanerSettings(getBoolean(BrokerConfigDef.LOG_CLEANER_ENABLE),
+                getInt(BrokerConfigDef.LOG_CLEANER_THREADS), getLong(BrokerConfigDef.LOG_CLEANER_BACKOFF_MS),
+                ((Number) values.get(BrokerConfigDef.LOG_CLEANER_IO_MAX_BYTES_PER_SECOND)).doubleValue());
+    }
+
     public LogConfig logConfig(Map<String, String> topicOverrides) {
         return LogConfig.from(topicConfigs().resolve(topicOverrides, originals));
     }
