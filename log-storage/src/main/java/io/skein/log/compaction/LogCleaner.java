@@ -111,7 +111,11 @@ public final class LogCleaner implements AutoCloseable {
         long now = clock.millis();
         CleanableLog chosen = null;
         CleaningPlan chosenPlan = null;
-        for (CleanableLog l : logs.get()) {
+        Collection<CleanableLog> current = logs.get();
+        Set<TopicPartition> present = new java.util.HashSet<>();
+        current.forEach(l -> present.add(l.topicPartition()));
+        cleanPoints.keySet().retainAll(present); // a deleted partition's clean point must not outlive it
+        for (CleanableLog l : current) {
             if (!l.config().compact() || inProgress.contains(l.topicPartition())) {
                 continue;
             }
@@ -149,7 +153,13 @@ public final class LogCleaner implements AutoCloseable {
             return stats;
         } catch (Cleaner.LogChangedException e) {
             log.info("Stopped cleaning {}: {}; it is cleaned again later", tp, e.getMessage());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            if (!Files.isDirectory(l.dir())) {
+                log.info("Stopped cleaning {}: its log was deleted", tp);
+            } else {
+                log.error("Cleaning {} in {} failed; it is retried after {} ms", tp, l.dir(), settings.backoffMs(), e);
+            }
+        } catch (RuntimeException e) {
             log.error("Cleaning {} in {} failed; it is retried after {} ms", tp, l.dir(), settings.backoffMs(), e);
         }
         return null;

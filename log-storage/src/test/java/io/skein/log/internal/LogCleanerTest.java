@@ -237,6 +237,57 @@ class LogCleanerTest {
         }
     }
 
+    @Test
+    void appendsAndReadsRunWhileTheCleanerSwapsSegments() throws Exception {
+        try (LogFixture f = fixture(dir)) {
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicReference<Throwable> readerFailure =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    while (!done.get()) {
+                        long previous = -1;
+                        for (Record r : readAll(f)) {
+                            if (r.offset() <= previous) {
+                                throw new AssertionError("offsets went back: " + previous + " then " + r.offset());
+                            }
+                            previous = r.offset();
+                        }
+                    }
+                } catch (Throwable t) {
+                    readerFailure.set(t);
+                }
+            }, "test-reader");
+            reader.start();
+            try (LogCleaner cleaner = cleaner(f)) {
+                int cleanings = 0;
+                for (int round = 0; round < 30; round++) {
+                    for (int k = 0; k < KEYS; k += 4) {
+                        append(f, Compression.NONE, "key-" + k, "r" + round, "key-" + (k + 1), "r" + round,
+                                "key-" + (k + 2), "r" + round, "key-" + (k + 3), "r" + round);
+                    }
+                    if (cleaner.cleanOnce() != null) {
+                        cleanings++;
+                    }
+                }
+                done.set(true);
+                reader.join();
+
+                assertNull(readerFailure.get(), () -> "reader failed: " + readerFailure.get());
+                assertTrue(cleanings > 5, "cleanings: " + cleanings);
+                Map<String, Record> last = new HashMap<>();
+                readAll(f).forEach(r -> last.put(StandardCharsets.UTF_8.decode(r.key()).toString(), r));
+                for (int k = 0; k < KEYS; k++) {
+                    assertEquals("r29", valueOf(last.get("key-" + k)));
+                    assertEquals(latestOffset.get("key-" + k), last.get("key-" + k).offset());
+                }
+            } finally {
+                done.set(true);
+                reader.join();
+            }
+        }
+    }
+
     // ---- helpers
 
     private static List<Record> readAll(LogFixture f) {
