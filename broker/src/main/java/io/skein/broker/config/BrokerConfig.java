@@ -336,7 +336,8 @@ public final class BrokerConfig {
     public io.skein.log.compaction.CleanerSettings cleanerSettings() {
         return new io.skein.log.compaction.CleanerSettings(getBoolean(BrokerConfigDef.LOG_CLEANER_ENABLE),
                 getInt(BrokerConfigDef.LOG_CLEANER_THREADS), getLong(BrokerConfigDef.LOG_CLEANER_BACKOFF_MS),
-                ((Number) values.get(BrokerConfigDef.LOG_CLEANER_IO_MAX_BYTES_PER_SECOND)).doubleValue());
+                ((Number) values.get(BrokerConfigDef.LOG_CLEANER_IO_MAX_BYTES_PER_SECOND)).doubleValue(),
+                getLong(BrokerConfigDef.LOG_CLEANER_DEDUPE_BUFFER_SIZE));
     }
 
     public LogConfig logConfig(Map<String, String> topicOverrides) {

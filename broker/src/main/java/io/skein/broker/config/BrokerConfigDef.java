@@ -155,8 +155,9 @@ public final class BrokerConfigDef {
                 "How long a cleaner thread sleeps when no log needs cleaning.");
         d.define(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, Type.DOUBLE, Double.MAX_VALUE, Importance.MEDIUM,
                 "Read plus write rate of all cleaner threads together.");
-        d.define(LOG_CLEANER_DEDUPE_BUFFER_SIZE, Type.LONG, 134_217_728L, Importance.LOW,
-                "Accepted for compatibility and ignored: Skein's key map lives in a sparse file sized for the log.");
+        d.define(LOG_CLEANER_DEDUPE_BUFFER_SIZE, Type.LONG, 134_217_728L, Range.atLeast(1_048_576), Importance.MEDIUM,
+                "Memory the cleaner threads (together) build their key maps in, one hash partition at a time; "
+                        + "unlike Kafka it does not limit the keys one cleaning can map (the map spills to disk).");
     }
 
     private static void defineGroupCoordinator(ConfigDef d) {

@@ -19,9 +19,9 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
 /**
  * The cleaning algorithm for one log and one {@link CleaningPlan}:
  * <ol>
- * <li>pass 1 reads every record of the dirty section and records key digest → latest offset in
- *     an {@link OffsetMap} (a sparse file next to the log dir, sized for the section's offset
- *     range), and each producer id's last batch;</li>
+ * <li>pass 1 reads every record of the dirty section and records key hash → latest offset in
+ *     an {@link OffsetMap} (files in the log dir, sized for the section's offset range, built in
+ *     partitions of bounded memory), and each producer id's last batch;</li>
  * <li>pass 2 rewrites the cleanable segments in groups (consecutive segments whose sizes add up
  *     to at most {@code segment.bytes} and whose offsets fit one index) through the
  *     {@link RetentionFilter}, each group into one {@link CleanedSegmentWriter}, and swaps each
@@ -48,7 +48,9 @@ final class Cleaner {
 
     private static final int MAX_DECOMPRESSED_BATCH = Integer.MAX_VALUE - 8;
 
-    private final Path mapFile;
+    private final Path mapDir;
+    private final String mapPrefix;
+    private final long mapMemoryBytes;
     private final BatchChunks chunks;
     private final IoThrottler throttler;
     private final KeyHasher hasher = new KeyHasher();
@@ -56,12 +58,17 @@ final class Cleaner {
     private ByteBuffer output;
 
     /**
-     * @param mapFile where this thread's offset map file lives while a cleaning runs
+     * @param mapDir where this thread's offset map files live while a cleaning runs
+     * @param mapPrefix their name prefix
+     * @param mapMemoryBytes memory one partition of the offset map is built in (not a limit on keys)
      * @param bufferBytes read and write buffer size (grows for larger batches)
      * @param stopping checked between chunks: true aborts the cleaning (the cleaner is closing)
      */
-    Cleaner(Path mapFile, int bufferBytes, IoThrottler throttler, java.util.function.BooleanSupplier stopping) {
-        this.mapFile = mapFile;
+    Cleaner(Path mapDir, String mapPrefix, long mapMemoryBytes, int bufferBytes, IoThrottler throttler,
+            java.util.function.BooleanSupplier stopping) {
+        this.mapDir = mapDir;
+        this.mapPrefix = mapPrefix;
+        this.mapMemoryBytes = mapMemoryBytes;
         this.throttler = throttler;
         this.chunks = new BatchChunks(bufferBytes, throttler, stopping);
         this.output = ByteBuffer.allocate(bufferBytes);
@@ -78,8 +85,9 @@ final class Cleaner {
                 retained.add(s);
             }
             Map<Long, Long> lastBatchOfProducer = new HashMap<>();
-            try (OffsetMap map = OffsetMap.create(mapFile, plan.maxDirtyKeys())) {
+            try (OffsetMap map = OffsetMap.create(mapDir, mapPrefix, plan.maxDirtyKeys(), mapMemoryBytes)) {
                 buildMap(plan, map, lastBatchOfProducer);
+                map.seal();
                 long mapNanos = System.nanoTime() - started;
                 return rewrite(log, plan, map, lastBatchOfProducer, nowMs, started, mapNanos);
             }
@@ -138,6 +146,7 @@ final class Cleaner {
         int groups = 0;
         for (List<LogSegment> group : groups(plan.segments(), plan.endOffset(), config.segmentBytes())) {
             long base = group.get(0).baseOffset();
+            filter.groupLastOffset(group.get(group.size() - 1).lastOffset());
             try (CleanedSegmentWriter writer = new CleanedSegmentWriter(log.dir(), base, config.segmentIndexBytes(),
                     config.indexIntervalBytes())) {
                 for (LogSegment s : group) {

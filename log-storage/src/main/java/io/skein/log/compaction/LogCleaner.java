@@ -99,7 +99,8 @@ public final class LogCleaner implements AutoCloseable {
     }
 
     private Cleaner newCleaner(int id) {
-        return new Cleaner(logDirs.get(id % logDirs.size()).resolve(MAP_FILE_PREFIX + id), BUFFER_BYTES, throttler,
+        return new Cleaner(logDirs.get(id % logDirs.size()), MAP_FILE_PREFIX + id,
+                Math.max(1 << 20, settings.mapMemoryBytes() / settings.threads()), BUFFER_BYTES, throttler,
                 () -> stopping);
     }
 
@@ -167,8 +168,8 @@ public final class LogCleaner implements AutoCloseable {
 
     /** Cleans the dirtiest log on the caller's thread (tests, the benchmark); null when none is due. */
     public CleanerStats cleanOnce() {
-        return cleanDirtiest(new Cleaner(logDirs.get(0).resolve(MAP_FILE_PREFIX + "caller"), BUFFER_BYTES,
-                throttler, () -> stopping));
+        return cleanDirtiest(new Cleaner(logDirs.get(0), MAP_FILE_PREFIX + "caller",
+                Math.max(1 << 20, settings.mapMemoryBytes()), BUFFER_BYTES, throttler, () -> stopping));
     }
 
     /** How far the log is clean (-1 when it never was). */

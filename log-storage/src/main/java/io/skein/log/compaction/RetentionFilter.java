@@ -18,7 +18,8 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  *     tombstone was first retained by a cleaning) has passed; until then it is kept;</li>
  * <li>a batch left without records is dropped, except the last batch of each producer id, kept
  *     empty (header only, same base offset, last offset delta, producer id, epoch and base
- *     sequence) so the producer's state and sequence checks survive cleaning, as in Kafka.</li>
+ *     sequence) so the producer's state and sequence checks survive cleaning, as in Kafka, and
+ *     the last batch of each cleaned segment (see {@link #groupLastOffset}).</li>
  * </ul>
  * Batches that keep every record are copied as they are; the others are rebuilt with the original
  * codec, base offset, last offset and producer fields (kafka-clients' {@code MemoryRecords.filterTo}).
@@ -31,6 +32,7 @@ final class RetentionFilter extends MemoryRecords.RecordFilter {
     private final KeyHasher hasher;
     private final Map<Long, Long> lastBatchOfProducer;
     private long segmentMaxTimestamp;
+    private long groupLastOffset = -1;
 
     RetentionFilter(long nowMs, long deleteRetentionMs, OffsetMap map, KeyHasher hasher,
                     Map<Long, Long> lastBatchOfProducer) {
@@ -44,6 +46,15 @@ final class RetentionFilter extends MemoryRecords.RecordFilter {
         this.segmentMaxTimestamp = timestamp;
     }
 
+    /**
+     * The last offset of the segments rewritten into one cleaned segment: the batch ending there
+     * is kept (empty if need be), so the cleaned segment always says how far it reaches and an
+     * interrupted swap knows exactly which old segments it replaces.
+     */
+    void groupLastOffset(long offset) {
+        this.groupLastOffset = offset;
+    }
+
     @Override
     protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
         if (batch.isControlBatch()) {
@@ -51,8 +62,9 @@ final class RetentionFilter extends MemoryRecords.RecordFilter {
         }
         Long last = batch.hasProducerId() ? lastBatchOfProducer.get(batch.producerId()) : null;
         boolean producersLast = last != null && last == batch.baseOffset();
-        return new BatchRetentionResult(producersLast ? BatchRetention.RETAIN_EMPTY : BatchRetention.DELETE_EMPTY,
-                false);
+        boolean groupsLast = batch.lastOffset() == groupLastOffset;
+        return new BatchRetentionResult(producersLast || groupsLast ? BatchRetention.RETAIN_EMPTY
+                : BatchRetention.DELETE_EMPTY, false);
     }
 
     @Override

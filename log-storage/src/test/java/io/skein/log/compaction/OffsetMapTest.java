@@ -1,7 +1,6 @@
 package io.skein.log.compaction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,12 +17,16 @@ class OffsetMapTest {
     @TempDir
     Path dir;
 
+    /**
+     * 3 million keys, two versions each, with 1 MiB of memory per partition (Kafka's fixed buffer
+     * of that size holds ~44,000 keys): the map splits into partitions, spills and keeps the
+     * latest offset of every key; its files go on close.
+     */
     @Test
-    void keepsTheLatestOffsetPerKeyForMillionsOfKeysInASparseFileOffTheHeap() throws IOException {
+    void keepsTheLatestOffsetOfMillionsOfKeysWithFarLessMemoryThanTheTable() throws IOException {
         int keys = 3_000_000;
         KeyHasher hasher = new KeyHasher();
-        Path file = dir.resolve("map");
-        try (OffsetMap map = OffsetMap.create(file, 2L * keys)) {
+        try (OffsetMap map = OffsetMap.create(dir, "map", 2L * keys, 1 << 20)) {
             for (int version = 0; version < 2; version++) {
                 for (int k = 0; k < keys; k++) {
                     hash(hasher, "key-" + k);
@@ -30,33 +34,30 @@ class OffsetMapTest {
                 }
             }
 
+            map.seal();
+
             assertEquals(keys, map.size());
+            assertTrue(map.partitions() >= 128, "partitions: " + map.partitions());
+            assertTrue(map.tableBytes() > 100L << 20, "the table is larger than the memory it was built in");
             for (int k = 0; k < keys; k += 7) {
                 hash(hasher, "key-" + k);
                 assertEquals(keys + k, map.get(hasher.high(), hasher.low()), "key-" + k);
             }
             hash(hasher, "never-put");
             assertEquals(-1, map.get(hasher.high(), hasher.low()));
-            assertTrue(Files.size(file) >= map.capacity() * OffsetMap.SLOT_BYTES, "the table lives in the file");
             assertTrue(map.averageProbes() < 3, "short probes: " + map.averageProbes());
         }
-        assertFalse(Files.exists(file), "the file is deleted on close");
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(0, left.count(), "the files are deleted on close");
+        }
     }
 
     @Test
-    void spansSeveralMappingsWhenLargerThanOneGibibyte() throws IOException {
-        long maxKeys = (long) (OffsetMap.SLOTS_PER_MAPPING * 1.5 * 0.7);
-        KeyHasher hasher = new KeyHasher();
-        try (OffsetMap map = OffsetMap.create(dir.resolve("big"), maxKeys)) {
-            for (int k = 0; k < 200_000; k++) {
-                hash(hasher, "k" + k);
-                map.put(hasher.high(), hasher.low(), k);
-            }
-            for (int k = 0; k < 200_000; k++) {
-                hash(hasher, "k" + k);
-                assertEquals(k, map.get(hasher.high(), hasher.low()));
-            }
-            assertTrue(map.fileBytes() > (1L << 30), "more than one mapping");
+    void anEmptyMapFindsNothing() throws IOException {
+        try (OffsetMap map = OffsetMap.create(dir, "empty", 1000, 1 << 20)) {
+            map.seal();
+            assertEquals(-1, map.get(1, 2));
+            assertEquals(0, map.size());
         }
     }
 

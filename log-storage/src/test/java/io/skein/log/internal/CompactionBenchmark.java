@@ -28,8 +28,8 @@ import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
  * every {@code 1/rewriteEvery}-th key once more, rolls, and times one cleaning of the whole log:
  * MB/s of dirty log and keys/s, with the two passes apart. Run with a small heap to see the key
  * map is not on it:
- * {@code java -Xmx512m -cp ... io.skein.log.internal.CompactionBenchmark DIR 100 5}. Deletes DIR's
- * contents at the end.
+ * {@code java -Xmx512m -cp ... io.skein.log.internal.CompactionBenchmark DIR 100 5 [mapMemoryMiB=128]}.
+ * Deletes DIR's contents at the end.
  */
 public final class CompactionBenchmark {
 
@@ -42,6 +42,7 @@ public final class CompactionBenchmark {
         Path dir = Path.of(args[0]);
         long keys = Long.parseLong(args[1]) * 1_000_000L;
         int rewriteEvery = Integer.parseInt(args[2]);
+        long mapMemoryBytes = (args.length > 3 ? Long.parseLong(args[3]) : 128) << 20;
         MutableClock clock = new MutableClock(System.currentTimeMillis());
         LogConfig config = LogFixture.config(Map.of("cleanup.policy", "compact", "file.delete.delay.ms", "0"));
         DiskLogRegistry registry = DiskLogRegistry.open(StorageSettings.defaults(List.of(dir), config)
@@ -64,7 +65,7 @@ public final class CompactionBenchmark {
         long bytes = ((DiskPartitionLog) log).segments().sizeInBytes();
         System.out.printf("wrote %d records (%d distinct keys), %.1f MiB in %.1f s%n", written, keys,
                 bytes / 1048576.0, appendS);
-        try (LogCleaner cleaner = registry.newCleaner(new CleanerSettings(false, 1, 1000, Double.MAX_VALUE))) {
+        try (LogCleaner cleaner = registry.newCleaner(new CleanerSettings(false, 1, 1000, Double.MAX_VALUE, mapMemoryBytes))) {
             cleaner.start();
             Runtime rt = Runtime.getRuntime();
             CleanerStats s = cleaner.cleanOnce();

@@ -65,7 +65,7 @@ class LogCleanerTest {
     }
 
     private static LogCleaner cleaner(LogFixture f) {
-        LogCleaner cleaner = f.registry.newCleaner(new CleanerSettings(false, 1, 10, Double.MAX_VALUE));
+        LogCleaner cleaner = f.registry.newCleaner(new CleanerSettings(false, 1, 10, Double.MAX_VALUE, 1 << 20));
         cleaner.start();
         return cleaner;
     }
@@ -135,6 +135,11 @@ class LogCleanerTest {
                 }
                 assertEquals(end, f.log.logEndOffset());
                 assertEquals(stats.recordsRetained(), byKey.size() - activeRecords(f));
+                List<io.skein.log.segment.LogSegment> segs = new ArrayList<>(f.diskLog().segments().all());
+                for (int i = 0; i + 1 < segs.size(); i++) {
+                    assertEquals(segs.get(i + 1).baseOffset() - 1, segs.get(i).lastOffset(),
+                            "a cleaned segment keeps its last batch (empty if need be), so it says where it ends");
+                }
             }
         }
     }
