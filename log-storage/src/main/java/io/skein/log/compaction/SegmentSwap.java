@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * On load, {@link #completeInterruptedSwaps} finishes step 2 for every {@code <base>.log.swap}: it
  * deletes the segments whose base offsets fall in the swap segment's offset range and renames the
- * swap files; stray index {@code .swap} files are deleted. {@code .cleaned} and {@code .deleted}
+ * swap files (a cleaned segment always keeps the last batch of its range, possibly empty, so
+ * the range is exact); a swap file that is not whole batches is deleted instead, and so are stray
+ * index {@code .swap} files. {@code .cleaned} and {@code .deleted}
  * leftovers are deleted by the loader.
  *
  * <p>Stateless.
@@ -111,7 +113,16 @@ public final class SegmentSwap {
                 continue;
             }
             long base = Long.parseLong(name.substring(0, 20));
-            long last = lastOffsetOf(file, base);
+            long last = lastOffsetOf(file);
+            if (last < 0) {
+                // not a finished cleaned segment (ours always hold whole batches, the last one
+                // marking where the group ended): never swapped in, the old segments stand
+                log.info("Removing the incomplete swap file {}", file);
+                for (String suffix : SUFFIXES) {
+                    Files.deleteIfExists(swap(dir, base, suffix));
+                }
+                continue;
+            }
             for (Path other : files) {
                 String n = other.getFileName().toString();
                 if (n.length() == 20 + LogSegment.LOG_SUFFIX.length() && n.endsWith(LogSegment.LOG_SUFFIX)) {
@@ -144,9 +155,12 @@ public final class SegmentSwap {
         return completed;
     }
 
-    /** The last offset in a segment file (walking batch headers), {@code base} if it holds none. */
-    private static long lastOffsetOf(Path file, long base) throws IOException {
-        long last = base;
+    /**
+     * The last offset in a swap segment file, walking its batch headers; -1 unless the file is
+     * whole magic v2 batches to its last byte, at least one.
+     */
+    private static long lastOffsetOf(Path file) throws IOException {
+        long last = -1;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
@@ -156,14 +170,16 @@ public final class SegmentSwap {
                 while (header.hasRemaining() && ch.read(header, pos + header.position()) > 0) {
                     // read the whole header
                 }
-                if (header.hasRemaining()) {
-                    break;
+                int total = BatchHeader.totalSize(header, 0);
+                if (header.hasRemaining() || header.get(BatchHeader.MAGIC) != 2 || total < BatchHeader.SIZE
+                        || pos + total > size) {
+                    return -1;
                 }
                 last = Math.max(last, BatchHeader.lastOffset(header, 0));
-                pos += BatchHeader.totalSize(header, 0);
+                pos += total;
             }
+            return pos == size ? last : -1;
         }
-        return last;
     }
 
     private static Path cleaned(Path dir, long base, String suffix) {
