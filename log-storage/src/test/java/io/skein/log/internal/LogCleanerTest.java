@@ -293,6 +293,53 @@ class LogCleanerTest {
         }
     }
 
+    @Test
+    void keepsAProducersLastBatchEmptyWithItsOffsetsAndSequencesWhenAllItsRecordsAreSuperseded()
+            throws IOException {
+        try (LogFixture f = fixture(dir)) {
+            AppendResult first = f.append(Batches.idempotent(Compression.NONE, 1000L, (short) 3, 0, clock.millis(), 4));
+            assertEquals(Errors.NONE, first.error(), first.errorMessage());
+            f.append(Batches.idempotent(Compression.NONE, 2000L, (short) 0, 0, clock.millis(), 4)); // same keys
+            rollWithFiller(f, "filler-");
+            try (LogCleaner cleaner = cleaner(f)) {
+                assertNotNull(cleaner.cleanOnce());
+            }
+
+            LogReadResult r = f.log.read(0, Integer.MAX_VALUE, f.log.highWatermark(), true);
+            try {
+                RecordBatch batch = MemoryRecords.readableRecords(r.records().readFully()).batches().iterator().next();
+                assertEquals(1000L, batch.producerId());
+                assertEquals(3, batch.producerEpoch());
+                assertEquals(0, batch.baseSequence());
+                assertEquals(first.baseOffset(), batch.baseOffset());
+                assertEquals(first.lastOffset(), batch.lastOffset());
+                assertEquals(0, batch.countOrNull());
+            } finally {
+                r.records().release();
+            }
+        }
+    }
+
+    @Test
+    void compactAndDeleteBothApply() throws IOException {
+        LogConfig config = LogFixture.config(Map.of("cleanup.policy", "compact,delete", "min.cleanable.dirty.ratio",
+                "0.01", "retention.ms", String.valueOf(HOUR), "file.delete.delay.ms", "0")).withSegmentBytes(1024);
+        try (LogFixture f = new LogFixture(StorageSettings.defaults(List.of(dir), config).withClock(clock), config)) {
+            appendVersionsAndTombstones(f, Compression.NONE);
+            rollWithFiller(f, "filler-");
+            try (LogCleaner cleaner = cleaner(f)) {
+                assertNotNull(cleaner.cleanOnce());
+                clock.advance(2 * HOUR);
+                rollWithFiller(f, "late-");
+
+                assertTrue(f.disk().deleteOldSegments() > 0, "retention.ms still deletes cleaned segments");
+                assertTrue(f.log.logStartOffset() > 0);
+                cleaner.cleanOnce();
+                assertTrue(readAll(f).stream().allMatch(rec -> rec.offset() >= f.log.logStartOffset()));
+            }
+        }
+    }
+
     // ---- helpers
 
     private static List<Record> readAll(LogFixture f) {
