@@ -332,6 +332,14 @@ public final class BrokerConfig {
                 getLong(BrokerConfigDef.LOG_RETENTION_CHECK_INTERVAL_MS));
     }
 
+    /** The log cleaner's settings ({@code log.cleaner.*}). */
+    public io.skein.log.compaction.CleanerSettings cleanerSettings() {
+        return new io.skein.log.compaction.CleanerSettings(getBoolean(BrokerConfigDef.LOG_CLEANER_ENABLE),
+                getInt(BrokerConfigDef.LOG_CLEANER_THREADS), getLong(BrokerConfigDef.LOG_CLEANER_BACKOFF_MS),
+                ((Number) values.get(BrokerConfigDef.LOG_CLEANER_IO_MAX_BYTES_PER_SECOND)).doubleValue(),
+                getLong(BrokerConfigDef.LOG_CLEANER_DEDUPE_BUFFER_SIZE));
+    }
+
     public LogConfig logConfig(Map<String, String> topicOverrides) {
         return LogConfig.from(topicConfigs().resolve(topicOverrides, originals));
     }

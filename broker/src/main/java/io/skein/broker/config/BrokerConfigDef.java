@@ -46,6 +46,11 @@ public final class BrokerConfigDef {
     public static final String LOG_FLUSH_START_OFFSET_CHECKPOINT_INTERVAL_MS =
             "log.flush.start.offset.checkpoint.interval.ms";
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+    public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
+    public static final String LOG_CLEANER_THREADS = "log.cleaner.threads";
+    public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+    public static final String LOG_CLEANER_IO_MAX_BYTES_PER_SECOND = "log.cleaner.io.max.bytes.per.second";
+    public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
     public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
     public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
     public static final String OFFSETS_TOPIC_SEGMENT_BYTES = "offsets.topic.segment.bytes";
@@ -143,6 +148,16 @@ public final class BrokerConfigDef {
                 "How often the log-start-offset-checkpoint of each log dir is written.");
         d.define(LOG_RETENTION_CHECK_INTERVAL_MS, Type.LONG, 300_000L, Range.atLeast(1), Importance.MEDIUM,
                 "How often logs are checked for retention (retention.ms, retention.bytes, segment.ms).");
+        d.define(LOG_CLEANER_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM,
+                "Run the log cleaner, which compacts topics with cleanup.policy=compact.");
+        d.define(LOG_CLEANER_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, "Log cleaner threads.");
+        d.define(LOG_CLEANER_BACKOFF_MS, Type.LONG, 15_000L, Range.atLeast(0), Importance.MEDIUM,
+                "How long a cleaner thread sleeps when no log needs cleaning.");
+        d.define(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, Type.DOUBLE, Double.MAX_VALUE, Importance.MEDIUM,
+                "Read plus write rate of all cleaner threads together.");
+        d.define(LOG_CLEANER_DEDUPE_BUFFER_SIZE, Type.LONG, 134_217_728L, Range.atLeast(1_048_576), Importance.MEDIUM,
+                "Memory the cleaner threads (together) build their key maps in, one hash partition at a time; "
+                        + "unlike Kafka it does not limit the keys one cleaning can map (the map spills to disk).");
     }
 
     private static void defineGroupCoordinator(ConfigDef d) {

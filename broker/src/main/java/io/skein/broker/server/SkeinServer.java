@@ -53,6 +53,7 @@ public final class SkeinServer implements AutoCloseable {
     private final BrokerConfig config;
     private final Clock clock;
     private LogRegistry logs;
+    private io.skein.log.compaction.LogCleaner cleaner;
     private MetadataQuorum quorum;
     private ScheduledExecutorService scheduler;
     private Purgatory<TopicPartition> fetchPurgatory;
@@ -123,6 +124,8 @@ public final class SkeinServer implements AutoCloseable {
         }
         readyImage = await(quorum.awaitApplied(registration.offset()), "the broker registration to apply");
         logs.start(); // retention, flush.ms and checkpoints, once the image has applied every topic's config
+        cleaner = logs.newCleaner(config.cleanerSettings());
+        cleaner.start();
     }
 
     private QuorumSettings quorumSettings() {
@@ -214,6 +217,7 @@ public final class SkeinServer implements AutoCloseable {
             scheduler.shutdownNow();
         }
         closeQuietly(quorum, "metadata quorum");
+        closeQuietly(cleaner, "log cleaner");
         closeQuietly(logs, "log storage");
     }
 

@@ -27,7 +27,8 @@ public record LogConfig(
         long flushMs,
         String compressionType,
         long segmentJitterMs,
-        long fileDeleteDelayMs) {
+        long fileDeleteDelayMs,
+        CompactionConfig compaction) {
 
     /** Kafka's defaults, as a broker with an empty server.properties would use them. */
     public static LogConfig defaults() {
@@ -56,13 +57,21 @@ public record LogConfig(
                 (Long) resolved.get(TopicConfig.FLUSH_MS_CONFIG),
                 (String) resolved.get(TopicConfig.COMPRESSION_TYPE_CONFIG),
                 (Long) resolved.get(TopicConfig.SEGMENT_JITTER_MS_CONFIG),
-                (Long) resolved.get(TopicConfig.FILE_DELETE_DELAY_MS_CONFIG));
+                (Long) resolved.get(TopicConfig.FILE_DELETE_DELAY_MS_CONFIG),
+                CompactionConfig.from(resolved));
     }
 
     /** A copy with a different segment size; for tests that need small segments. */
     public LogConfig withSegmentBytes(int bytes) {
         return new LogConfig(bytes, segmentMs, segmentIndexBytes, indexIntervalBytes, maxMessageBytes, timestampType,
                 timestampBeforeMaxMs, timestampAfterMaxMs, compact, delete, retentionMs, retentionBytes,
-                flushMessages, flushMs, compressionType, segmentJitterMs, fileDeleteDelayMs);
+                flushMessages, flushMs, compressionType, segmentJitterMs, fileDeleteDelayMs, compaction);
+    }
+
+    /** A copy with other compaction settings; for tests. */
+    public LogConfig withCompaction(CompactionConfig newCompaction) {
+        return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, maxMessageBytes,
+                timestampType, timestampBeforeMaxMs, timestampAfterMaxMs, compact, delete, retentionMs, retentionBytes,
+                flushMessages, flushMs, compressionType, segmentJitterMs, fileDeleteDelayMs, newCompaction);
     }
 }

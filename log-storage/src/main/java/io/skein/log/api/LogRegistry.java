@@ -63,6 +63,13 @@ public interface LogRegistry extends AutoCloseable {
         return io.skein.log.internal.DiskLogRegistry.open(settings);
     }
 
+    /**
+     * A log cleaner for this registry's compacted logs ({@code cleanup.policy=compact}); the
+     * caller owns it: {@code start()} it after {@link #start()} and {@code close()} it before
+     * {@link #close()}.
+     */
+    io.skein.log.compaction.LogCleaner newCleaner(io.skein.log.compaction.CleanerSettings settings);
+
     /** Starts the background retention, flush and checkpoint tasks. Idempotent. */
     void start();
 

@@ -252,6 +252,13 @@ public final class DiskLogRegistry implements LogRegistry {
         return List.copyOf(logs.values());
     }
 
+    @Override
+    public io.skein.log.compaction.LogCleaner newCleaner(io.skein.log.compaction.CleanerSettings cleanerSettings) {
+        return new io.skein.log.compaction.LogCleaner(cleanerSettings, services.clock(),
+                dirs.stream().map(LogDirectory::path).toList(),
+                () -> logs.values().stream().<io.skein.log.compaction.CleanableLog>map(CleanableDiskLog::new).toList());
+    }
+
     /** Starts the background retention, flush and checkpoint tasks. */
     @Override
     public synchronized void start() {

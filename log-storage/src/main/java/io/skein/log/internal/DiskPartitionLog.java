@@ -85,6 +85,25 @@ final class DiskPartitionLog implements PartitionLog {
         return dir;
     }
 
+    Segments segments() {
+        return segments;
+    }
+
+    LogServices services() {
+        return services;
+    }
+
+    /** Runs the cleaner's swap under the append lock unless the log is closed; returns whether it ran. */
+    boolean underAppendLock(io.skein.log.compaction.CleanableLog.LockedAction action) throws IOException {
+        synchronized (appendLock) {
+            if (closed) {
+                return false;
+            }
+            action.run();
+            return true;
+        }
+    }
+
     /** The producer state; only for the writer's thread (and tests) while no append runs. */
     ProducerStateTable producers() {
         return producers;

@@ -1,6 +1,7 @@
 package io.skein.log.internal;
 
 import io.skein.log.api.LogConfig;
+import io.skein.log.compaction.SegmentSwap;
 import io.skein.log.producer.BatchMetadata;
 import io.skein.log.producer.ProducerStateTable;
 import io.skein.log.segment.BatchHeader;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens a partition directory:
  * <ol>
- * <li>removes leftovers of interrupted work ({@code *.deleted}, {@code *.cleaned}, {@code *.swap},
- *     {@code *.tmp}) and index files without a log;</li>
+ * <li>completes a cleaner's swap a crash interrupted ({@code *.swap}, see {@link SegmentSwap}), then
+ *     removes leftovers of interrupted work ({@code *.deleted}, {@code *.cleaned}, {@code *.tmp})
+ *     and index files without a log;</li>
  * <li>after a clean stop, trusts rolled segments and their indexes after a sanity check (indexes
  *     that are missing or do not agree with the log are rebuilt) and rebuilds the active
  *     segment's indexes by walking its batch headers;</li>
@@ -39,7 +41,7 @@ import org.slf4j.LoggerFactory;
 final class LogLoader {
 
     private static final Logger log = LoggerFactory.getLogger(LogLoader.class);
-    private static final List<String> LEFTOVER_SUFFIXES = List.of(".deleted", ".cleaned", ".swap", ".tmp");
+    private static final List<String> LEFTOVER_SUFFIXES = List.of(".deleted", ".cleaned", ".tmp");
 
     /**
      * What the log directory knows about a partition before it is loaded.
@@ -58,6 +60,7 @@ final class LogLoader {
     static DiskPartitionLog load(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, LoadOptions options,
                                  LogServices services) throws IOException {
         long now = services.clock().millis();
+        SegmentSwap.completeInterruptedSwaps(dir);
         List<Long> bases = listAndClean(dir, tp);
         if (bases.isEmpty()) {
             bases.add(0L);

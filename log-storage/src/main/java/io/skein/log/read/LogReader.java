@@ -49,7 +49,17 @@ public final class LogReader {
         LogSegment segment = segments.floor(fetchOffset);
         while (segment != null) {
             int readable = end.readableBytesOf(segment);
-            if (readable > 0 && segment.retain()) {
+            if (readable > 0 && !segment.retain()) {
+                // closed since the lookup: the cleaner swapped it out (or retention deleted it); look again
+                LogSegment current = segments.floor(Math.max(fetchOffset, segment.baseOffset()));
+                if (current != null && current != segment) {
+                    segment = current;
+                    continue;
+                }
+                segment = segments.next(segment);
+                continue;
+            }
+            if (readable > 0) {
                 boolean handedOut = false;
                 try {
                     LogSlice slice = sliceOf(segment, readable, header, fetchOffset, maxBytes, limit, end.offset(),

@@ -77,6 +77,21 @@ public final class Segments {
         byBaseOffset.remove(segment.baseOffset(), segment);
     }
 
+    /**
+     * Puts a cleaned segment in place of the rolled segments it was made from (the first of which
+     * has its base offset): the new one is visible before the others leave, so a lock-free reader
+     * always finds every offset in one of them. Writer only (under the log's lock).
+     */
+    public void replace(java.util.List<LogSegment> old, LogSegment cleaned) {
+        if (old.isEmpty() || old.get(0).baseOffset() != cleaned.baseOffset() || old.contains(end.segment())) {
+            throw new IllegalArgumentException("a cleaned segment replaces rolled segments starting at its base offset");
+        }
+        byBaseOffset.put(cleaned.baseOffset(), cleaned);
+        for (int i = 1; i < old.size(); i++) {
+            byBaseOffset.remove(old.get(i).baseOffset(), old.get(i));
+        }
+    }
+
     /** Bytes of complete batches in all segments. */
     public long sizeInBytes() {
         long total = 0;
