@@ -82,7 +82,7 @@ final class LogLoader {
                 epochFile::write);
         LogSegment.BatchVisitor restore = (header, position) -> {
             restoreProducerState(producers, header);
-            epochs.assign(BatchHeader.partitionLeaderEpoch(header, 0), BatchHeader.baseOffset(header, 0));
+            restoreEpoch(epochs, header);
         };
         List<LogSegment> loaded = new ArrayList<>(bases.size());
         long truncated = 0;
@@ -139,8 +139,8 @@ final class LogLoader {
             start = Math.min(options.checkpointedStartOffset(), end);
         }
         if (storedEpochs.isEmpty()) {
-            forEachBatch(segments, (header, position) -> epochs.assign(BatchHeader.partitionLeaderEpoch(header, 0),
-                    BatchHeader.baseOffset(header, 0)));
+            epochs.clear(); // the recovery walk saw only the tail; rebuild from every batch
+            forEachBatch(segments, (header, position) -> restoreEpoch(epochs, header));
         }
         epochs.truncateFromEnd(end);
         epochs.truncateFromStart(start);
@@ -148,6 +148,17 @@ final class LogLoader {
         // everything loaded was read back from disk (recovered or trusted): the recovery point is the end
         return new DiskPartitionLog(tp, topicId, dir, segments, producers, epochs, config,
                 new DiskPartitionLog.Offsets(start, end, highWatermark), services);
+    }
+
+    /**
+     * A batch walked while loading starts a new epoch only when its epoch is above the latest known
+     * (as Kafka's recovery does): re-reading batches of known epochs must not move their starts.
+     */
+    private static void restoreEpoch(LeaderEpochCache epochs, ByteBuffer header) {
+        int epoch = BatchHeader.partitionLeaderEpoch(header, 0);
+        if (epoch > epochs.latestEpoch()) {
+            epochs.assign(epoch, BatchHeader.baseOffset(header, 0));
+        }
     }
 
     /** The stored leader-epoch history; empty (rebuild from the batches) when missing or corrupt. */
