@@ -107,8 +107,9 @@ public interface PartitionLog extends AutoCloseable {
      * history that diverged from its leader's): segments, indexes and time index, producer state
      * and leader epochs are cut; the high watermark and recovery point move down if they were
      * above. Batches are never split, so the new end may be below {@code offset} when it falls
-     * inside a batch. Never cuts below the log start offset; no-op when {@code offset} is at or
-     * past the end.
+     * inside a batch. Never cuts below the log start offset: when the batch holding the log start
+     * offset would go, the log is emptied and restarts at the log start offset (as
+     * {@link #truncateFullyAndStartAt}). No-op when {@code offset} is at or past the end.
      *
      * @return the log end offset afterwards
      */

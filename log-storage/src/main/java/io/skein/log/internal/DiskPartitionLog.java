@@ -212,8 +212,12 @@ final class DiskPartitionLog implements PartitionLog {
             } catch (IOException e) {
                 throw new UncheckedIOException("Truncating " + tp + " in " + dir + " to " + target + " failed", e);
             }
+            if (end < logStartOffset) {
+                // the batch holding the log start offset went: nothing readable is left
+                truncateFullyLocked(logStartOffset);
+                return logStartOffset;
+            }
             afterTruncation(end);
-            logStartOffset = Math.min(logStartOffset, end);
             return end;
         }
     }
@@ -225,18 +229,22 @@ final class DiskPartitionLog implements PartitionLog {
         }
         synchronized (appendLock) {
             ensureOpen();
-            try {
-                truncation.truncateFullyAndStartAt(offset, config, services.clock().millis());
-            } catch (IOException e) {
-                throw new UncheckedIOException("Truncating all of " + tp + " in " + dir + " failed", e);
-            }
-            logStartOffset = offset;
-            epochs.clear();
-            producers.clear();
-            highWatermark = offset;
-            recoveryPoint = offset;
-            appender.flushed(offset);
+            truncateFullyLocked(offset);
         }
+    }
+
+    private void truncateFullyLocked(long offset) {
+        try {
+            truncation.truncateFullyAndStartAt(offset, config, services.clock().millis());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Truncating all of " + tp + " in " + dir + " failed", e);
+        }
+        logStartOffset = offset;
+        epochs.clear();
+        producers.clear();
+        highWatermark = offset;
+        recoveryPoint = offset;
+        appender.flushed(offset);
     }
 
     /** Cuts what describes the removed offsets: epochs, producer state, the high watermark, the recovery point. */

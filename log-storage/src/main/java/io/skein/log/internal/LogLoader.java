@@ -82,7 +82,7 @@ final class LogLoader {
                 epochFile::write);
         LogSegment.BatchVisitor restore = (header, position) -> {
             restoreProducerState(producers, header);
-            restoreEpoch(epochs, header);
+            restoreEpoch(epochs, header, options.checkpointedStartOffset());
         };
         List<LogSegment> loaded = new ArrayList<>(bases.size());
         long truncated = 0;
@@ -140,7 +140,8 @@ final class LogLoader {
         }
         if (storedEpochs.isEmpty()) {
             epochs.clear(); // the recovery walk saw only the tail; rebuild from every batch
-            forEachBatch(segments, (header, position) -> restoreEpoch(epochs, header));
+            long logStart = start;
+            forEachBatch(segments, (header, position) -> restoreEpoch(epochs, header, logStart));
         }
         epochs.truncateFromEnd(end);
         epochs.truncateFromStart(start);
@@ -153,10 +154,12 @@ final class LogLoader {
     /**
      * A batch walked while loading starts a new epoch only when its epoch is above the latest known
      * (as Kafka's recovery does): re-reading batches of known epochs must not move their starts.
+     * Batches wholly below the log start offset (still in a segment after DeleteRecords) are not
+     * part of the log and add nothing.
      */
-    private static void restoreEpoch(LeaderEpochCache epochs, ByteBuffer header) {
+    private static void restoreEpoch(LeaderEpochCache epochs, ByteBuffer header, long logStartOffset) {
         int epoch = BatchHeader.partitionLeaderEpoch(header, 0);
-        if (epoch > epochs.latestEpoch()) {
+        if (epoch > epochs.latestEpoch() && BatchHeader.lastOffset(header, 0) >= logStartOffset) {
             epochs.assign(epoch, BatchHeader.baseOffset(header, 0));
         }
     }
