@@ -17,6 +17,7 @@ import io.skein.broker.handler.ListOffsetsHandler;
 import io.skein.broker.handler.MetadataHandler;
 import io.skein.broker.handler.OffsetCommitHandler;
 import io.skein.broker.handler.OffsetFetchHandler;
+import io.skein.broker.handler.OffsetForLeaderEpochHandler;
 import io.skein.broker.handler.OffsetsTopic;
 import io.skein.broker.handler.ProduceHandler;
 import io.skein.broker.handler.ProducerIdHandler;
@@ -65,6 +66,7 @@ final class Handlers {
                 .register(ApiKeys.PRODUCE, new ProduceHandler(partitions, quorum, fetchPurgatory, clock, authz))
                 .register(ApiKeys.FETCH, new FetchHandler(partitions, quorum, fetchPurgatory, authz))
                 .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions, authz))
+                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(partitions, authz))
                 .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(partitions, authz))
                 .register(ApiKeys.METADATA, new MetadataHandler(quorum, nodeId,
                         config.getBoolean(BrokerConfigDef.AUTO_CREATE_TOPICS), authz))

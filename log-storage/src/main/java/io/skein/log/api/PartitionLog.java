@@ -89,7 +89,7 @@ public interface PartitionLog extends AutoCloseable {
      * requested epoch and the earliest entry's start offset (as Kafka). Undefined (-1, -1) for an
      * epoch above the latest, for -1, and when the log knows no epoch.
      */
-    io.skein.log.epoch.EpochEndOffset endOffsetForEpoch(int requestedEpoch);
+    EpochEndOffset endOffsetForEpoch(int requestedEpoch);
 
     /**
      * The follower's append: {@code records} are batches fetched from the leader, carrying their

@@ -1,5 +1,6 @@
 package io.skein.log.epoch;
 
+import io.skein.log.api.EpochEndOffset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

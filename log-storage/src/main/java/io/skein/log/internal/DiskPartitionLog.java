@@ -2,12 +2,12 @@ package io.skein.log.internal;
 
 import io.skein.log.api.AppendContext;
 import io.skein.log.api.AppendResult;
+import io.skein.log.api.EpochEndOffset;
 import io.skein.log.api.LogConfig;
 import io.skein.log.api.LogReadResult;
 import io.skein.log.api.OffsetOutOfRangeException;
 import io.skein.log.api.PartitionLog;
 import io.skein.log.api.TimestampAndOffset;
-import io.skein.log.epoch.EpochEndOffset;
 import io.skein.log.epoch.LeaderEpochCache;
 import io.skein.log.producer.ProducerStateTable;
 import io.skein.log.read.LogReader;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.skein.log.api.AppendContext;
 import io.skein.log.api.LogConfig;
-import io.skein.log.epoch.EpochEndOffset;
+import io.skein.log.api.EpochEndOffset;
 import io.skein.log.epoch.EpochEntry;
 import io.skein.log.epoch.LeaderEpochCheckpointFile;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import io.skein.log.api.AppendContext;
 import io.skein.log.api.AppendResult;
 import io.skein.log.api.LogConfig;
 import io.skein.log.api.LogReadResult;
-import io.skein.log.epoch.EpochEndOffset;
+import io.skein.log.api.EpochEndOffset;
 import io.skein.log.epoch.EpochEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.skein.log.epoch;
+package io.skein.log.api;
 
 /**
  * The answer to "where does my epoch end in your log" (OffsetForLeaderEpoch, KIP-101/KIP-279):
