@@ -36,14 +36,9 @@ import org.slf4j.LoggerFactory;
  * lock); {@code recoveryPoint} is volatile for the checkpoint writer (moved under the lock by
  * flushes and rolls); {@code closed} and {@code lastFlushMs} are used under the lock only.
  * Retention runs under the lock on the maintenance thread (it may roll the active segment).
- * Replication state: {@code leaderEpoch} (stamped into leader appends) and {@code highWatermark}
- * are volatile for readers and written under the lock; {@code highWatermarkFollowsLogEnd} is
- * volatile and set by the broker's metadata thread. The leader-epoch history publishes its own
- * immutable snapshots. Follower appends and truncation run under the same lock as appends.
- *
- * <p>High watermark: never above the log end offset, only moved up by
- * {@link #updateHighWatermark} (or by appends while it follows the log end, the single-replica
- * case), moved down only when truncation cuts below it.
+ * Replication state: {@code leaderEpoch} (stamped into leader appends) is volatile for readers
+ * and written under the lock, as is the {@link HighWatermark}; the leader-epoch history publishes
+ * its own immutable snapshots. Follower appends and truncation run under the same lock as appends.
  */
 final class DiskPartitionLog implements PartitionLog {
 
@@ -64,9 +59,8 @@ final class DiskPartitionLog implements PartitionLog {
     private volatile LogConfig config;
     private volatile long logStartOffset;
     private volatile long recoveryPoint;
-    private volatile long highWatermark;
+    private final HighWatermark highWatermark;
     private volatile int leaderEpoch;
-    private volatile boolean highWatermarkFollowsLogEnd;
     private long lastFlushMs;
     private boolean closed;
 
@@ -89,13 +83,13 @@ final class DiskPartitionLog implements PartitionLog {
         this.appender = new LogAppender(tp, dir, segments, producers, epochs, this::flushRolledInBackground);
         this.appender.flushed(recoveryPoint);
         this.followerAppender = new FollowerAppender(tp, dir, segments, producers, epochs, appender);
-        this.truncation = new LogTruncation(tp, dir, segments, services.deleter());
+        this.truncation = new LogTruncation(tp, dir, segments, producers, epochs, services.deleter());
         this.retention = new LogRetention(tp, segments, appender, services.deleter());
         this.lastFlushMs = services.clock().millis();
         this.leaderEpoch = epochs.latestEpoch();
-        this.highWatermarkFollowsLogEnd = services.soleReplica();
-        this.highWatermark = services.soleReplica() ? segments.end().offset()
-                : Math.min(Math.max(offsets.highWatermark(), logStartOffset), segments.end().offset());
+        this.highWatermark = new HighWatermark(services.soleReplica() ? segments.end().offset()
+                : Math.min(Math.max(offsets.highWatermark(), logStartOffset), segments.end().offset()),
+                services.soleReplica());
     }
 
     @Override
@@ -240,23 +234,13 @@ final class DiskPartitionLog implements PartitionLog {
             throw new UncheckedIOException("Truncating all of " + tp + " in " + dir + " failed", e);
         }
         logStartOffset = offset;
-        epochs.clear();
-        producers.clear();
-        highWatermark = offset;
+        highWatermark.resetTo(offset);
         recoveryPoint = offset;
         appender.flushed(offset);
     }
 
-    /** Cuts what describes the removed offsets: epochs, producer state, the high watermark, the recovery point. */
     private void afterTruncation(long end) {
-        epochs.truncateFromEnd(end);
-        producers.clear();
-        try {
-            LogLoader.forEachBatch(segments, (header, position) -> LogLoader.restoreProducerState(producers, header));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Rebuilding the producer state of " + tp + " after truncation failed", e);
-        }
-        highWatermark = Math.min(highWatermark, end);
+        highWatermark.truncatedTo(end);
         recoveryPoint = Math.min(recoveryPoint, end);
     }
 
@@ -269,27 +253,19 @@ final class DiskPartitionLog implements PartitionLog {
     @Override
     public boolean updateHighWatermark(long offset) {
         synchronized (appendLock) {
-            long target = Math.min(offset, segments.end().offset());
-            if (target <= highWatermark) {
-                return false;
-            }
-            highWatermark = target;
-            return true;
+            return highWatermark.advanceTo(offset, segments.end().offset());
         }
     }
 
     @Override
     public void setHighWatermarkFollowsLogEnd(boolean follows) {
         synchronized (appendLock) {
-            highWatermarkFollowsLogEnd = follows;
-            followLogEnd();
+            highWatermark.setFollowsLogEnd(follows, segments.end().offset());
         }
     }
 
     private void followLogEnd() {
-        if (highWatermarkFollowsLogEnd) {
-            highWatermark = Math.max(highWatermark, segments.end().offset());
-        }
+        highWatermark.logEndMoved(segments.end().offset());
     }
 
     @Override
@@ -310,7 +286,7 @@ final class DiskPartitionLog implements PartitionLog {
 
     @Override
     public long highWatermark() {
-        return highWatermark;
+        return highWatermark.get();
     }
 
     @Override

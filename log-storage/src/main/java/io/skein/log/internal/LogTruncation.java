@@ -1,6 +1,8 @@
 package io.skein.log.internal;
 
 import io.skein.log.api.LogConfig;
+import io.skein.log.epoch.LeaderEpochCache;
+import io.skein.log.producer.ProducerStateTable;
 import io.skein.log.segment.BatchHeader;
 import io.skein.log.segment.LogSegment;
 import io.skein.log.segment.Segments;
@@ -16,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cuts a log's segments back (a follower removing history that diverged from its leader's, or
- * emptying its log to restart at the leader's start offset). The file-system side only; the log
- * fixes its offsets, producer state and epoch history afterwards.
+ * Cuts a log back (a follower removing history that diverged from its leader's, or emptying its
+ * log to restart at the leader's start offset): segments, then the leader-epoch history and the
+ * producer state (rebuilt from the remaining batch headers). The log fixes its own offsets (start,
+ * high watermark, recovery point) afterwards.
  *
  * <p>{@link #truncateTo}: segments starting after the cut are retired (renamed {@code .deleted},
  * deleted later), and the segment holding the cut is cut at the start of the first batch whose
@@ -41,12 +44,17 @@ final class LogTruncation {
     private final TopicPartition tp;
     private final Path dir;
     private final Segments segments;
+    private final ProducerStateTable producers;
+    private final LeaderEpochCache epochs;
     private final SegmentFileDeleter deleter;
 
-    LogTruncation(TopicPartition tp, Path dir, Segments segments, SegmentFileDeleter deleter) {
+    LogTruncation(TopicPartition tp, Path dir, Segments segments, ProducerStateTable producers,
+                  LeaderEpochCache epochs, SegmentFileDeleter deleter) {
         this.tp = tp;
         this.dir = dir;
         this.segments = segments;
+        this.producers = producers;
+        this.epochs = epochs;
         this.deleter = deleter;
     }
 
@@ -77,6 +85,9 @@ final class LogTruncation {
         List<LogSegment> later = segments.truncateTo(fresh);
         long laterBytes = retire(later, config);
         long end = segments.end().offset();
+        epochs.truncateFromEnd(end);
+        producers.clear(); // rebuilt from the remaining batches (producer snapshots will shorten this walk)
+        LogLoader.forEachBatch(segments, (batch, position) -> LogLoader.restoreProducerState(producers, batch));
         log.info("Truncated {} in {} to offset {}: cut {} bytes of {} and removed {} later segments ({} bytes); "
                 + "the log now ends at offset {}", tp, dir.getParent(), offset, bytesCut,
                 holding.logFile().getFileName(), later.size(), laterBytes, end);
@@ -97,6 +108,8 @@ final class LogTruncation {
         LogSegment fresh = LogSegment.create(dir, offset, config.segmentIndexBytes(), config.indexIntervalBytes(),
                 nowMs);
         segments.replaceAll(fresh);
+        epochs.clear();
+        producers.clear();
         log.info("Truncated all of {} in {} ({} segments, {} bytes); the log restarts at offset {}", tp,
                 dir.getParent(), old.size(), bytes, offset);
     }
