@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,7 +42,8 @@ import org.junit.jupiter.api.Test;
  * partition's epoch, -1/-1 for an epoch the log does not know, Kafka's errors for a stale or future
  * current leader epoch and for unknown partitions; and kafka-clients consumers that validate their
  * position with it after a seek carrying a leader epoch: a known epoch keeps the position, an
- * epoch the log never had is truncation (reset by auto.offset.reset, or LogTruncationException).
+ * epoch the log never had is truncation (reset by auto.offset.reset, or LogTruncationException);
+ * and ListOffsets answers that carry the leader epoch.
  */
 class OffsetForLeaderEpochTest {
 
@@ -172,6 +175,17 @@ class OffsetForLeaderEpochTest {
         assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(),
                 ask((short) 4, broker.topic("no-such-topic"), 0, -1, 0).errorCode());
         assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), ask((short) 4, tp.topic(), 7, -1, 0).errorCode());
+    }
+
+    @Test
+    void listOffsetsAnswersCarryTheLeaderEpoch() throws Exception {
+        ListOffsetsResultInfo earliest = admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp).get();
+        ListOffsetsResultInfo latest = admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get();
+
+        assertEquals(0, earliest.offset());
+        assertEquals(Optional.of(epoch), earliest.leaderEpoch());
+        assertEquals(RECORDS, latest.offset());
+        assertEquals(Optional.of(epoch), latest.leaderEpoch());
     }
 
     @Test

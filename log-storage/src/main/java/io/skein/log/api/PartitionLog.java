@@ -83,6 +83,12 @@ public interface PartitionLog extends AutoCloseable {
     int latestEpoch();
 
     /**
+     * The epoch of the batches at the log start offset: the earliest epoch in the history if it
+     * starts at or below the log start offset, else -1 (ListOffsets' answer for "earliest").
+     */
+    int epochAtLogStart();
+
+    /**
      * Kafka's {@code endOffsetForEpoch} (OffsetForLeaderEpoch): the largest epoch at or below
      * {@code requestedEpoch} and the offset where it ends (the start of the next higher epoch, or
      * the log end offset for the latest epoch). For an epoch below the earliest known one, the

@@ -183,6 +183,13 @@ final class DiskPartitionLog implements PartitionLog {
     }
 
     @Override
+    public int epochAtLogStart() {
+        io.skein.log.epoch.EpochEntry earliest = epochs.earliest();
+        return earliest != null && earliest.startOffset() <= logStartOffset ? earliest.epoch()
+                : EpochEndOffset.UNDEFINED;
+    }
+
+    @Override
     public EpochEndOffset endOffsetForEpoch(int requestedEpoch) {
         return epochs.endOffsetFor(requestedEpoch, segments.end().offset());
     }

@@ -160,6 +160,19 @@ class LeaderEpochLogTest {
             f.log.deleteRecordsBefore(4);
 
             assertEquals(List.of(new EpochEntry(2, 4), new EpochEntry(3, 6)), epochs(f));
+            assertEquals(2, f.log.epochAtLogStart());
+        }
+    }
+
+    @Test
+    void epochAtLogStartIsUndefinedWhenTheHistoryStartsLater() throws IOException {
+        try (LogFixture f = new LogFixture(dir, LogConfig.defaults())) {
+            f.log.appendAsFollower(ReplicaBatches.atOffset(0, RecordBatch.NO_PARTITION_LEADER_EPOCH, 3,
+                    System.currentTimeMillis()));
+            appendAt(f, 5, 2);
+
+            assertEquals(-1, f.log.epochAtLogStart());
+            assertEquals(5, f.log.latestEpoch());
         }
     }
 
