@@ -55,7 +55,7 @@ public final class DiskLogRegistry implements LogRegistry {
         this.dirs = dirs;
         this.defaultConfig = settings.defaultConfig();
         this.services = new LogServices(settings.clock(), new SegmentFileDeleter(), new RolledSegmentFlusher(),
-                soleReplica);
+                soleReplica, this::checkpointAfterTruncation);
         this.maintenance = new LogMaintenance(this, settings);
     }
 
@@ -304,6 +304,14 @@ public final class DiskLogRegistry implements LogRegistry {
     /** Writes every directory's {@code log-start-offset-checkpoint}. */
     public synchronized void checkpointLogStartOffsets() {
         writeCheckpoints(false);
+    }
+
+    /** A log was truncated: its recovery point and high watermark may have moved down. */
+    private synchronized void checkpointAfterTruncation() {
+        if (!closed) {
+            checkpointRecoveryPoints();
+            checkpointHighWatermarks();
+        }
     }
 
     /** Writes every directory's {@code replication-offset-checkpoint} (the high watermarks). */

@@ -201,6 +201,15 @@ final class DiskPartitionLog implements PartitionLog {
 
     @Override
     public long truncateTo(long offset) {
+        long before = segments.end().offset();
+        long end = truncateToLocked(offset);
+        if (end != before) {
+            services.afterTruncation().run(); // outside the append lock: the registry's monitor is taken
+        }
+        return end;
+    }
+
+    private long truncateToLocked(long offset) {
         synchronized (appendLock) {
             ensureOpen();
             long target = Math.max(offset, logStartOffset);
@@ -232,6 +241,7 @@ final class DiskPartitionLog implements PartitionLog {
             ensureOpen();
             truncateFullyLocked(offset);
         }
+        services.afterTruncation().run();
     }
 
     private void truncateFullyLocked(long offset) {
@@ -242,12 +252,13 @@ final class DiskPartitionLog implements PartitionLog {
         }
         logStartOffset = offset;
         highWatermark.resetTo(offset);
+        appender.truncatedTo(offset);
         recoveryPoint = offset;
-        appender.flushed(offset);
     }
 
     private void afterTruncation(long end) {
         highWatermark.truncatedTo(end);
+        appender.truncatedTo(end);
         recoveryPoint = Math.min(recoveryPoint, end);
     }
 

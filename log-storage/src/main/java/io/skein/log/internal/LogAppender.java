@@ -250,6 +250,11 @@ final class LogAppender {
         return flushedUpTo;
     }
 
+    /** Truncation cut the log to {@code endOffset}: nothing past it counts as flushed any more. */
+    void truncatedTo(long endOffset) {
+        flushedUpTo = Math.min(flushedUpTo, endOffset);
+    }
+
     /** A flush outside the appender (flush.ms, close) reset the message count. */
     void flushed(long endOffset) {
         messagesSinceFlush = 0;

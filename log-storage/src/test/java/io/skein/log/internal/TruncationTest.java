@@ -119,6 +119,20 @@ class TruncationTest {
     }
 
     @Test
+    void truncationCheckpointsTheLoweredRecoveryPointAndHighWatermarkAtOnce() throws IOException {
+        try (LogFixture f = new LogFixture(dir, SMALL)) {
+            fill(f);
+            f.log.flush();
+            f.disk().checkpointRecoveryPoints();
+
+            f.log.truncateTo(40);
+
+            assertEquals("0\n1\norders 0 40\n", Files.readString(dir.resolve("recovery-point-offset-checkpoint")));
+            assertEquals("0\n1\norders 0 40\n", Files.readString(dir.resolve("replication-offset-checkpoint")));
+        }
+    }
+
+    @Test
     void truncateInsideABatchRemovesTheWholeBatch() throws IOException {
         try (LogFixture f = new LogFixture(dir, SMALL)) {
             fill(f);
