@@ -142,6 +142,9 @@ final class LogLoader {
             epochs.clear(); // the recovery walk saw only the tail; rebuild from every batch
             long logStart = start;
             forEachBatch(segments, (header, position) -> restoreEpoch(epochs, header, logStart));
+            if (epochs.entries().isEmpty()) {
+                epochFile.write(List.of()); // so the next load trusts the (empty) history instead of walking again
+            }
         }
         epochs.truncateFromEnd(end);
         epochs.truncateFromStart(start);
