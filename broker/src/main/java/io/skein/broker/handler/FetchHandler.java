@@ -23,9 +23,10 @@ import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * Fetch for consumers: reads whole batches (zero-copy) and long-polls — when fewer than
- * {@code min_bytes} are available the request waits up to {@code max_wait_ms} in the purgatory
- * and is answered as soon as an append to one of its partitions arrives.
+ * Fetch for consumers and follower replicas: reads whole batches (zero-copy) and long-polls — when
+ * fewer than {@code min_bytes} are available the request waits up to {@code max_wait_ms} in the
+ * purgatory and is answered as soon as an append to one of its partitions arrives (or, for
+ * consumers, the high watermark moves: whoever moves it calls {@code checkAndComplete}).
  *
  * <p>Incremental fetch sessions (KIP-227) are declined: every response carries session id 0, so
  * clients send full fetch requests, which Kafka's protocol allows.
@@ -126,7 +127,7 @@ public final class FetchHandler implements RequestHandler {
             if (request.minBytes() <= 1) {
                 for (Map.Entry<TopicPartition, Long> parked : highWatermarksWhenParked.entrySet()) {
                     PartitionLookup lookup = partitions.lookup(parked.getKey());
-                    if (!lookup.ok() || lookup.partition().log().highWatermark() > parked.getValue()) {
+                    if (!lookup.ok() || readBound(lookup.partition().log()) > parked.getValue()) {
                         return true; // new data, or the partition moved or vanished: answer now
                     }
                 }
@@ -135,6 +136,11 @@ public final class FetchHandler implements RequestHandler {
             FetchReader.Read read = reader.read(request, quorum.image(), version, refused);
             read.release();
             return read.hasErrors() || read.bytes() >= request.minBytes();
+        }
+
+        /** How far this fetch may read: the log end for a follower, the high watermark for a consumer. */
+        private long readBound(io.skein.log.api.PartitionLog log) {
+            return FetchReader.isFromFollower(request, version) ? log.logEndOffset() : log.highWatermark();
         }
 
         @Override

@@ -23,7 +23,10 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  * Reads one fetch request's partitions from their logs into a response: whole batches from the
  * fetch offset, at most {@code partition_max_bytes} per partition and {@code max_bytes} in all
  * (the first partition with data may exceed it by one batch, as in Kafka), records left in the
- * segment files for zero-copy sending.
+ * segment files for zero-copy sending. Consumers read up to the high watermark, followers
+ * (replica id set) up to the log end offset. A fetch naming its last fetched epoch (v12+) whose
+ * history diverged from this log is answered with {@code diverging_epoch} and no records
+ * ({@link Divergence}).
  *
  * <p>Stateless; safe on any thread.
  */
@@ -60,6 +63,7 @@ final class FetchReader {
         long remaining = request.maxBytes() <= 0 ? Integer.MAX_VALUE : request.maxBytes();
         long total = 0;
         boolean errors = false;
+        boolean fromFollower = isFromFollower(request, version);
         List<TopicPartition> watched = new ArrayList<>();
         java.util.Map<TopicPartition, Long> highWatermarks = new java.util.HashMap<>();
         for (FetchRequestData.FetchTopic topic : request.topics()) {
@@ -101,8 +105,15 @@ final class FetchReader {
                 PartitionLog log = lookup.partition().log();
                 int maxBytes = (int) Math.min(Math.max(p.partitionMaxBytes(), 0), remaining);
                 try {
-                    LogReadResult result = log.read(p.fetchOffset(), maxBytes, log.highWatermark(), total == 0);
-                    highWatermarks.put(tp, result.highWatermark());
+                    if (version >= 12 && p.lastFetchedEpoch() >= 0
+                            && Divergence.check(log, p.fetchOffset(), p.lastFetchedEpoch(), out)) {
+                        errors = true; // answer at once: the fetcher must truncate before it fetches again
+                        continue;
+                    }
+                    // consumers read committed data only (up to the high watermark); followers up to the log end
+                    long bound = fromFollower ? log.logEndOffset() : log.highWatermark();
+                    LogReadResult result = log.read(p.fetchOffset(), maxBytes, bound, total == 0);
+                    highWatermarks.put(tp, fromFollower ? result.logEndOffset() : result.highWatermark());
                     out.setHighWatermark(result.highWatermark())
                             .setLastStableOffset(result.highWatermark())
                             .setLogStartOffset(result.logStartOffset());
@@ -125,6 +136,11 @@ final class FetchReader {
             }
         }
         return new Read(response, total, errors, watched, highWatermarks);
+    }
+
+    /** A fetch from a follower replica (replica id set) rather than a consumer. */
+    static boolean isFromFollower(FetchRequestData request, short version) {
+        return (version >= 15 ? request.replicaState().replicaId() : request.replicaId()) >= 0;
     }
 
     /** Kafka's check of the client's view of the leader epoch (-1: the client does not know it). */

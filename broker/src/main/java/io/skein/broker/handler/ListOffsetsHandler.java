@@ -23,7 +23,8 @@ import org.apache.kafka.common.resource.ResourceType;
 /**
  * ListOffsets: earliest, latest, max timestamp, earliest local, and the first offset at or after
  * a timestamp. Without transactions the last stable offset equals the high watermark, so both
- * isolation levels answer the high watermark for "latest".
+ * isolation levels answer the high watermark for "latest" (with the partition's leader epoch);
+ * "earliest" carries the epoch of the batches at the log start, as Kafka's answers do.
  */
 public final class ListOffsetsHandler implements RequestHandler {
 
@@ -72,7 +73,8 @@ public final class ListOffsetsHandler implements RequestHandler {
         int epoch = lookup.partition().leaderEpoch();
         long ts = p.timestamp();
         if (ts == ListOffsetsRequest.EARLIEST_TIMESTAMP || ts == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
-            return out.setOffset(log.logStartOffset()).setLeaderEpoch(epoch);
+            // as Kafka: the epoch of the batches at the log start (-1 if the history does not reach back there)
+            return out.setOffset(log.logStartOffset()).setLeaderEpoch(log.epochAtLogStart());
         }
         if (ts == ListOffsetsRequest.LATEST_TIMESTAMP) {
             return out.setOffset(log.highWatermark()).setLeaderEpoch(epoch);

@@ -82,6 +82,7 @@ public final class Partitions implements MetadataListener {
                 if (!partitionLog.config().equals(config)) {
                     partitionLog.updateConfig(config);
                 }
+                applyLeadership(tp, state, partitionLog);
                 next.put(tp, new HostedPartition(tp, topic.id(), state, partitionLog, localNodeId));
             }
         }
@@ -93,6 +94,28 @@ public final class Partitions implements MetadataListener {
         }
         this.hosted = Map.copyOf(next);
         this.image = current;
+    }
+
+    /**
+     * Tells the log what the image says about its replica: as leader it stamps the partition's
+     * leader epoch from now on (recorded as starting at the log end). While this node is the only
+     * in-sync replica (always on a single node) the high watermark follows the log end on every
+     * append; with followers in the ISR it is left where it is, for the replica manager to move as
+     * followers confirm (the follower fetcher is the next step of replication).
+     */
+    private void applyLeadership(TopicPartition tp, PartitionState state, PartitionLog partitionLog) {
+        if (state.leader() != localNodeId) {
+            partitionLog.setHighWatermarkFollowsLogEnd(false);
+            return;
+        }
+        if (state.leaderEpoch() > partitionLog.leaderEpoch()) {
+            partitionLog.becomeLeader(state.leaderEpoch());
+        }
+        boolean soleInSyncReplica = state.isr().isEmpty() || state.isr().equals(java.util.List.of(localNodeId));
+        partitionLog.setHighWatermarkFollowsLogEnd(soleInSyncReplica);
+        if (!soleInSyncReplica) {
+            log.debug("{} has followers in its ISR {}: its high watermark waits for them", tp, state.isr());
+        }
     }
 
     private PartitionLog openLog(TopicPartition tp, Uuid topicId, io.skein.log.api.LogConfig config) {

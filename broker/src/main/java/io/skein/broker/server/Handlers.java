@@ -18,6 +18,7 @@ import io.skein.broker.handler.ListOffsetsHandler;
 import io.skein.broker.handler.MetadataHandler;
 import io.skein.broker.handler.OffsetCommitHandler;
 import io.skein.broker.handler.OffsetFetchHandler;
+import io.skein.broker.handler.OffsetForLeaderEpochHandler;
 import io.skein.broker.handler.OffsetsTopic;
 import io.skein.broker.handler.ProduceHandler;
 import io.skein.broker.handler.ProducerIdHandler;
@@ -66,6 +67,7 @@ final class Handlers {
                 .register(ApiKeys.PRODUCE, new ProduceHandler(partitions, quorum, fetchPurgatory, clock, authz))
                 .register(ApiKeys.FETCH, new FetchHandler(partitions, quorum, fetchPurgatory, authz))
                 .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions, authz))
+                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(partitions, authz))
                 .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(partitions, authz))
                 // no client quotas exist (AlterClientQuotas is not served): describing them answers none
                 .register(ApiKeys.DESCRIBE_CLIENT_QUOTAS, new ClientQuotasHandler(authz))

@@ -70,6 +70,16 @@ public interface LogRegistry extends AutoCloseable {
      */
     io.skein.log.compaction.LogCleaner newCleaner(io.skein.log.compaction.CleanerSettings settings);
 
+    /**
+     * As {@link #open(StorageSettings)} for a node whose partitions have followers: each log starts
+     * with the high watermark of {@code replication-offset-checkpoint} (clamped to the log) and does
+     * not move it on appends until told ({@link PartitionLog#updateHighWatermark},
+     * {@link PartitionLog#setHighWatermarkFollowsLogEnd}).
+     */
+    static LogRegistry openReplicated(StorageSettings settings) throws java.io.IOException {
+        return io.skein.log.internal.DiskLogRegistry.open(settings, false);
+    }
+
     /** Starts the background retention, flush and checkpoint tasks. Idempotent. */
     void start();
 

@@ -44,8 +44,89 @@ public interface PartitionLog extends AutoCloseable {
     /** One past the last offset appended. */
     long logEndOffset();
 
-    /** One past the last offset consumers may read; equal to the log end offset on one node. */
+    /**
+     * One past the last offset consumers may read: never above the log end offset; equal to it
+     * while {@link #setHighWatermarkFollowsLogEnd high watermark follows the log end} (a partition
+     * whose only in-sync replica is this log, e.g. on a single node).
+     */
     long highWatermark();
+
+    /**
+     * Moves the high watermark up to {@code offset} (capped at the log end offset); a lower value is
+     * ignored, so the high watermark never goes back except when {@link #truncateTo} cuts below it.
+     * Called by the leader's replica manager once the ISR has the offsets, and by a follower with
+     * the leader's high watermark.
+     *
+     * @return whether the high watermark moved (fetches parked on the partition may complete)
+     */
+    boolean updateHighWatermark(long offset);
+
+    /**
+     * While {@code true} every append (leader or follower) moves the high watermark to the new log
+     * end offset, and setting it moves it there at once: the log is its partition's only in-sync
+     * replica. Logs of a registry opened with {@link LogRegistry#open} start with {@code true};
+     * with {@link LogRegistry#openReplicated} with {@code false}.
+     */
+    void setHighWatermarkFollowsLogEnd(boolean follows);
+
+    /**
+     * This log's replica becomes the partition's leader at {@code leaderEpoch}: later
+     * {@link #append}s stamp that epoch (or the one in their context, if higher) and the epoch is
+     * recorded as starting at the current log end offset. An epoch below the current one is ignored.
+     */
+    void becomeLeader(int leaderEpoch);
+
+    /** The epoch leader appends are stamped with: the last one given by {@link #becomeLeader} or an append context; -1 if none. */
+    int leaderEpoch();
+
+    /** The latest epoch in the log's leader-epoch history, -1 when it has none. */
+    int latestEpoch();
+
+    /**
+     * The epoch of the batches at the log start offset: the earliest epoch in the history if it
+     * starts at or below the log start offset, else -1 (ListOffsets' answer for "earliest").
+     */
+    int epochAtLogStart();
+
+    /**
+     * Kafka's {@code endOffsetForEpoch} (OffsetForLeaderEpoch): the largest epoch at or below
+     * {@code requestedEpoch} and the offset where it ends (the start of the next higher epoch, or
+     * the log end offset for the latest epoch). For an epoch below the earliest known one, the
+     * requested epoch and the earliest entry's start offset (as Kafka). Undefined (-1, -1) for an
+     * epoch above the latest, for -1, and when the log knows no epoch.
+     */
+    EpochEndOffset endOffsetForEpoch(int requestedEpoch);
+
+    /**
+     * The follower's append: {@code records} are batches fetched from the leader, carrying their
+     * offsets, partition leader epochs and timestamps, which are kept as they are (no stamping,
+     * no producer sequence checks). Each batch must be magic v2 with a valid CRC; the first must
+     * start at or after the log end offset and each one after the previous (gaps, left by
+     * compaction on the leader, are allowed). All or nothing. Updates indexes, producer state, the
+     * leader-epoch history and the log end offset. Never throws for bad input: CORRUPT_MESSAGE,
+     * UNSUPPORTED_FOR_MESSAGE_FORMAT, or OFFSET_OUT_OF_RANGE when a batch overlaps the log.
+     */
+    AppendResult appendAsFollower(MemoryRecords records);
+
+    /**
+     * Removes every batch whose last offset is at or past {@code offset} (a follower dropping
+     * history that diverged from its leader's): segments, indexes and time index, producer state
+     * and leader epochs are cut; the high watermark and recovery point move down if they were
+     * above. Batches are never split, so the new end may be below {@code offset} when it falls
+     * inside a batch. Never cuts below the log start offset: when the batch holding the log start
+     * offset would go, the log is emptied and restarts at the log start offset (as
+     * {@link #truncateFullyAndStartAt}). No-op when {@code offset} is at or past the end.
+     *
+     * @return the log end offset afterwards
+     */
+    long truncateTo(long offset);
+
+    /**
+     * Empties the log and restarts it at {@code offset} (a follower out of range of its leader's
+     * log): log start, log end and high watermark all become {@code offset}; producer state and
+     * leader epochs are forgotten.
+     */
+    void truncateFullyAndStartAt(long offset);
 
     /**
      * The first record whose timestamp is at or after {@code timestamp} (found through the first

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * fewest, and deletes partitions by renaming their directory to
  * {@code <topic>-<partition>.<uuid>-delete} and removing it on the {@link DirectoryDeleter}'s thread.
  *
- * <p>Each directory keeps two checkpoints (see {@link LogDirectory}): recovery points and log start
- * offsets, written after load, periodically by the {@link LogMaintenance} thread and on close.
+ * <p>Each directory keeps three checkpoints (see {@link LogDirectory}): recovery points, log start
+ * offsets and high watermarks, written after load, periodically by the {@link LogMaintenance}
+ * thread and on close.
  *
  * <p>Threading: lookups ({@link #get}, {@link #all}) are lock-free over a concurrent map;
  * creation, deletion, checkpoints and close are serialised on this object's monitor. The deleter
@@ -50,10 +51,11 @@ public final class DiskLogRegistry implements LogRegistry {
     private boolean started;
     private boolean closed;
 
-    private DiskLogRegistry(List<LogDirectory> dirs, StorageSettings settings) {
+    private DiskLogRegistry(List<LogDirectory> dirs, StorageSettings settings, boolean soleReplica) {
         this.dirs = dirs;
         this.defaultConfig = settings.defaultConfig();
-        this.services = new LogServices(settings.clock(), new SegmentFileDeleter(), new RolledSegmentFlusher());
+        this.services = new LogServices(settings.clock(), new SegmentFileDeleter(), new RolledSegmentFlusher(),
+                soleReplica, this::checkpointAfterTruncation);
         this.maintenance = new LogMaintenance(this, settings);
     }
 
@@ -68,6 +70,15 @@ public final class DiskLogRegistry implements LogRegistry {
 
     /** Opens, locks and loads the log directories; see {@link LogRegistry#open(StorageSettings)}. */
     public static DiskLogRegistry open(StorageSettings settings) throws IOException {
+        return open(settings, true);
+    }
+
+    /**
+     * As {@link #open(StorageSettings)}; with {@code soleReplica} false the logs start with the
+     * high watermark of {@code replication-offset-checkpoint} and do not move it on appends (see
+     * {@link LogRegistry#openReplicated}).
+     */
+    public static DiskLogRegistry open(StorageSettings settings, boolean soleReplica) throws IOException {
         List<Path> logDirs = settings.logDirs();
         int recoveryThreadsPerDir = settings.recoveryThreadsPerDir();
         if (logDirs.isEmpty()) {
@@ -79,10 +90,11 @@ public final class DiskLogRegistry implements LogRegistry {
             for (Path dir : logDirs) {
                 opened.add(LogDirectory.open(dir));
             }
-            registry = new DiskLogRegistry(List.copyOf(opened), settings);
+            registry = new DiskLogRegistry(List.copyOf(opened), settings, soleReplica);
             registry.loadAll(Math.max(1, recoveryThreadsPerDir));
             registry.checkpointRecoveryPoints();
             registry.checkpointLogStartOffsets();
+            registry.checkpointHighWatermarks();
             return registry;
         } catch (IOException | RuntimeException e) {
             if (registry != null) {
@@ -114,6 +126,7 @@ public final class DiskLogRegistry implements LogRegistry {
                 pools.add(pool);
                 Map<TopicPartition, Long> recoveryPoints = dir.readOrEmpty(dir.recoveryPointCheckpoint());
                 Map<TopicPartition, Long> startOffsets = dir.readOrEmpty(dir.logStartOffsetCheckpoint());
+                Map<TopicPartition, Long> highWatermarks = dir.readOrEmpty(dir.highWatermarkCheckpoint());
                 for (Path child : children) {
                     String name = child.getFileName().toString();
                     if (name.endsWith(DELETE_SUFFIX)) {
@@ -127,7 +140,8 @@ public final class DiskLogRegistry implements LogRegistry {
                     loads.add(pool.submit(() -> {
                         Uuid topicId = PartitionMetadataFile.read(child).orElse(Uuid.ZERO_UUID);
                         LogLoader.LoadOptions options = new LogLoader.LoadOptions(!dir.wasCleanShutdown(),
-                                recoveryPoints.getOrDefault(tp, 0L), startOffsets.getOrDefault(tp, -1L));
+                                recoveryPoints.getOrDefault(tp, 0L), startOffsets.getOrDefault(tp, -1L),
+                                highWatermarks.getOrDefault(tp, 0L));
                         DiskPartitionLog loaded = LogLoader.load(child, tp, topicId, defaultConfig, options, services);
                         DiskPartitionLog other = logs.putIfAbsent(tp, loaded);
                         if (other != null) {
@@ -198,7 +212,8 @@ public final class DiskLogRegistry implements LogRegistry {
                 existing.close();
                 PartitionMetadataFile.write(existing.dir(), topicId);
                 DiskPartitionLog adopted = LogLoader.load(existing.dir(), partition, topicId, config,
-                        new LogLoader.LoadOptions(false, 0, existing.logStartOffset()), services);
+                        new LogLoader.LoadOptions(false, 0, existing.logStartOffset(),
+                                existing.highWatermark()), services);
                 logs.put(partition, adopted);
                 return adopted;
             }
@@ -298,16 +313,44 @@ public final class DiskLogRegistry implements LogRegistry {
         writeCheckpoints(false);
     }
 
+    /** A log was truncated: its recovery point and high watermark may have moved down. */
+    private synchronized void checkpointAfterTruncation() {
+        if (!closed) {
+            checkpointRecoveryPoints();
+            checkpointHighWatermarks();
+        }
+    }
+
+    /** Writes every directory's {@code replication-offset-checkpoint} (the high watermarks). */
+    public synchronized void checkpointHighWatermarks() {
+        writeCheckpoints(Checkpoint.HIGH_WATERMARK);
+    }
+
     private void writeCheckpoints(boolean recoveryPoints) {
+        writeCheckpoints(recoveryPoints ? Checkpoint.RECOVERY_POINT : Checkpoint.LOG_START_OFFSET);
+    }
+
+    /** The per-directory offset checkpoints. */
+    private enum Checkpoint { RECOVERY_POINT, LOG_START_OFFSET, HIGH_WATERMARK }
+
+    private void writeCheckpoints(Checkpoint which) {
         for (LogDirectory dir : dirs) {
             Map<TopicPartition, Long> offsets = new java.util.TreeMap<>(
                     Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
             for (DiskPartitionLog l : logs.values()) {
                 if (l.dir().getParent().equals(dir.path())) {
-                    offsets.put(l.topicPartition(), recoveryPoints ? l.recoveryPoint() : l.logStartOffset());
+                    offsets.put(l.topicPartition(), switch (which) {
+                        case RECOVERY_POINT -> l.recoveryPoint();
+                        case LOG_START_OFFSET -> l.logStartOffset();
+                        case HIGH_WATERMARK -> l.highWatermark();
+                    });
                 }
             }
-            var file = recoveryPoints ? dir.recoveryPointCheckpoint() : dir.logStartOffsetCheckpoint();
+            var file = switch (which) {
+                case RECOVERY_POINT -> dir.recoveryPointCheckpoint();
+                case LOG_START_OFFSET -> dir.logStartOffsetCheckpoint();
+                case HIGH_WATERMARK -> dir.highWatermarkCheckpoint();
+            };
             try {
                 file.write(offsets);
             } catch (IOException e) {
@@ -349,6 +392,7 @@ public final class DiskLogRegistry implements LogRegistry {
         if (markClean) {
             writeCheckpoints(true);
             writeCheckpoints(false);
+            writeCheckpoints(Checkpoint.HIGH_WATERMARK);
         }
         logs.clear();
         deleter.close();

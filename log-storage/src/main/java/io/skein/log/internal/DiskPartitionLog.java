@@ -2,11 +2,13 @@ package io.skein.log.internal;
 
 import io.skein.log.api.AppendContext;
 import io.skein.log.api.AppendResult;
+import io.skein.log.api.EpochEndOffset;
 import io.skein.log.api.LogConfig;
 import io.skein.log.api.LogReadResult;
 import io.skein.log.api.OffsetOutOfRangeException;
 import io.skein.log.api.PartitionLog;
 import io.skein.log.api.TimestampAndOffset;
+import io.skein.log.epoch.LeaderEpochCache;
 import io.skein.log.producer.ProducerStateTable;
 import io.skein.log.read.LogReader;
 import io.skein.log.read.TimestampSearch;
@@ -34,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * lock); {@code recoveryPoint} is volatile for the checkpoint writer (moved under the lock by
  * flushes and rolls); {@code closed} and {@code lastFlushMs} are used under the lock only.
  * Retention runs under the lock on the maintenance thread (it may roll the active segment).
+ * Replication state: {@code leaderEpoch} (stamped into leader appends) is volatile for readers
+ * and written under the lock, as is the {@link HighWatermark}; the leader-epoch history publishes
+ * its own immutable snapshots. Follower appends and truncation run under the same lock as appends.
  */
 final class DiskPartitionLog implements PartitionLog {
 
@@ -47,28 +52,44 @@ final class DiskPartitionLog implements PartitionLog {
     private final LogAppender appender;
     private final LogRetention retention;
     private final LogServices services;
+    private final LeaderEpochCache epochs;
+    private final FollowerAppender followerAppender;
+    private final LogTruncation truncation;
     private final Object appendLock = new Object();
     private volatile LogConfig config;
     private volatile long logStartOffset;
     private volatile long recoveryPoint;
+    private final HighWatermark highWatermark;
+    private volatile int leaderEpoch;
     private long lastFlushMs;
     private boolean closed;
 
+    /** The offsets a log is loaded with: its start, its recovery point and its high watermark. */
+    record Offsets(long logStartOffset, long recoveryPoint, long highWatermark) {
+    }
+
     DiskPartitionLog(TopicPartition tp, Uuid topicId, Path dir, Segments segments, ProducerStateTable producers,
-                     LogConfig config, long logStartOffset, long recoveryPoint, LogServices services) {
+                     LeaderEpochCache epochs, LogConfig config, Offsets offsets, LogServices services) {
         this.tp = tp;
         this.topicId = topicId;
         this.dir = dir;
         this.segments = segments;
         this.producers = producers;
+        this.epochs = epochs;
         this.config = config;
-        this.logStartOffset = logStartOffset;
-        this.recoveryPoint = recoveryPoint;
+        this.logStartOffset = offsets.logStartOffset();
+        this.recoveryPoint = offsets.recoveryPoint();
         this.services = services;
-        this.appender = new LogAppender(tp, dir, segments, producers, this::flushRolledInBackground);
+        this.appender = new LogAppender(tp, dir, segments, producers, epochs, this::flushRolledInBackground);
         this.appender.flushed(recoveryPoint);
+        this.followerAppender = new FollowerAppender(tp, dir, segments, producers, epochs, appender);
+        this.truncation = new LogTruncation(tp, dir, segments, producers, epochs, services.deleter());
         this.retention = new LogRetention(tp, segments, appender, services.deleter());
         this.lastFlushMs = services.clock().millis();
+        this.leaderEpoch = epochs.latestEpoch();
+        this.highWatermark = new HighWatermark(services.soleReplica() ? segments.end().offset()
+                : Math.min(Math.max(offsets.highWatermark(), logStartOffset), segments.end().offset()),
+                services.soleReplica());
     }
 
     @Override
@@ -116,13 +137,172 @@ final class DiskPartitionLog implements PartitionLog {
                 return AppendResult.failure(Errors.NOT_LEADER_OR_FOLLOWER, "The log of " + tp + " is closed",
                         logStartOffset);
             }
-            AppendResult result = appender.append(records, context, config, logStartOffset);
+            int epoch = Math.max(context.leaderEpoch(), leaderEpoch);
+            if (epoch > leaderEpoch) {
+                becomeLeaderLocked(epoch);
+            }
+            AppendResult result = appender.append(records, epoch == context.leaderEpoch() ? context
+                    : new AppendContext(epoch, context.nowMs()), config, logStartOffset);
             recoveryPoint = Math.max(recoveryPoint, appender.flushedUpTo());
+            followLogEnd();
             if (result.error() == Errors.KAFKA_STORAGE_ERROR) {
                 log.error("{}", result.errorMessage());
             }
             return result;
         }
+    }
+
+    @Override
+    public AppendResult appendAsFollower(MemoryRecords records) {
+        synchronized (appendLock) {
+            if (closed) {
+                return AppendResult.failure(Errors.NOT_LEADER_OR_FOLLOWER, "The log of " + tp + " is closed",
+                        logStartOffset);
+            }
+            AppendResult result = followerAppender.append(records, config, logStartOffset, services.clock().millis());
+            recoveryPoint = Math.max(recoveryPoint, appender.flushedUpTo());
+            followLogEnd();
+            if (result.error() == Errors.KAFKA_STORAGE_ERROR) {
+                log.error("{}", result.errorMessage());
+            }
+            return result;
+        }
+    }
+
+    @Override
+    public void becomeLeader(int newLeaderEpoch) {
+        synchronized (appendLock) {
+            if (newLeaderEpoch < leaderEpoch) {
+                log.warn("Ignoring leader epoch {} for {}: the log is already at epoch {}", newLeaderEpoch, tp,
+                        leaderEpoch);
+                return;
+            }
+            becomeLeaderLocked(newLeaderEpoch);
+        }
+    }
+
+    /** The new epoch starts at the log end offset (Kafka records it at once, before any append in it). */
+    private void becomeLeaderLocked(int newLeaderEpoch) {
+        int previous = leaderEpoch;
+        leaderEpoch = newLeaderEpoch;
+        if (!closed && epochs.assign(newLeaderEpoch, segments.end().offset()) && previous >= 0) {
+            log.info("{} is now led at epoch {} (was {}) from offset {}", tp, newLeaderEpoch, previous,
+                    segments.end().offset());
+        }
+    }
+
+    @Override
+    public int leaderEpoch() {
+        return leaderEpoch;
+    }
+
+    @Override
+    public int latestEpoch() {
+        return epochs.latestEpoch();
+    }
+
+    @Override
+    public int epochAtLogStart() {
+        io.skein.log.epoch.EpochEntry earliest = epochs.earliest();
+        return earliest != null && earliest.startOffset() <= logStartOffset ? earliest.epoch()
+                : EpochEndOffset.UNDEFINED;
+    }
+
+    @Override
+    public EpochEndOffset endOffsetForEpoch(int requestedEpoch) {
+        return epochs.endOffsetFor(requestedEpoch, segments.end().offset());
+    }
+
+    /** The leader-epoch history (tests and tools). */
+    java.util.List<io.skein.log.epoch.EpochEntry> leaderEpochEntries() {
+        return epochs.entries();
+    }
+
+    @Override
+    public long truncateTo(long offset) {
+        long before = segments.end().offset();
+        long end = truncateToLocked(offset);
+        if (end != before) {
+            services.afterTruncation().run(); // outside the append lock: the registry's monitor is taken
+        }
+        return end;
+    }
+
+    private long truncateToLocked(long offset) {
+        synchronized (appendLock) {
+            ensureOpen();
+            long target = Math.max(offset, logStartOffset);
+            long end = segments.end().offset();
+            if (target >= end) {
+                return end;
+            }
+            try {
+                end = truncation.truncateTo(target, config, services.clock().millis());
+            } catch (IOException e) {
+                throw new UncheckedIOException("Truncating " + tp + " in " + dir + " to " + target + " failed", e);
+            }
+            if (end < logStartOffset) {
+                // the batch holding the log start offset went: nothing readable is left
+                truncateFullyLocked(logStartOffset);
+                return logStartOffset;
+            }
+            afterTruncation(end);
+            return end;
+        }
+    }
+
+    @Override
+    public void truncateFullyAndStartAt(long offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset " + offset + " is negative");
+        }
+        synchronized (appendLock) {
+            ensureOpen();
+            truncateFullyLocked(offset);
+        }
+        services.afterTruncation().run();
+    }
+
+    private void truncateFullyLocked(long offset) {
+        try {
+            truncation.truncateFullyAndStartAt(offset, config, services.clock().millis());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Truncating all of " + tp + " in " + dir + " failed", e);
+        }
+        logStartOffset = offset;
+        highWatermark.resetTo(offset);
+        appender.truncatedTo(offset);
+        recoveryPoint = offset;
+    }
+
+    private void afterTruncation(long end) {
+        highWatermark.truncatedTo(end);
+        appender.truncatedTo(end);
+        recoveryPoint = Math.min(recoveryPoint, end);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("The log of " + tp + " is closed");
+        }
+    }
+
+    @Override
+    public boolean updateHighWatermark(long offset) {
+        synchronized (appendLock) {
+            return highWatermark.advanceTo(offset, segments.end().offset());
+        }
+    }
+
+    @Override
+    public void setHighWatermarkFollowsLogEnd(boolean follows) {
+        synchronized (appendLock) {
+            highWatermark.setFollowsLogEnd(follows, segments.end().offset());
+        }
+    }
+
+    private void followLogEnd() {
+        highWatermark.logEndMoved(segments.end().offset());
     }
 
     @Override
@@ -143,7 +323,7 @@ final class DiskPartitionLog implements PartitionLog {
 
     @Override
     public long highWatermark() {
-        return segments.end().offset();
+        return highWatermark.get();
     }
 
     @Override
@@ -183,6 +363,7 @@ final class DiskPartitionLog implements PartitionLog {
                 return logStartOffset;
             }
             logStartOffset = offset;
+            epochs.truncateFromStart(offset);
             try {
                 retention.deleteDeletable(c, services.clock().millis(), offset, hw, true, this::advanceStartOffset);
             } catch (IOException e) {
@@ -215,6 +396,7 @@ final class DiskPartitionLog implements PartitionLog {
 
     private void advanceStartOffset(long offset) {
         logStartOffset = Math.max(logStartOffset, offset);
+        epochs.truncateFromStart(logStartOffset);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.skein.log.api.AppendContext;
 import io.skein.log.api.AppendResult;
 import io.skein.log.api.LogConfig;
 import io.skein.log.append.BatchValidator;
+import io.skein.log.epoch.LeaderEpochCache;
 import io.skein.log.producer.BatchMetadata;
 import io.skein.log.producer.ProducerStateTable;
 import io.skein.log.producer.SequenceCheck;
@@ -26,7 +27,8 @@ import org.apache.kafka.common.record.internal.MutableRecordBatch;
  * The append algorithm of one partition log: validate every batch of the request (nothing is
  * appended if one fails), check idempotent producers' sequences, roll the segment if needed,
  * stamp offsets, leader epoch and LogAppendTime into the request's buffer in place, write the
- * whole request with one positional write, record producer state, then publish the new end.
+ * whole request with one positional write, record producer state and the epoch's start offset
+ * (if the epoch is new), then publish the new end.
  *
  * <p>Threading: owned by the partition's writer; every call runs under the log's append lock.
  * The scratch arrays are reused across appends (no per-request allocation beyond one object per
@@ -38,6 +40,7 @@ final class LogAppender {
     private final Path dir;
     private final Segments segments;
     private final ProducerStateTable producers;
+    private final LeaderEpochCache epochs;
     private MutableRecordBatch[] batches = new MutableRecordBatch[4];
     private int[] starts = new int[4];
     private long[] bases = new long[4];
@@ -51,8 +54,10 @@ final class LogAppender {
         void rolled(LogSegment old, long nextBaseOffset);
     }
 
-    LogAppender(TopicPartition tp, Path dir, Segments segments, ProducerStateTable producers, RollListener onRoll) {
+    LogAppender(TopicPartition tp, Path dir, Segments segments, ProducerStateTable producers, LeaderEpochCache epochs,
+                RollListener onRoll) {
         this.onRoll = onRoll;
+        this.epochs = epochs;
         this.tp = tp;
         this.dir = dir;
         this.segments = segments;
@@ -180,6 +185,7 @@ final class LogAppender {
             LogSegment segment = segmentFor(length, first, next - 1, config, now);
             segment.append(bytes, next - 1, new LogSegment.TimestampMark(markTimestamp, markBase, markPosition),
                     starts, bases, count);
+            epochs.assign(context.leaderEpoch(), first);
             for (int i = 0; i < count; i++) {
                 MutableRecordBatch batch = batches[i];
                 if (batch.hasProducerId()) {
@@ -201,7 +207,7 @@ final class LogAppender {
      * {@code segment.ms} (less jitter) has passed since the segment was created, the index is
      * full, or an offset would not fit the index's 32-bit relative offset.
      */
-    private LogSegment segmentFor(int bytes, long firstOffset, long lastOffset, LogConfig config, long now)
+    LogSegment segmentFor(int bytes, long firstOffset, long lastOffset, LogConfig config, long now)
             throws IOException {
         LogSegment active = segments.active();
         boolean full = active.size() > 0 && (long) active.size() + bytes > config.segmentBytes();
@@ -227,7 +233,7 @@ final class LogAppender {
         return next;
     }
 
-    private void maybeFlush(long records, LogConfig config, long endOffset) throws IOException {
+    void maybeFlush(long records, LogConfig config, long endOffset) throws IOException {
         if (config.flushMessages() == Long.MAX_VALUE) {
             return;
         }
@@ -242,6 +248,11 @@ final class LogAppender {
     /** The offset below which everything appended is known to be on disk (flush.messages). */
     long flushedUpTo() {
         return flushedUpTo;
+    }
+
+    /** Truncation cut the log to {@code endOffset}: nothing past it counts as flushed any more. */
+    void truncatedTo(long endOffset) {
+        flushedUpTo = Math.min(flushedUpTo, endOffset);
     }
 
     /** A flush outside the appender (flush.ms, close) reset the message count. */

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * .skein_cleanshutdown   empty; present only between a clean close and the next open
  * recovery-point-offset-checkpoint   per partition, the offset below which the log was on disk
  * log-start-offset-checkpoint        per partition, the log start offset
+ * replication-offset-checkpoint      per partition, the high watermark
  * </pre>
  * (checkpoint format in {@link OffsetCheckpointFile}). Crash behaviour: the OS drops the lock with
  * the process; a missing marker means the last run did not close cleanly, and the loader then
@@ -36,6 +37,7 @@ final class LogDirectory implements AutoCloseable {
     static final String CLEAN_SHUTDOWN_FILE = ".skein_cleanshutdown";
     static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
     static final String LOG_START_OFFSET_CHECKPOINT = "log-start-offset-checkpoint";
+    static final String HIGH_WATERMARK_CHECKPOINT = "replication-offset-checkpoint";
 
     private static final Logger log = LoggerFactory.getLogger(LogDirectory.class);
 
@@ -44,6 +46,7 @@ final class LogDirectory implements AutoCloseable {
     private final boolean cleanShutdown;
     private final OffsetCheckpointFile recoveryPoints;
     private final OffsetCheckpointFile logStartOffsets;
+    private final OffsetCheckpointFile highWatermarks;
 
     private LogDirectory(Path path, FileChannel lockChannel, boolean cleanShutdown) {
         this.path = path;
@@ -51,6 +54,11 @@ final class LogDirectory implements AutoCloseable {
         this.cleanShutdown = cleanShutdown;
         this.recoveryPoints = new OffsetCheckpointFile(path.resolve(RECOVERY_POINT_CHECKPOINT));
         this.logStartOffsets = new OffsetCheckpointFile(path.resolve(LOG_START_OFFSET_CHECKPOINT));
+        this.highWatermarks = new OffsetCheckpointFile(path.resolve(HIGH_WATERMARK_CHECKPOINT));
+    }
+
+    OffsetCheckpointFile highWatermarkCheckpoint() {
+        return highWatermarks;
     }
 
     OffsetCheckpointFile recoveryPointCheckpoint() {

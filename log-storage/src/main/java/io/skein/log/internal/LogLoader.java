@@ -2,6 +2,9 @@ package io.skein.log.internal;
 
 import io.skein.log.api.LogConfig;
 import io.skein.log.compaction.SegmentSwap;
+import io.skein.log.epoch.EpochEntry;
+import io.skein.log.epoch.LeaderEpochCache;
+import io.skein.log.epoch.LeaderEpochCheckpointFile;
 import io.skein.log.producer.BatchMetadata;
 import io.skein.log.producer.ProducerStateTable;
 import io.skein.log.segment.BatchHeader;
@@ -13,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -33,7 +37,12 @@ import org.slf4j.LoggerFactory;
  *     first bad batch and every later segment deleted, and the indexes of the recovered segments
  *     are rebuilt; one WARN line says what was cut;</li>
  * <li>restores producer state from the batch headers walked, and the log start offset from its
- *     checkpoint (bounded by the segments).</li>
+ *     checkpoint (bounded by the segments);</li>
+ * <li>loads the leader-epoch history from {@code leader-epoch-checkpoint} (adding the epochs of
+ *     recovered batches; rebuilt from every batch's partition leader epoch when the file is missing
+ *     or corrupt) and drops entries past the log end or below the log start;</li>
+ * <li>restores the high watermark from {@code replication-offset-checkpoint}, clamped to the
+ *     log.</li>
  * </ol>
  *
  * <p>Stateless; the registry calls it on a recovery thread or the thread creating the log.
@@ -49,9 +58,12 @@ final class LogLoader {
      * @param uncleanShutdown the directory was not closed cleanly: recover past the recovery point
      * @param recoveryPoint offset below which the log was forced to disk (0 when unknown)
      * @param checkpointedStartOffset the log start offset from the checkpoint, -1 when unknown
+     * @param checkpointedHighWatermark the high watermark from {@code replication-offset-checkpoint}
+     *     (0 when unknown), clamped to the loaded log
      */
-    record LoadOptions(boolean uncleanShutdown, long recoveryPoint, long checkpointedStartOffset) {
-        static final LoadOptions NEW_LOG = new LoadOptions(false, 0, -1);
+    record LoadOptions(boolean uncleanShutdown, long recoveryPoint, long checkpointedStartOffset,
+                       long checkpointedHighWatermark) {
+        static final LoadOptions NEW_LOG = new LoadOptions(false, 0, -1, 0);
     }
 
     private LogLoader() {
@@ -67,7 +79,14 @@ final class LogLoader {
         }
         long recoverFrom = options.uncleanShutdown() ? floor(bases, options.recoveryPoint()) : Long.MAX_VALUE;
         ProducerStateTable producers = new ProducerStateTable();
-        LogSegment.BatchVisitor restore = (header, position) -> restoreProducerState(producers, header);
+        LeaderEpochCheckpointFile epochFile = new LeaderEpochCheckpointFile(dir);
+        Optional<List<EpochEntry>> storedEpochs = readEpochs(epochFile, tp);
+        LeaderEpochCache epochs = new LeaderEpochCache(tp.toString(), storedEpochs.orElse(List.of()),
+                epochFile::write);
+        LogSegment.BatchVisitor restore = (header, position) -> {
+            restoreProducerState(producers, header);
+            restoreEpoch(epochs, header, options.checkpointedStartOffset());
+        };
         List<LogSegment> loaded = new ArrayList<>(bases.size());
         long truncated = 0;
         String truncatedIn = null;
@@ -122,8 +141,56 @@ final class LogLoader {
         if (options.checkpointedStartOffset() > start) {
             start = Math.min(options.checkpointedStartOffset(), end);
         }
+        if (storedEpochs.isEmpty()) {
+            epochs.clear(); // the recovery walk saw only the tail; rebuild from every batch
+            long logStart = start;
+            forEachBatch(segments, (header, position) -> restoreEpoch(epochs, header, logStart));
+            if (epochs.entries().isEmpty()) {
+                epochFile.write(List.of()); // so the next load trusts the (empty) history instead of walking again
+            }
+        }
+        epochs.truncateFromEnd(end);
+        epochs.truncateFromStart(start);
+        long highWatermark = Math.max(start, Math.min(options.checkpointedHighWatermark(), end));
         // everything loaded was read back from disk (recovered or trusted): the recovery point is the end
-        return new DiskPartitionLog(tp, topicId, dir, segments, producers, config, start, end, services);
+        return new DiskPartitionLog(tp, topicId, dir, segments, producers, epochs, config,
+                new DiskPartitionLog.Offsets(start, end, highWatermark), services);
+    }
+
+    /**
+     * A batch walked while loading starts a new epoch only when its epoch is above the latest known
+     * (as Kafka's recovery does): re-reading batches of known epochs must not move their starts.
+     * Batches wholly below the log start offset (still in a segment after DeleteRecords) are not
+     * part of the log and add nothing.
+     */
+    private static void restoreEpoch(LeaderEpochCache epochs, ByteBuffer header, long logStartOffset) {
+        int epoch = BatchHeader.partitionLeaderEpoch(header, 0);
+        if (epoch > epochs.latestEpoch() && BatchHeader.lastOffset(header, 0) >= logStartOffset) {
+            epochs.assign(epoch, BatchHeader.baseOffset(header, 0));
+        }
+    }
+
+    /** The stored leader-epoch history; empty (rebuild from the batches) when missing or corrupt. */
+    private static Optional<List<EpochEntry>> readEpochs(LeaderEpochCheckpointFile file, TopicPartition tp) {
+        try {
+            return file.read();
+        } catch (IOException e) {
+            log.warn("Rebuilding the leader epochs of {} from its batches: {}", tp, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Walks the header of every batch in every segment, oldest first (rebuilds after truncation). */
+    static void forEachBatch(Segments segments, LogSegment.BatchVisitor visitor) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        int readable;
+        for (LogSegment segment : segments.all()) {
+            readable = segments.end().readableBytesOf(segment);
+            for (int pos = 0; pos + BatchHeader.SIZE <= readable; pos += BatchHeader.totalSize(header, 0)) {
+                segment.readHeader(header, pos);
+                visitor.visit(header, pos);
+            }
+        }
     }
 
     /** The base offset of the segment holding {@code offset} (the first segment when none does). */

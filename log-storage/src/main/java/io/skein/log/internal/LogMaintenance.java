@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The background thread of a registry: every {@code log.retention.check.interval.ms} a retention
  * pass over all logs, every {@code log.flush.scheduler.interval.ms} the {@code flush.ms} check,
- * and the two checkpoints at their intervals.
+ * and the three checkpoints at their intervals (high watermarks every 5 s, Kafka's
+ * {@code replica.high.watermark.checkpoint.interval.ms} default).
  *
  * <p>Threading: {@link #start} and {@link #close} by the registry's owner; the tasks run one at a
  * time on the single thread this object owns, so a retention pass and a checkpoint never overlap.
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
 final class LogMaintenance implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LogMaintenance.class);
+
+    /** Kafka's {@code replica.high.watermark.checkpoint.interval.ms} default. */
+    static final long HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = 5_000L;
 
     private final DiskLogRegistry registry;
     private final StorageSettings settings;
@@ -40,6 +44,7 @@ final class LogMaintenance implements AutoCloseable {
                 registry::checkpointRecoveryPoints);
         every(settings.startOffsetCheckpointIntervalMs(), "log start offset checkpoint",
                 registry::checkpointLogStartOffsets);
+        every(HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS, "high watermark checkpoint", registry::checkpointHighWatermarks);
     }
 
     private void every(long intervalMs, String what, Runnable task) {

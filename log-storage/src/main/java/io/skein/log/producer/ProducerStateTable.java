@@ -123,6 +123,11 @@ public final class ProducerStateTable {
         return entry == null ? -1 : lastSequenceOf(entry);
     }
 
+    /** Forgets every producer (before a rebuild from the log after truncation). */
+    public void clear() {
+        producers.clear();
+    }
+
     public int size() {
         return producers.size();
     }

@@ -92,6 +92,37 @@ public final class Segments {
         }
     }
 
+    /**
+     * Truncation: {@code fresh} (a reopened copy of the segment at its base offset, already cut)
+     * replaces that segment and becomes active, every later segment leaves the map, and the end
+     * moves back to {@code fresh}'s end. Returns the later segments, for the caller to retire.
+     * Writer only.
+     */
+    public java.util.List<LogSegment> truncateTo(LogSegment fresh) {
+        java.util.List<LogSegment> removed = new java.util.ArrayList<>(
+                byBaseOffset.tailMap(fresh.baseOffset(), false).values());
+        byBaseOffset.put(fresh.baseOffset(), fresh);
+        for (LogSegment s : removed) {
+            byBaseOffset.remove(s.baseOffset(), s);
+        }
+        end = new LogEnd(fresh.lastOffset() + 1, fresh, fresh.size());
+        return removed;
+    }
+
+    /**
+     * Full truncation: {@code fresh} (a new empty segment) becomes the only one. Returns the
+     * segments it replaced, for the caller to retire. Writer only.
+     */
+    public java.util.List<LogSegment> replaceAll(LogSegment fresh) {
+        java.util.List<LogSegment> removed = new java.util.ArrayList<>(byBaseOffset.values());
+        byBaseOffset.put(fresh.baseOffset(), fresh);
+        for (LogSegment s : removed) {
+            byBaseOffset.remove(s.baseOffset(), s); // one with fresh's base offset was replaced by the put
+        }
+        end = new LogEnd(fresh.lastOffset() + 1, fresh, fresh.size());
+        return removed;
+    }
+
     /** Bytes of complete batches in all segments. */
     public long sizeInBytes() {
         long total = 0;

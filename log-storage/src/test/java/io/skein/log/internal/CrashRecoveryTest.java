@@ -223,7 +223,7 @@ class CrashRecoveryTest {
 
             try (Stream<Path> files = Files.list(f.partitionDir())) {
                 assertEquals(List.of("00000000000000000000.index", "00000000000000000000.log",
-                        "00000000000000000000.timeindex", "partition.metadata"),
+                        "00000000000000000000.timeindex", "leader-epoch-checkpoint", "partition.metadata"),
                         files.map(p -> p.getFileName().toString()).sorted().toList());
             }
             assertEquals(12, f.log.logEndOffset());

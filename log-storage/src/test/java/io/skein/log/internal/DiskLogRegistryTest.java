@@ -135,8 +135,8 @@ class DiskLogRegistryTest {
                     return false;
                 }
             }, "the deleted directory to be removed");
-            assertEquals(List.of(".lock", "log-start-offset-checkpoint", "orders-0", "recovery-point-offset-checkpoint"),
-                    children(dir));
+            assertEquals(List.of(".lock", "log-start-offset-checkpoint", "orders-0", "recovery-point-offset-checkpoint",
+                    "replication-offset-checkpoint"), children(dir));
         }
     }
 
