@@ -36,6 +36,8 @@ import org.apache.kafka.common.record.internal.MutableRecordBatch;
  */
 final class LogAppender {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LogAppender.class);
+
     private final TopicPartition tp;
     private final Path dir;
     private final Segments segments;
@@ -229,6 +231,12 @@ final class LogAppender {
         LogSegment next = LogSegment.create(dir, baseOffset, config.segmentIndexBytes(), config.indexIntervalBytes(),
                 now);
         segments.roll(next);
+        try {
+            ProducerSnapshotFile.write(dir, baseOffset, producers);
+        } catch (IOException e) {
+            log.warn("Could not write the producer-state snapshot of {} at offset {} (a restart then rebuilds it from "
+                    + "the log): {}", tp, baseOffset, e.getMessage());
+        }
         onRoll.rolled(old, baseOffset);
         return next;
     }

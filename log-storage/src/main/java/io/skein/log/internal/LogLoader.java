@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  *     each batch is checked (size bounds, magic, CRC, increasing offsets), the log is cut at the
  *     first bad batch and every later segment deleted, and the indexes of the recovered segments
  *     are rebuilt; one WARN line says what was cut;</li>
- * <li>restores producer state from the batch headers walked, and the log start offset from its
- *     checkpoint (bounded by the segments);</li>
+ * <li>restores producer state from the newest producer-state snapshot at or below the first
+ *     walked segment ({@link ProducerSnapshotFile}) and the batch headers after it (every segment's
+ *     when there is no snapshot), deletes snapshots past the log end, and restores the log start
+ *     offset from its checkpoint (bounded by the segments);</li>
  * <li>loads the leader-epoch history from {@code leader-epoch-checkpoint} (adding the epochs of
  *     recovered batches; rebuilt from every batch's partition leader epoch when the file is missing
  *     or corrupt) and drops entries past the log end or below the log start;</li>
@@ -79,6 +81,11 @@ final class LogLoader {
         }
         long recoverFrom = options.uncleanShutdown() ? floor(bases, options.recoveryPoint()) : Long.MAX_VALUE;
         ProducerStateTable producers = new ProducerStateTable();
+        // producer state: the newest snapshot at or below the first walked segment, then the batches after it
+        long walkedFrom = Math.min(recoverFrom, bases.get(bases.size() - 1));
+        Optional<ProducerSnapshotFile.Snapshot> snapshot = ProducerSnapshotFile.latest(dir, walkedFrom);
+        snapshot.ifPresent(s -> producers.restore(s.producers()));
+        long producersFrom = snapshot.map(ProducerSnapshotFile.Snapshot::offset).orElse(-1L);
         LeaderEpochCheckpointFile epochFile = new LeaderEpochCheckpointFile(dir);
         Optional<List<EpochEntry>> storedEpochs = readEpochs(epochFile, tp);
         LeaderEpochCache epochs = new LeaderEpochCache(tp.toString(), storedEpochs.orElse(List.of()),
@@ -110,6 +117,9 @@ final class LogLoader {
             } else {
                 segment = openRolled(dir, tp, base, config, now);
                 cut = 0;
+                if (i + 1 < bases.size() && bases.get(i + 1) > producersFrom) {
+                    restoreProducersFrom(segment, producers, producersFrom);
+                }
             }
             if (cut > 0) {
                 truncated = cut;
@@ -151,6 +161,7 @@ final class LogLoader {
         }
         epochs.truncateFromEnd(end);
         epochs.truncateFromStart(start);
+        ProducerSnapshotFile.deleteAbove(dir, end);
         long highWatermark = Math.max(start, Math.min(options.checkpointedHighWatermark(), end));
         // everything loaded was read back from disk (recovered or trusted): the recovery point is the end
         return new DiskPartitionLog(tp, topicId, dir, segments, producers, epochs, config,
@@ -278,6 +289,19 @@ final class LogLoader {
     }
 
     /** Replays one batch header into the producer state (idempotent and transactional batches only). */
+    /** Restores producer state from a trusted rolled segment's batches at or after {@code from} (a snapshot's offset). */
+    private static void restoreProducersFrom(LogSegment segment, ProducerStateTable producers, long from)
+            throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        int size = segment.size();
+        for (int pos = 0; pos + BatchHeader.SIZE <= size; pos += BatchHeader.totalSize(header, 0)) {
+            segment.readHeader(header, pos);
+            if (BatchHeader.baseOffset(header, 0) >= from) {
+                restoreProducerState(producers, header);
+            }
+        }
+    }
+
     static void restoreProducerState(ProducerStateTable producers, ByteBuffer header) {
         long producerId = header.getLong(BatchHeader.PRODUCER_ID);
         if (producerId < 0) {

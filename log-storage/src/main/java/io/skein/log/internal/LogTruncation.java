@@ -86,7 +86,8 @@ final class LogTruncation {
         long laterBytes = retire(later, config);
         long end = segments.end().offset();
         epochs.truncateFromEnd(end);
-        producers.clear(); // rebuilt from the remaining batches (producer snapshots will shorten this walk)
+        ProducerSnapshotFile.deleteAbove(dir, end); // snapshots of the history cut away must never be loaded
+        producers.clear(); // rebuilt from the remaining batches
         LogLoader.forEachBatch(segments, (batch, position) -> LogLoader.restoreProducerState(producers, batch));
         log.info("Truncated {} in {} to offset {}: cut {} bytes of {} and removed {} later segments ({} bytes); "
                 + "the log now ends at offset {}", tp, dir.getParent(), offset, bytesCut,
@@ -108,6 +109,7 @@ final class LogTruncation {
         LogSegment fresh = LogSegment.create(dir, offset, config.segmentIndexBytes(), config.indexIntervalBytes(),
                 nowMs);
         segments.replaceAll(fresh);
+        ProducerSnapshotFile.deleteAbove(dir, -1);
         epochs.clear();
         producers.clear();
         log.info("Truncated all of {} in {} ({} segments, {} bytes); the log restarts at offset {}", tp,

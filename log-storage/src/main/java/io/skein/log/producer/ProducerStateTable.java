@@ -22,7 +22,8 @@ import org.apache.kafka.common.protocol.Errors;
  * </ul>
  *
  * <p>Threading: owned by the partition's writer (used under its append lock); not thread-safe.
- * Rebuilt from the log on load; producer-state snapshots will plug in through {@link #update}.
+ * Restored on load from the newest producer-state snapshot ({@link #producers()} /
+ * {@link #restore}) plus the batches after it.
  */
 public final class ProducerStateTable {
 
@@ -121,6 +122,27 @@ public final class ProducerStateTable {
     public int lastSequenceOf(long producerId) {
         Entry entry = producers.get(producerId);
         return entry == null ? -1 : lastSequenceOf(entry);
+    }
+
+    /** One producer's state, as a snapshot stores it. */
+    public record Producer(long producerId, short epoch, java.util.List<BatchMetadata> recent) {
+    }
+
+    /** Every producer's state, for a snapshot. */
+    public java.util.List<Producer> producers() {
+        java.util.List<Producer> out = new java.util.ArrayList<>(producers.size());
+        producers.forEach((id, e) -> out.add(new Producer(id, e.epoch, java.util.List.copyOf(e.recent))));
+        return out;
+    }
+
+    /** Replaces the table's contents with a snapshot's. */
+    public void restore(java.util.List<Producer> snapshot) {
+        producers.clear();
+        for (Producer p : snapshot) {
+            Entry entry = new Entry(p.epoch());
+            p.recent().stream().skip(Math.max(0, p.recent().size() - RECENT_BATCHES)).forEach(entry.recent::addLast);
+            producers.put(p.producerId(), entry);
+        }
     }
 
     /** Forgets every producer (before a rebuild from the log after truncation). */
