@@ -72,6 +72,10 @@ public final class SkeinServer implements AutoCloseable {
      * @throws StartupException with one operator-readable message when the node cannot start
      */
     public void start() throws StartupException {
+        if (!config.isBroker()) {
+            startController();
+            return;
+        }
         try {
             logs = LogRegistry.open(config.storageSettings(clock));
         } catch (IOException | RuntimeException e) {
@@ -82,15 +86,7 @@ public final class SkeinServer implements AutoCloseable {
         quorum.addListener(partitions);
         groupCoordinator = new GroupCoordinator(config.groupConfig(), clock, new ImageTopicsView(quorum));
         quorum.addListener(new OffsetsTopicLeadership(partitions, groupCoordinator));
-        try {
-            quorum.start();
-        } catch (IOException | RuntimeException e) {
-            ListenerSpec controller = config.controllerListener();
-            throw new StartupException("Cannot start the metadata quorum on " + controller + ": " + messageOf(e), e);
-        }
-        MetadataImage image = await(quorum.awaitReady(), "the metadata quorum to elect a leader and catch up");
-        log.info("Metadata quorum ready at offset {} (cluster {}, controller {})", image.offset(), image.clusterId(),
-                image.controllerId());
+        startQuorum();
 
         config.authorizerSettings().ifPresent(acl -> log.info(
                 "ACLs enforced by the built-in authorizer: super users {}, allow.everyone.if.no.acl.found={}",
@@ -125,8 +121,27 @@ public final class SkeinServer implements AutoCloseable {
         logs.start(); // retention, flush.ms and checkpoints, once the image has applied every topic's config
     }
 
+    /** A dedicated controller ({@code process.roles=controller}): the quorum only, no client listener, no logs. */
+    private void startController() throws StartupException {
+        quorum = MetadataQuorum.create(quorumSettings());
+        startQuorum();
+        readyImage = quorum.image();
+    }
+
+    private void startQuorum() throws StartupException {
+        try {
+            quorum.start();
+        } catch (IOException | RuntimeException e) {
+            ListenerSpec controller = config.controllerListener();
+            throw new StartupException("Cannot start the metadata quorum on " + controller + ": " + messageOf(e), e);
+        }
+        MetadataImage image = await(quorum.awaitReady(), "the metadata quorum to elect a leader and catch up");
+        log.info("Metadata quorum ready at offset {} (cluster {}, controller {})", image.offset(), image.clusterId(),
+                image.controllerId());
+    }
+
     private QuorumSettings quorumSettings() {
-        ListenerSpec controller = config.processRoles().contains("controller") ? config.controllerListener() : null;
+        ListenerSpec controller = config.isController() ? config.controllerListener() : null;
         InetSocketAddress controllerAddress = controller == null ? null
                 : new InetSocketAddress(controller.bindHost(), controller.port());
         return new QuorumSettings(config.nodeId(), config.voters(), controllerAddress, config.metadataLogDir(),

@@ -1,0 +1,90 @@
+package io.skein.it.harness;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Three combined (broker and controller) Skein processes on free loopback ports forming one
+ * three-voter metadata quorum: node ids 1, 2, 3, data under {@code <base>/node-N}. The processes
+ * are launched together (each becomes ready only once a majority of voters runs).
+ *
+ * <p>Not thread-safe: one test thread drives the cluster.
+ */
+public final class ThreeNodeCluster implements AutoCloseable {
+
+    private final List<SkeinNode> nodes = new ArrayList<>();
+
+    private ThreeNodeCluster() {
+    }
+
+    /**
+     * @param overrides settings for every node (e.g. shorter session timeouts)
+     */
+    public static ThreeNodeCluster start(String name, Map<String, String> overrides) {
+        Path base = Path.of("target", "it-data", name + "-" + System.nanoTime());
+        int[] clientPorts = new int[3];
+        int[] controllerPorts = new int[3];
+        for (int i = 0; i < 3; i++) {
+            clientPorts[i] = SkeinNode.freePort();
+            controllerPorts[i] = SkeinNode.freePort();
+        }
+        String voters = "1@127.0.0.1:" + controllerPorts[0] + ",2@127.0.0.1:" + controllerPorts[1]
+                + ",3@127.0.0.1:" + controllerPorts[2];
+        ThreeNodeCluster cluster = new ThreeNodeCluster();
+        try {
+            for (int i = 0; i < 3; i++) {
+                Map<String, String> settings = new LinkedHashMap<>();
+                settings.put("node.id", Integer.toString(i + 1));
+                settings.put("controller.quorum.voters", voters);
+                settings.putAll(overrides);
+                cluster.nodes.add(SkeinNode.launch(name + "-" + (i + 1), base.resolve("node-" + (i + 1)), settings,
+                        clientPorts[i], controllerPorts[i]));
+            }
+            cluster.nodes.forEach(SkeinNode::awaitReady);
+        } catch (RuntimeException e) {
+            cluster.nodes.forEach(SkeinNode::kill);
+            throw e;
+        }
+        return cluster;
+    }
+
+    public static ThreeNodeCluster start(String name) {
+        return start(name, Map.of());
+    }
+
+    /** Node {@code id} (1-3). */
+    public SkeinNode node(int id) {
+        return nodes.get(id - 1);
+    }
+
+    /** Every running node's client address, comma-separated. */
+    public String bootstrap() {
+        return nodes.stream().filter(SkeinNode::isAlive).map(SkeinNode::bootstrap).collect(Collectors.joining(","));
+    }
+
+    /** kill -9 of node {@code id}. */
+    public void kill(int id) {
+        node(id).kill();
+    }
+
+    /** Starts node {@code id} again (after kill or stop) and waits until it is ready. */
+    public void restart(int id) {
+        node(id).relaunch();
+        node(id).awaitReady();
+    }
+
+    @Override
+    public void close() {
+        for (SkeinNode node : nodes) {
+            try {
+                node.close();
+            } catch (RuntimeException e) {
+                node.kill();
+            }
+        }
+    }
+}
