@@ -147,7 +147,8 @@ public final class SkeinServer implements AutoCloseable {
         return new QuorumSettings(config.nodeId(), config.voters(), controllerAddress, config.metadataLogDir(),
                 Duration.ofMillis(config.getInt(BrokerConfigDef.REQUEST_TIMEOUT_MS)),
                 new QuorumSettings.ControllerSettings(config.getInt(BrokerConfigDef.NUM_PARTITIONS),
-                        config.getShort(BrokerConfigDef.DEFAULT_REPLICATION_FACTOR), config.originals()));
+                        config.getShort(BrokerConfigDef.DEFAULT_REPLICATION_FACTOR), config.originals()),
+                config.getLong(BrokerConfigDef.METADATA_SNAPSHOT_ENTRIES));
     }
 
     private ServerSettings serverSettings() {

@@ -3,8 +3,11 @@ package io.skein.replication.raft;
 import io.skein.replication.api.ControllerCommand;
 import io.skein.replication.api.ControllerResult;
 import io.skein.replication.metadata.CommandCodec;
+import io.skein.replication.metadata.ImageSnapshotCodec;
+import io.skein.replication.metadata.ImageState;
 import io.skein.replication.metadata.MetadataCorruptionException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,11 +15,21 @@ import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,13 +43,17 @@ import org.slf4j.LoggerFactory;
  * if the entry is not stale and answers the encoded result (stale flag, log index, items). The
  * leader's result travels in the transaction context; followers answer nobody.
  *
- * <p>Snapshots come later: nothing is snapshotted and Ratis never purges the log, so a restart
- * replays the whole log from index 0. The seam is {@code takeSnapshot}/{@code initialize} here plus
- * an image codec in {@code metadata}.
+ * <p>Snapshots: {@link #takeSnapshot} (Ratis calls it every {@code metadata.snapshot.trigger.entries}
+ * applied entries) writes the committed image as a {@link SnapshotFile} named by the term and index
+ * of the last applied entry; Ratis may then purge the log up to it. {@link #initialize} loads the
+ * latest snapshot, so a restart replays only the entries after it; {@link #reinitialize} does the
+ * same when a follower that fell behind the purged log installed the leader's snapshot.
  *
- * <p>Threading: Ratis calls {@code startTransaction} on request threads, {@code applyTransaction}
- * on its single apply thread, the notifications on its event threads. The only state is the
- * ledger, which locks for itself; {@code localNodeId} is final.
+ * <p>Threading: Ratis calls {@code startTransaction} on request threads, and {@code applyTransaction},
+ * {@code takeSnapshot} and {@code reinitialize} on its single state machine updater thread (so a
+ * snapshot sees the image exactly at the last applied index), the notifications on its event
+ * threads. The ledger locks for itself; {@code storage} is Ratis' and thread-safe;
+ * {@code snapshotIndex} is volatile because the quorum reads it for a log line.
  */
 final class MetadataStateMachine extends BaseStateMachine {
 
@@ -44,10 +61,75 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     private final int localNodeId;
     private final ImageLedger ledger;
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private volatile long snapshotIndex = -1;
 
     MetadataStateMachine(int localNodeId, ImageLedger ledger) {
         this.localNodeId = localNodeId;
         this.ledger = ledger;
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        storage.init(raftStorage);
+        loadLatestSnapshot();
+    }
+
+    @Override
+    public void reinitialize() throws IOException {
+        loadLatestSnapshot();
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    /** The log index of the snapshot loaded at start or taken last; -1 when there is none. */
+    long snapshotIndex() {
+        return snapshotIndex;
+    }
+
+    private void loadLatestSnapshot() throws IOException {
+        SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+        if (snapshot == null) {
+            log.info("Node {}: no metadata snapshot; replaying the metadata log from its start", localNodeId);
+            return;
+        }
+        Path file = snapshot.getFile().getPath();
+        long started = System.nanoTime();
+        ImageState image;
+        try {
+            image = ImageSnapshotCodec.decode(SnapshotFile.read(file));
+        } catch (MetadataCorruptionException e) {
+            // Replaying from an older point would need the purged log; refusing to start is safer.
+            throw new IOException("Node " + localNodeId + " cannot load the metadata snapshot " + file + ": "
+                    + e.getMessage(), e);
+        }
+        ledger.restore(image);
+        setLastAppliedTermIndex(snapshot.getTermIndex());
+        snapshotIndex = snapshot.getIndex();
+        log.info("Node {} loaded the metadata snapshot at log index {} ({} brokers, {} topics, image version {}) "
+                + "in {} ms; replaying the log after it", localNodeId, snapshot.getIndex(), image.brokers().size(),
+                image.topics().size(), image.version(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null || last.getIndex() < 0) {
+            return RaftLog.INVALID_LOG_INDEX;
+        }
+        ImageState image = ledger.committed();
+        Path file = storage.getSnapshotFile(last.getTerm(), last.getIndex()).toPath();
+        SnapshotFile.write(file, ImageSnapshotCodec.encode(image));
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(
+                new FileInfo(file, MD5FileUtil.readStoredMd5ForFile(file.toFile())), last));
+        snapshotIndex = last.getIndex();
+        log.info("Node {} took a metadata snapshot at log index {} ({} brokers, {} topics)", localNodeId,
+                last.getIndex(), image.brokers().size(), image.topics().size());
+        return last.getIndex();
     }
 
     @Override

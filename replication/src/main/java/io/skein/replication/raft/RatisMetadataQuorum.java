@@ -64,6 +64,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     private final ImageLedger ledger;
     private volatile State state = State.NEW;
     private volatile RaftServer server;
+    private volatile MetadataStateMachine stateMachine;
     private volatile ControllerClient client;
 
     public RatisMetadataQuorum(QuorumSettings settings) {
@@ -99,11 +100,12 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                     + "among the voters " + settings.voters().keySet());
         }
         Files.createDirectories(settings.storageDir());
+        stateMachine = new MetadataStateMachine(settings.nodeId(), ledger);
         server = RaftServer.newBuilder()
                 .setServerId(RatisConfig.peerId(settings.nodeId()))
                 .setGroup(group)
                 .setProperties(RatisConfig.serverProperties(settings))
-                .setStateMachine(new MetadataStateMachine(settings.nodeId(), ledger))
+                .setStateMachine(stateMachine)
                 .setOption(RatisConfig.startupOption(settings.storageDir()))
                 .build();
         try {
@@ -148,6 +150,11 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                 .whenComplete((image, e) -> {
                     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                     if (e == null) {
+                        MetadataStateMachine sm = stateMachine;
+                        long snapshot = sm == null ? -1 : sm.snapshotIndex();
+                        log.info("Node {} caught up with the metadata log at offset {}: {} entries replayed since start{}",
+                                settings.nodeId(), image.offset(), ledger.appliedEntries(),
+                                snapshot < 0 ? " (no snapshot)" : " after the snapshot at index " + snapshot);
                         ready.complete(image);
                     } else if (cause instanceof ControllerUnavailableException && state == State.RUNNING
                             && !ready.isDone()) {
@@ -183,6 +190,17 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     @Override
     public void addListener(MetadataListener listener) {
         publisher.addListener(listener);
+    }
+
+    /** The log index of the snapshot loaded at start or taken last; -1 when none (tests, log lines). */
+    long snapshotIndex() {
+        MetadataStateMachine sm = stateMachine;
+        return sm == null ? -1 : sm.snapshotIndex();
+    }
+
+    /** Metadata log entries applied since this quorum started (after the loaded snapshot, if any). */
+    long replayedEntries() {
+        return ledger.appliedEntries();
     }
 
     @Override
