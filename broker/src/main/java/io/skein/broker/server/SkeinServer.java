@@ -58,6 +58,7 @@ public final class SkeinServer implements AutoCloseable {
     private Purgatory<TopicPartition> fetchPurgatory;
     private GroupCoordinator groupCoordinator;
     private KafkaWireServer wire;
+    private BrokerHeartbeater heartbeater;
     private Map<String, InetSocketAddress> boundListeners = Map.of();
     private MetadataImage readyImage;
 
@@ -109,15 +110,19 @@ public final class SkeinServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new StartupException(messageOf(e), e);
         }
-        ControllerResult registration = await(quorum.submit(new ControllerCommand.RegisterBroker(config.nodeId(),
-                Uuid.randomUuid(), advertisedEndpoints(), config.getString(BrokerConfigDef.BROKER_RACK))),
-                "the controller to register this broker");
+        ControllerCommand.RegisterBroker register = new ControllerCommand.RegisterBroker(config.nodeId(),
+                Uuid.randomUuid(), advertisedEndpoints(), config.getString(BrokerConfigDef.BROKER_RACK));
+        ControllerResult registration = await(quorum.submit(register), "the controller to register this broker");
         ControllerResult.ItemResult item = registration.items().isEmpty() ? null : registration.items().get(0);
         if (item != null && item.error() != Errors.NONE) {
             throw new StartupException("The controller refused to register broker " + config.nodeId() + ": "
                     + item.error() + " " + item.message(), null);
         }
         readyImage = await(quorum.awaitApplied(registration.offset()), "the broker registration to apply");
+        log.info("Broker {} registered (incarnation {}, rack {}): {}", config.nodeId(), register.incarnationId(),
+                register.rack(), item == null ? "" : item.message());
+        heartbeater = new BrokerHeartbeater(quorum, register, config.getInt(BrokerConfigDef.BROKER_HEARTBEAT_INTERVAL_MS));
+        heartbeater.start(scheduler);
         logs.start(); // retention, flush.ms and checkpoints, once the image has applied every topic's config
     }
 
@@ -148,7 +153,8 @@ public final class SkeinServer implements AutoCloseable {
                 Duration.ofMillis(config.getInt(BrokerConfigDef.REQUEST_TIMEOUT_MS)),
                 new QuorumSettings.ControllerSettings(config.getInt(BrokerConfigDef.NUM_PARTITIONS),
                         config.getShort(BrokerConfigDef.DEFAULT_REPLICATION_FACTOR), config.originals()),
-                config.getLong(BrokerConfigDef.METADATA_SNAPSHOT_ENTRIES));
+                config.getLong(BrokerConfigDef.METADATA_SNAPSHOT_ENTRIES),
+                Duration.ofMillis(config.getInt(BrokerConfigDef.BROKER_SESSION_TIMEOUT_MS)));
     }
 
     private ServerSettings serverSettings() {
@@ -212,11 +218,16 @@ public final class SkeinServer implements AutoCloseable {
     }
 
     /**
-     * Stops cleanly: stop accepting, let in-flight requests finish, answer parked fetches, stop
+     * Stops cleanly: a controlled shutdown (leaders moved off this broker), stop accepting, let in-flight requests finish, answer parked fetches, stop
      * the quorum, flush and close every log.
      */
     @Override
     public void close() {
+        if (heartbeater != null) {
+            heartbeater.close();
+            ControlledShutdown.run(quorum, config.nodeId(), heartbeater.incarnationId(),
+                    Duration.ofMillis(Math.min(15_000, config.getInt(BrokerConfigDef.REQUEST_TIMEOUT_MS))));
+        }
         if (wire != null) {
             wire.stopAccepting();
         }

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param controller the controller's defaults
  * @param snapshotEntries the state machine snapshots its image every this many applied log entries
  *     ({@code metadata.snapshot.trigger.entries}); the log before a snapshot may then be purged
+ * @param brokerSessionTimeout the active controller fences a broker that has not heartbeated for
+ *     this long ({@code broker.session.timeout.ms})
  */
 public record QuorumSettings(
         int nodeId,
@@ -26,12 +28,13 @@ public record QuorumSettings(
         Path storageDir,
         Duration requestTimeout,
         ControllerSettings controller,
-        long snapshotEntries) {
+        long snapshotEntries,
+        Duration brokerSessionTimeout) {
 
-    /** Snapshots every 10,000 entries. */
+    /** Snapshots every 10,000 entries, broker sessions of 9 s. */
     public QuorumSettings(int nodeId, Map<Integer, InetSocketAddress> voters, InetSocketAddress controllerAddress,
                           Path storageDir, Duration requestTimeout, ControllerSettings controller) {
-        this(nodeId, voters, controllerAddress, storageDir, requestTimeout, controller, 10_000);
+        this(nodeId, voters, controllerAddress, storageDir, requestTimeout, controller, 10_000, Duration.ofMillis(9000));
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.skein.replication.raft;
 
+import io.skein.replication.api.BrokerHeartbeatState;
 import io.skein.replication.api.ControllerCommand;
 import io.skein.replication.api.ControllerResult;
+import io.skein.replication.api.MetadataImage;
 import io.skein.replication.metadata.CommandCodec;
 import io.skein.replication.metadata.ImageSnapshotCodec;
 import io.skein.replication.metadata.ImageState;
@@ -61,12 +63,50 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     private final int localNodeId;
     private final ImageLedger ledger;
+    private final BrokerSessions sessions;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private volatile long snapshotIndex = -1;
 
-    MetadataStateMachine(int localNodeId, ImageLedger ledger) {
+    MetadataStateMachine(int localNodeId, ImageLedger ledger, BrokerSessions sessions) {
         this.localNodeId = localNodeId;
         this.ledger = ledger;
+        this.sessions = sessions;
+    }
+
+    /**
+     * Read-only queries, answered by the leader (Ratis sends them there) without touching the log:
+     * a broker heartbeat (remembered in {@link BrokerSessions}, answered with the broker's state in
+     * the committed image) and DescribeQuorum.
+     */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        byte[] query = request.getContent().toByteArray();
+        try {
+            byte[] answer = switch (QueryCodec.type(query)) {
+                case QueryCodec.HEARTBEAT -> heartbeat(QueryCodec.decodeHeartbeat(query));
+                case QueryCodec.DESCRIBE_QUORUM -> QueryCodec.encodeQuorumInfo(QuorumDescriber.describe(
+                        getServer().get().getDivision(getGroupId()), System.currentTimeMillis()));
+                default -> throw new IllegalArgumentException("unknown query type " + QueryCodec.type(query));
+            };
+            return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(answer)));
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private byte[] heartbeat(QueryCodec.Heartbeat hb) {
+        sessions.heartbeat(hb.brokerId(), hb.incarnationId(), System.nanoTime());
+        MetadataImage.BrokerRegistration broker = ledger.image().brokers().get(hb.brokerId());
+        BrokerHeartbeatState state;
+        if (broker == null || !broker.incarnationId().equals(hb.incarnationId())) {
+            state = BrokerHeartbeatState.UNKNOWN;
+        } else {
+            state = broker.fenced() ? BrokerHeartbeatState.FENCED : BrokerHeartbeatState.ACTIVE;
+        }
+        return QueryCodec.encodeHeartbeatState(state);
     }
 
     @Override
@@ -185,6 +225,7 @@ final class MetadataStateMachine extends BaseStateMachine {
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
         int leader = nodeIdOf(newLeaderId);
+        sessions.leaderChanged(leader == localNodeId, System.nanoTime());
         if (ledger.leaderChanged(leader)) {
             if (leader == -1) {
                 log.info("Node {}: metadata quorum has no leader", localNodeId);

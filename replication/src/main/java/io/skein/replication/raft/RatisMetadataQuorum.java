@@ -1,11 +1,13 @@
 package io.skein.replication.raft;
 
+import io.skein.replication.api.BrokerHeartbeatState;
 import io.skein.replication.api.ControllerCommand;
 import io.skein.replication.api.ControllerResult;
 import io.skein.replication.api.ControllerUnavailableException;
 import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataListener;
 import io.skein.replication.api.MetadataQuorum;
+import io.skein.replication.api.QuorumInfo;
 import io.skein.replication.api.QuorumSettings;
 import io.skein.replication.controller.Controller;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.Uuid;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
@@ -62,6 +65,8 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     private final QuorumSettings settings;
     private final ImagePublisher publisher;
     private final ImageLedger ledger;
+    private final BrokerSessions sessions;
+    private volatile FencingTimer fencingTimer;
     private volatile State state = State.NEW;
     private volatile RaftServer server;
     private volatile MetadataStateMachine stateMachine;
@@ -71,6 +76,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         this.settings = settings;
         this.publisher = new ImagePublisher(settings.nodeId());
         this.ledger = new ImageLedger(new Controller(settings.controller(), new SecureRandom()), publisher::publish);
+        this.sessions = new BrokerSessions(settings.brokerSessionTimeout().toMillis());
     }
 
     private boolean isVoter() {
@@ -86,6 +92,10 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                 startServer(group);
             }
             client = newClient(group);
+            if (isVoter()) {
+                fencingTimer = new FencingTimer(settings.nodeId(), sessions, ledger::image, this::submit, System::nanoTime);
+                fencingTimer.start();
+            }
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -100,7 +110,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                     + "among the voters " + settings.voters().keySet());
         }
         Files.createDirectories(settings.storageDir());
-        stateMachine = new MetadataStateMachine(settings.nodeId(), ledger);
+        stateMachine = new MetadataStateMachine(settings.nodeId(), ledger, sessions);
         server = RaftServer.newBuilder()
                 .setServerId(RatisConfig.peerId(settings.nodeId()))
                 .setGroup(group)
@@ -178,6 +188,26 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     }
 
     @Override
+    public CompletableFuture<BrokerHeartbeatState> heartbeat(int brokerId, Uuid incarnationId) {
+        ControllerClient c = client;
+        if (state != State.RUNNING || c == null) {
+            return CompletableFuture.failedFuture(new ControllerUnavailableException(
+                    "The metadata quorum of node " + settings.nodeId() + " is " + state, null));
+        }
+        return c.query(QueryCodec.heartbeat(brokerId, incarnationId)).thenApply(QueryCodec::decodeHeartbeatState);
+    }
+
+    @Override
+    public CompletableFuture<QuorumInfo> describeQuorum() {
+        ControllerClient c = client;
+        if (state != State.RUNNING || c == null) {
+            return CompletableFuture.failedFuture(new ControllerUnavailableException(
+                    "The metadata quorum of node " + settings.nodeId() + " is " + state, null));
+        }
+        return c.query(QueryCodec.describeQuorum()).thenApply(QueryCodec::decodeQuorumInfo);
+    }
+
+    @Override
     public CompletableFuture<MetadataImage> awaitApplied(long offset) {
         return publisher.awaitApplied(offset);
     }
@@ -209,6 +239,10 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             return;
         }
         transitionTo(State.CLOSED);
+        FencingTimer timer = fencingTimer;
+        if (timer != null) {
+            timer.close();
+        }
         ControllerClient c = client;
         RaftServer s = server;
         client = null;

@@ -49,7 +49,7 @@ class MetadataSnapshotTest {
         QuorumSettings base = QuorumFixture.settings(1, voters, storage, TIMEOUT);
         RatisMetadataQuorum q = new RatisMetadataQuorum(new QuorumSettings(base.nodeId(), base.voters(),
                 base.controllerAddress(), base.storageDir(), base.requestTimeout(), base.controller(),
-                SNAPSHOT_ENTRIES));
+                SNAPSHOT_ENTRIES, base.brokerSessionTimeout()));
         q.start();
         q.awaitReady().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         return q;
