@@ -28,9 +28,10 @@ public final class ThreeNodeCluster implements AutoCloseable {
         Path base = Path.of("target", "it-data", name + "-" + System.nanoTime());
         int[] clientPorts = new int[3];
         int[] controllerPorts = new int[3];
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
         for (int i = 0; i < 3; i++) {
-            clientPorts[i] = SkeinNode.freePort();
-            controllerPorts[i] = SkeinNode.freePort();
+            clientPorts[i] = stablePort(taken);
+            controllerPorts[i] = stablePort(taken);
         }
         String voters = "1@127.0.0.1:" + controllerPorts[0] + ",2@127.0.0.1:" + controllerPorts[1]
                 + ",3@127.0.0.1:" + controllerPorts[2];
@@ -50,6 +51,27 @@ public final class ThreeNodeCluster implements AutoCloseable {
             throw e;
         }
         return cluster;
+    }
+
+    /**
+     * A free port below the kernel's ephemeral range (32768 and up), so the nodes' own outgoing
+     * connections (Raft between voters) cannot take it in the seconds before a listener binds it.
+     */
+    private static int stablePort(java.util.Set<Integer> taken) {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            if (taken.contains(port)) {
+                continue;
+            }
+            try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                taken.add(port);
+                return port;
+            } catch (java.io.IOException e) {
+                // in use: try another
+            }
+        }
+        throw new IllegalStateException("no free port between 20000 and 32000");
     }
 
     public static ThreeNodeCluster start(String name) {

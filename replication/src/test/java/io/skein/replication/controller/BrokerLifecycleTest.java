@@ -106,4 +106,22 @@ class BrokerLifecycleTest {
 
         assertEquals(Errors.BROKER_ID_NOT_REGISTERED, outcome.items().get(0).error());
     }
+
+    @Test
+    void replicasOfAPartitionGoToDifferentRacks() {
+        List<MetadataRecord> records = new ArrayList<>();
+        records.add(new MetadataRecord.ClusterId("c"));
+        String[] racks = {null, "a", "a", "b", "b"};
+        for (int id = 1; id <= 4; id++) {
+            records.add(new MetadataRecord.RegisterBroker(id, Uuid.randomUuid(), List.of(), racks[id], false));
+        }
+        ImageState image = ImageState.empty().replay(records, 0);
+
+        ImageState after = apply(image, new ControllerCommand.CreateTopics(List.of(new ControllerCommand.NewTopic(
+                "racked", 8, (short) 2, Map.of(), Map.of())), false));
+
+        for (PartitionState p : after.topic("racked").orElseThrow().partitions().values()) {
+            assertEquals(2, p.replicas().stream().map(id -> racks[id]).distinct().count(), p.toString());
+        }
+    }
 }
