@@ -113,4 +113,37 @@ class ThreeNodeQuorumTest {
         assertEquals(9, values.size(), "records read: " + values);
         assertTrue(values.contains("via-3-p0") && values.contains("via-1-p2"), values.toString());
     }
+
+    @Test
+    void aNonLeaderAnswersProduceWithNotLeaderAndTheLeadersAddress() throws Exception {
+        int leader;
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            admin.createTopics(List.of(new NewTopic("hinted", 1, (short) 1))).all().get();
+            leader = Clients.awaitTopic(admin, "hinted", 1, TIMEOUT).partitions().get(0).leader().id();
+        }
+        int other = leader == 1 ? 2 : 1;
+        org.apache.kafka.common.message.ProduceRequestData request = new org.apache.kafka.common.message.ProduceRequestData()
+                .setAcks((short) 1).setTimeoutMs(5000);
+        org.apache.kafka.common.message.ProduceRequestData.TopicProduceDataCollection topics =
+                new org.apache.kafka.common.message.ProduceRequestData.TopicProduceDataCollection();
+        topics.add(new org.apache.kafka.common.message.ProduceRequestData.TopicProduceData().setName("hinted")
+                .setPartitionData(List.of(new org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData()
+                        .setIndex(0).setRecords(org.apache.kafka.common.record.MemoryRecords.withRecords(
+                                org.apache.kafka.common.record.Compression.NONE,
+                                new org.apache.kafka.common.record.SimpleRecord("v".getBytes(StandardCharsets.UTF_8)))))));
+        request.setTopicData(topics);
+
+        org.apache.kafka.common.message.ProduceResponseData response;
+        try (io.skein.it.harness.RawKafkaConnection c = io.skein.it.harness.RawKafkaConnection.open("127.0.0.1",
+                cluster.node(other).clientPort(), TIMEOUT)) {
+            response = (org.apache.kafka.common.message.ProduceResponseData) c.call(
+                    org.apache.kafka.common.protocol.ApiKeys.PRODUCE, (short) 11, request);
+        }
+
+        var partition = response.responses().iterator().next().partitionResponses().get(0);
+        assertEquals(org.apache.kafka.common.protocol.Errors.NOT_LEADER_OR_FOLLOWER.code(), partition.errorCode());
+        assertEquals(leader, partition.currentLeader().leaderId());
+        var endpoint = response.nodeEndpoints().find(leader);
+        assertEquals(cluster.node(leader).bootstrap(), endpoint.host() + ":" + endpoint.port());
+    }
 }
