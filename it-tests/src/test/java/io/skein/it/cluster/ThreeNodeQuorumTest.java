@@ -128,9 +128,9 @@ class ThreeNodeQuorumTest {
                 new org.apache.kafka.common.message.ProduceRequestData.TopicProduceDataCollection();
         topics.add(new org.apache.kafka.common.message.ProduceRequestData.TopicProduceData().setName("hinted")
                 .setPartitionData(List.of(new org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData()
-                        .setIndex(0).setRecords(org.apache.kafka.common.record.MemoryRecords.withRecords(
-                                org.apache.kafka.common.record.Compression.NONE,
-                                new org.apache.kafka.common.record.SimpleRecord("v".getBytes(StandardCharsets.UTF_8)))))));
+                        .setIndex(0).setRecords(org.apache.kafka.common.record.internal.MemoryRecords.withRecords(
+                                org.apache.kafka.common.compress.Compression.NONE,
+                                new org.apache.kafka.common.record.internal.SimpleRecord("v".getBytes(StandardCharsets.UTF_8)))))));
         request.setTopicData(topics);
 
         org.apache.kafka.common.message.ProduceResponseData response;
