@@ -146,4 +146,31 @@ class ThreeNodeQuorumTest {
         var endpoint = response.nodeEndpoints().find(leader);
         assertEquals(cluster.node(leader).bootstrap(), endpoint.host() + ":" + endpoint.port());
     }
+
+    @Test
+    void aBrokerOnlyNodeJoinsServesItsPartitionsAndIsListed() throws Exception {
+        io.skein.it.harness.SkeinNode broker = cluster.addBrokerOnlyNode(4);
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            Clients.await("four brokers in Metadata", TIMEOUT, () -> {
+                try {
+                    return admin.describeCluster().nodes().get().size() == 4;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            admin.createTopics(List.of(new NewTopic("only-on-4", Map.of(0, List.of(4))))).all().get();
+            Clients.awaitTopic(admin, "only-on-4", 1, TIMEOUT);
+        }
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
+            producer.send(new ProducerRecord<>("only-on-4", 0, null, "hello".getBytes(StandardCharsets.UTF_8))).get();
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> read = Clients.readToEnd(cluster.node(1).bootstrap(),
+                List.of(new TopicPartition("only-on-4", 0)), TIMEOUT);
+
+        assertEquals(List.of("hello"), read.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());
+        assertTrue(broker.outputLines().stream().anyMatch(l -> l.contains("broker-only node following")),
+                broker.outputTail());
+        assertEquals(0, broker.stop(), "a clean stop (fenced at once, so the other tests see three brokers)");
+    }
 }

@@ -17,8 +17,33 @@ import java.util.stream.Collectors;
 public final class ThreeNodeCluster implements AutoCloseable {
 
     private final List<SkeinNode> nodes = new ArrayList<>();
+    private final List<SkeinNode> brokerOnly = new ArrayList<>();
+    private String name;
+    private Path base;
+    private String voters;
+    private Map<String, String> overrides;
+    private final java.util.Set<Integer> taken = new java.util.HashSet<>();
 
     private ThreeNodeCluster() {
+    }
+
+    /**
+     * Starts a broker-only node ({@code process.roles=broker}, no controller listener) with this id
+     * that follows the cluster's metadata quorum, and waits until it is ready. Closed with the cluster.
+     */
+    public SkeinNode addBrokerOnlyNode(int id) {
+        int clientPort = stablePort(taken);
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("node.id", Integer.toString(id));
+        settings.put("process.roles", "broker");
+        settings.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
+        settings.put("controller.quorum.voters", voters);
+        settings.putAll(overrides);
+        SkeinNode node = SkeinNode.launch(name + "-" + id, base.resolve("node-" + id), settings, clientPort,
+                stablePort(taken));
+        brokerOnly.add(node);
+        node.awaitReady();
+        return node;
     }
 
     /**
@@ -36,6 +61,11 @@ public final class ThreeNodeCluster implements AutoCloseable {
         String voters = "1@127.0.0.1:" + controllerPorts[0] + ",2@127.0.0.1:" + controllerPorts[1]
                 + ",3@127.0.0.1:" + controllerPorts[2];
         ThreeNodeCluster cluster = new ThreeNodeCluster();
+        cluster.name = name;
+        cluster.base = base;
+        cluster.voters = voters;
+        cluster.overrides = Map.copyOf(overrides);
+        cluster.taken.addAll(taken);
         try {
             for (int i = 0; i < 3; i++) {
                 Map<String, String> settings = new LinkedHashMap<>();
@@ -101,6 +131,13 @@ public final class ThreeNodeCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        for (SkeinNode node : brokerOnly) {
+            try {
+                node.close();
+            } catch (RuntimeException e) {
+                node.kill();
+            }
+        }
         for (SkeinNode node : nodes) {
             try {
                 node.close();

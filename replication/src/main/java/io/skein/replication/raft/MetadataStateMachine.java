@@ -77,7 +77,7 @@ final class MetadataStateMachine extends BaseStateMachine {
     /**
      * Read-only queries, answered by the leader (Ratis sends them there) without touching the log:
      * a broker heartbeat (remembered in {@link BrokerSessions}, answered with the broker's state in
-     * the committed image) and DescribeQuorum.
+     * the committed image), DescribeQuorum, and the image for broker-only nodes.
      */
     @Override
     public CompletableFuture<Message> query(Message request) {
@@ -87,6 +87,7 @@ final class MetadataStateMachine extends BaseStateMachine {
                 case QueryCodec.HEARTBEAT -> heartbeat(QueryCodec.decodeHeartbeat(query));
                 case QueryCodec.DESCRIBE_QUORUM -> QueryCodec.encodeQuorumInfo(QuorumDescriber.describe(
                         getServer().get().getDivision(getGroupId()), System.currentTimeMillis()));
+                case QueryCodec.IMAGE_AFTER -> imageAfter(QueryCodec.decodeImageAfter(query));
                 default -> throw new IllegalArgumentException("unknown query type " + QueryCodec.type(query));
             };
             return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(answer)));
@@ -96,6 +97,13 @@ final class MetadataStateMachine extends BaseStateMachine {
             }
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** For a broker-only node ({@link ImageFollower}): the committed image if it is past {@code offset}. */
+    private byte[] imageAfter(long offset) {
+        ImageState committed = ledger.committed();
+        byte[] snapshot = committed.offset() > offset ? ImageSnapshotCodec.encode(committed) : null;
+        return QueryCodec.encodeImageAnswer(new QueryCodec.ImageAnswer(localNodeId, snapshot));
     }
 
     private byte[] heartbeat(QueryCodec.Heartbeat hb) {

@@ -10,8 +10,8 @@ import org.apache.kafka.common.Uuid;
 /**
  * The bytes of read-only queries to the leader's state machine (never written to the log) and
  * of their answers. Query layout: type int8 (1 broker heartbeat: broker id int32, incarnation two
- * int64; 2 describe quorum), answers as written below. Every node of a cluster runs the same
- * layout.
+ * int64; 2 describe quorum; 3 image after an offset: offset int64), answers as written below.
+ * Every node of a cluster runs the same layout.
  *
  * <p>Stateless.
  */
@@ -19,6 +19,11 @@ final class QueryCodec {
 
     static final byte HEARTBEAT = 1;
     static final byte DESCRIBE_QUORUM = 2;
+    static final byte IMAGE_AFTER = 3;
+
+    /** The leader's answer to an image query: its id and, if newer than asked, its committed image. */
+    record ImageAnswer(int leaderId, byte[] snapshot) {
+    }
 
     /** A decoded heartbeat query. */
     record Heartbeat(int brokerId, Uuid incarnationId) {
@@ -35,6 +40,31 @@ final class QueryCodec {
 
     static byte[] describeQuorum() {
         return new byte[] {DESCRIBE_QUORUM};
+    }
+
+    static byte[] imageAfter(long offset) {
+        return ByteBuffer.allocate(1 + 8).put(IMAGE_AFTER).putLong(offset).array();
+    }
+
+    static long decodeImageAfter(byte[] query) {
+        return ByteBuffer.wrap(query, 1, query.length - 1).getLong();
+    }
+
+    /** leader int32, then nothing (the asker is up to date) or an image snapshot ({@code ImageSnapshotCodec}). */
+    static byte[] encodeImageAnswer(ImageAnswer answer) {
+        byte[] snapshot = answer.snapshot() == null ? new byte[0] : answer.snapshot();
+        return ByteBuffer.allocate(4 + snapshot.length).putInt(answer.leaderId()).put(snapshot).array();
+    }
+
+    static ImageAnswer decodeImageAnswer(byte[] answer) {
+        ByteBuffer b = ByteBuffer.wrap(answer);
+        int leader = b.getInt();
+        if (!b.hasRemaining()) {
+            return new ImageAnswer(leader, null);
+        }
+        byte[] snapshot = new byte[b.remaining()];
+        b.get(snapshot);
+        return new ImageAnswer(leader, snapshot);
     }
 
     static byte type(byte[] query) {

@@ -67,6 +67,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     private final ImageLedger ledger;
     private final BrokerSessions sessions;
     private volatile FencingTimer fencingTimer;
+    private volatile ImageFollower follower;
     private volatile State state = State.NEW;
     private volatile RaftServer server;
     private volatile MetadataStateMachine stateMachine;
@@ -92,6 +93,10 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                 startServer(group);
             }
             client = newClient(group);
+            if (!isVoter()) {
+                follower = new ImageFollower(settings.nodeId(), client, ledger);
+                follower.start();
+            }
             if (isVoter()) {
                 fencingTimer = new FencingTimer(settings.nodeId(), sessions, ledger::image, this::submit, System::nanoTime);
                 fencingTimer.start();
@@ -101,7 +106,8 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             throw e;
         }
         log.info("Node {} joined the metadata quorum as a {} (voters {})", settings.nodeId(),
-                isVoter() ? "voter on " + RatisConfig.hostPort(settings.controllerAddress()) : "client", settings.voters().keySet());
+                isVoter() ? "voter on " + RatisConfig.hostPort(settings.controllerAddress())
+                        : "broker-only node following the leader's image", settings.voters().keySet());
     }
 
     private void startServer(RaftGroup group) throws IOException {
@@ -143,11 +149,6 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
 
     @Override
     public CompletableFuture<MetadataImage> awaitReady() {
-        if (!isVoter()) {
-            // Non-voters do not replicate the metadata log yet (a later issue: Ratis listeners).
-            return CompletableFuture.failedFuture(new UnsupportedOperationException(
-                    "node " + settings.nodeId() + " is not a voter; observers are not supported yet"));
-        }
         CompletableFuture<MetadataImage> ready = new CompletableFuture<>();
         barrier(ready, 1);
         return ready;
@@ -242,6 +243,10 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         FencingTimer timer = fencingTimer;
         if (timer != null) {
             timer.close();
+        }
+        ImageFollower f = follower;
+        if (f != null) {
+            f.close();
         }
         ControllerClient c = client;
         RaftServer s = server;
