@@ -50,6 +50,14 @@ public final class ThreeNodeCluster implements AutoCloseable {
      * @param overrides settings for every node (e.g. shorter session timeouts)
      */
     public static ThreeNodeCluster start(String name, Map<String, String> overrides) {
+        return start(name, overrides, false);
+    }
+
+    /**
+     * Like {@link #start(String, Map)}; with {@code dedicatedController} node 3 is a controller
+     * only ({@code process.roles=controller}, no client listener): two brokers, three voters.
+     */
+    public static ThreeNodeCluster start(String name, Map<String, String> overrides, boolean dedicatedController) {
         Path base = Path.of("target", "it-data", name + "-" + System.nanoTime());
         int[] clientPorts = new int[3];
         int[] controllerPorts = new int[3];
@@ -72,6 +80,10 @@ public final class ThreeNodeCluster implements AutoCloseable {
                 settings.put("node.id", Integer.toString(i + 1));
                 settings.put("controller.quorum.voters", voters);
                 settings.putAll(overrides);
+                if (dedicatedController && i == 2) {
+                    settings.put("process.roles", "controller");
+                    settings.put("listeners", "CONTROLLER://127.0.0.1:" + controllerPorts[i]);
+                }
                 cluster.nodes.add(SkeinNode.launch(name + "-" + (i + 1), base.resolve("node-" + (i + 1)), settings,
                         clientPorts[i], controllerPorts[i]));
             }
