@@ -74,6 +74,9 @@ public final class SkeinMain {
         String listeners = server.boundListeners().entrySet().stream()
                 .map(e -> e.getKey() + "://" + e.getValue().getHostString() + ":" + e.getValue().getPort())
                 .collect(Collectors.joining(","));
+        if (listeners.isEmpty()) {
+            listeners = "controller only, no client listener";
+        }
         System.out.println("skein ready: " + listeners + " (node " + config.nodeId() + ", cluster "
                 + server.readyImage().clusterId() + ", log.dirs " + config.logDirs() + ")");
         System.out.flush();

@@ -92,6 +92,7 @@ public final class BrokerConfig {
         this.tlsSettings = Map.copyOf(tls);
         this.saslSettings = Map.copyOf(sasl);
         this.voters = parseVoters(list(BrokerConfigDef.QUORUM_VOTERS));
+        validateBootstrapServers();
         validateRoles();
     }
 
@@ -157,6 +158,33 @@ public final class BrokerConfig {
                                 + " " + controllerListenerNames);
             }
         }
+    }
+
+    /**
+     * Skein's quorum is static (the voters are configured), so bootstrap servers add no member;
+     * each must be a voter's address, which catches a cluster whose two lists disagree.
+     */
+    private void validateBootstrapServers() {
+        for (String entry : list(BrokerConfigDef.QUORUM_BOOTSTRAP_SERVERS)) {
+            String e = entry.trim();
+            boolean known = voters.values().stream()
+                    .anyMatch(v -> (v.getHostString() + ":" + v.getPort()).equals(e));
+            if (!known) {
+                throw new ConfigException(BrokerConfigDef.QUORUM_BOOTSTRAP_SERVERS, entry, "Skein's controller quorum "
+                        + "is static: every bootstrap server must be one of " + BrokerConfigDef.QUORUM_VOTERS + " "
+                        + voters);
+            }
+        }
+    }
+
+    /** True when this node serves clients and hosts partitions. */
+    public boolean isBroker() {
+        return processRoles().contains("broker");
+    }
+
+    /** True when this node is a voter of the metadata quorum. */
+    public boolean isController() {
+        return processRoles().contains("controller");
     }
 
     private Map<String, SecurityProtocol> protocolMap() {

@@ -25,6 +25,10 @@ public final class BrokerConfigDef {
     public static final String INTER_BROKER_LISTENER_NAME = "inter.broker.listener.name";
     public static final String QUORUM_VOTERS = "controller.quorum.voters";
     public static final String QUORUM_REQUEST_TIMEOUT_MS = "controller.quorum.request.timeout.ms";
+    public static final String QUORUM_BOOTSTRAP_SERVERS = "controller.quorum.bootstrap.servers";
+    public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
+    public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
+    public static final String METADATA_SNAPSHOT_ENTRIES = "metadata.snapshot.trigger.entries";
     public static final String LOG_DIRS = "log.dirs";
     public static final String LOG_DIR = "log.dir";
     public static final String METADATA_LOG_DIR = "metadata.log.dir";
@@ -92,6 +96,16 @@ public final class BrokerConfigDef {
         d.define(QUORUM_VOTERS, Type.LIST, "1@127.0.0.1:9093", Importance.HIGH, "id@host:port of every voter.");
         d.define(QUORUM_REQUEST_TIMEOUT_MS, Type.INT, 2000, Range.atLeast(1), Importance.LOW,
                 "Raft request timeout.");
+        d.define(QUORUM_BOOTSTRAP_SERVERS, Type.LIST, "", Importance.HIGH, "host:port of controllers to contact "
+                + "first; Skein's quorum is static, so each must be one of controller.quorum.voters.");
+        d.define(BROKER_HEARTBEAT_INTERVAL_MS, Type.INT, 2000, Range.atLeast(1), Importance.MEDIUM,
+                "How often a broker tells the active controller it is alive.");
+        d.define(BROKER_SESSION_TIMEOUT_MS, Type.INT, 9000, Range.atLeast(1), Importance.MEDIUM,
+                "A broker that has not heartbeated for this long is fenced: it leaves Metadata and its leaderships "
+                        + "move to other in-sync replicas.");
+        d.define(METADATA_SNAPSHOT_ENTRIES, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
+                "Skein: the metadata state machine snapshots its image after this many new log entries, and the "
+                        + "Raft log before the snapshot may then be purged.");
         d.define(LOG_DIRS, Type.LIST, null, Importance.HIGH, "Directories holding partition logs.");
         d.define(LOG_DIR, Type.STRING, "./data", Importance.HIGH, "Log directory used when log.dirs is not set.");
         d.define(METADATA_LOG_DIR, Type.STRING, null, Importance.HIGH,

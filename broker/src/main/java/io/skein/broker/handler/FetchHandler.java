@@ -58,14 +58,15 @@ public final class FetchHandler implements RequestHandler {
         }
         MetadataImage image = quorum.image();
         Set<String> refused = refusedTopics(context, data, image, version);
-        FetchReader.Read first = reader.read(data, image, version, refused);
+        FetchReader.Read first = reader.read(data, image, version, refused, context.listenerName());
         if (first.hasErrors() || data.maxWaitMs() <= 0 || first.bytes() >= data.minBytes()
                 || first.partitions().isEmpty()) {
             return CompletableFuture.completedFuture(first.response());
         }
         first.release();
         CompletableFuture<ApiMessage> future = new CompletableFuture<>();
-        DelayedFetch delayed = new DelayedFetch(data, version, future, first.highWatermarks(), refused);
+        DelayedFetch delayed = new DelayedFetch(data, version, future, first.highWatermarks(), refused,
+                context.listenerName());
         purgatory.watch(delayed, first.partitions(), data.maxWaitMs());
         return future;
     }
@@ -107,10 +108,12 @@ public final class FetchHandler implements RequestHandler {
         private final CompletableFuture<ApiMessage> future;
         private final Map<TopicPartition, Long> highWatermarksWhenParked;
         private final Set<String> refused;
+        private final String listenerName;
 
         DelayedFetch(FetchRequestData request, short version, CompletableFuture<ApiMessage> future,
-                     Map<TopicPartition, Long> highWatermarksWhenParked, Set<String> refused) {
+                     Map<TopicPartition, Long> highWatermarksWhenParked, Set<String> refused, String listenerName) {
             this.refused = refused;
+            this.listenerName = listenerName;
             this.request = request;
             this.version = version;
             this.future = future;
@@ -133,7 +136,7 @@ public final class FetchHandler implements RequestHandler {
                 }
                 return false;
             }
-            FetchReader.Read read = reader.read(request, quorum.image(), version, refused);
+            FetchReader.Read read = reader.read(request, quorum.image(), version, refused, listenerName);
             read.release();
             return read.hasErrors() || read.bytes() >= request.minBytes();
         }
@@ -146,7 +149,7 @@ public final class FetchHandler implements RequestHandler {
         @Override
         protected void onComplete() {
             try {
-                future.complete(reader.read(request, quorum.image(), version, refused).response());
+                future.complete(reader.read(request, quorum.image(), version, refused, listenerName).response());
             } catch (RuntimeException e) {
                 future.completeExceptionally(e);
             }

@@ -50,14 +50,28 @@ final class FetchReader {
 
     private final Partitions partitions;
 
+    /** KIP-951: the leader's id and epoch (v12+) and its endpoint (v16+). */
+    private static void hintLeader(FetchResponseData response, PartitionData out, MetadataImage image,
+                                   TopicPartition tp, String listenerName, short version) {
+        LeaderHints.of(image, tp, listenerName).ifPresent(hint -> {
+            out.currentLeader().setLeaderId(hint.leaderId()).setLeaderEpoch(hint.leaderEpoch());
+            if (version >= 16 && response.nodeEndpoints().find(hint.leaderId()) == null) {
+                response.nodeEndpoints().add(new FetchResponseData.NodeEndpoint().setNodeId(hint.leaderId())
+                        .setHost(hint.endpoint().host()).setPort(hint.endpoint().port()).setRack(hint.rack()));
+            }
+        });
+    }
+
     FetchReader(Partitions partitions) {
         this.partitions = partitions;
     }
 
     /**
      * @param refused topics the caller may not read: their partitions answer TOPIC_AUTHORIZATION_FAILED
+     * @param listenerName the client's listener, for the leader endpoints of NOT_LEADER_OR_FOLLOWER hints
      */
-    Read read(FetchRequestData request, MetadataImage image, short version, java.util.Set<String> refused) {
+    Read read(FetchRequestData request, MetadataImage image, short version, java.util.Set<String> refused,
+              String listenerName) {
         FetchResponseData response = new FetchResponseData().setSessionId(0);
         boolean readCommitted = request.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
         long remaining = request.maxBytes() <= 0 ? Integer.MAX_VALUE : request.maxBytes();
@@ -94,6 +108,9 @@ final class FetchReader {
                 if (!lookup.ok()) {
                     errors = true;
                     out.setErrorCode(lookup.error().code());
+                    if (lookup.error() == Errors.NOT_LEADER_OR_FOLLOWER && version >= 12) {
+                        hintLeader(response, out, image, tp, listenerName, version);
+                    }
                     continue;
                 }
                 Errors epochError = checkLeaderEpoch(p.currentLeaderEpoch(), lookup.partition().leaderEpoch());

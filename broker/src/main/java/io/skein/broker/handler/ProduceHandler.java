@@ -101,6 +101,9 @@ public final class ProduceHandler implements RequestHandler {
                 PartitionLookup lookup = partitions.lookup(tp);
                 if (!lookup.ok()) {
                     fail(out, lookup.error(), null);
+                    if (lookup.error() == Errors.NOT_LEADER_OR_FOLLOWER && context.apiVersion() >= 10) {
+                        hintLeader(response, out, image, tp, context.listenerName());
+                    }
                     continue;
                 }
                 if (!(partition.records() instanceof MemoryRecords records)) {
@@ -144,6 +147,18 @@ public final class ProduceHandler implements RequestHandler {
             }
         }
         return null;
+    }
+
+    /** KIP-951: the leader's id, epoch and endpoint, so the client need not refresh its metadata. */
+    private static void hintLeader(ProduceResponseData response, PartitionProduceResponse out, MetadataImage image,
+                                   TopicPartition tp, String listenerName) {
+        LeaderHints.of(image, tp, listenerName).ifPresent(hint -> {
+            out.currentLeader().setLeaderId(hint.leaderId()).setLeaderEpoch(hint.leaderEpoch());
+            if (response.nodeEndpoints().find(hint.leaderId()) == null) {
+                response.nodeEndpoints().add(new ProduceResponseData.NodeEndpoint().setNodeId(hint.leaderId())
+                        .setHost(hint.endpoint().host()).setPort(hint.endpoint().port()).setRack(hint.rack()));
+            }
+        });
     }
 
     private static void fail(PartitionProduceResponse out, Errors error, String message) {

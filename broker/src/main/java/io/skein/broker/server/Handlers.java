@@ -10,6 +10,7 @@ import io.skein.broker.handler.ClusterHandler;
 import io.skein.broker.handler.ConfigsHandler;
 import io.skein.broker.handler.ConsumerGroupHandler;
 import io.skein.broker.handler.DeleteRecordsHandler;
+import io.skein.broker.handler.DescribeQuorumHandler;
 import io.skein.broker.handler.FetchHandler;
 import io.skein.broker.handler.FindCoordinatorHandler;
 import io.skein.broker.handler.GroupAdminHandler;
@@ -80,6 +81,8 @@ final class Handlers {
                 .register(ApiKeys.ALTER_CONFIGS, alterConfigs)
                 .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, alterConfigs)
                 .register(ApiKeys.DESCRIBE_CLUSTER, new ClusterHandler(quorum, nodeId, authz))
+                .register(ApiKeys.DESCRIBE_QUORUM, new DescribeQuorumHandler(quorum, config.voters(),
+                        controllerListenerName(config), authz))
                 .register(ApiKeys.INIT_PRODUCER_ID, new ProducerIdHandler(producerIds, authz))
                 .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(new OffsetsTopic(quorum, config),
                         authz))
@@ -102,5 +105,9 @@ final class Handlers {
                 .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups)
                 // KIP-848 consumer groups are served: clients and tools gate them on group.version
                 .feature("group.version", 0, 1, 1);
+    }
+
+    private static String controllerListenerName(BrokerConfig config) {
+        return config.controllerListener() != null ? config.controllerListener().name() : "CONTROLLER";
     }
 }

@@ -59,6 +59,7 @@ public final class SkeinServer implements AutoCloseable {
     private Purgatory<TopicPartition> fetchPurgatory;
     private GroupCoordinator groupCoordinator;
     private KafkaWireServer wire;
+    private BrokerHeartbeater heartbeater;
     private Map<String, InetSocketAddress> boundListeners = Map.of();
     private MetadataImage readyImage;
 
@@ -73,6 +74,10 @@ public final class SkeinServer implements AutoCloseable {
      * @throws StartupException with one operator-readable message when the node cannot start
      */
     public void start() throws StartupException {
+        if (!config.isBroker()) {
+            startController();
+            return;
+        }
         try {
             logs = LogRegistry.open(config.storageSettings(clock));
         } catch (IOException | RuntimeException e) {
@@ -83,15 +88,7 @@ public final class SkeinServer implements AutoCloseable {
         quorum.addListener(partitions);
         groupCoordinator = new GroupCoordinator(config.groupConfig(), clock, new ImageTopicsView(quorum));
         quorum.addListener(new OffsetsTopicLeadership(partitions, groupCoordinator));
-        try {
-            quorum.start();
-        } catch (IOException | RuntimeException e) {
-            ListenerSpec controller = config.controllerListener();
-            throw new StartupException("Cannot start the metadata quorum on " + controller + ": " + messageOf(e), e);
-        }
-        MetadataImage image = await(quorum.awaitReady(), "the metadata quorum to elect a leader and catch up");
-        log.info("Metadata quorum ready at offset {} (cluster {}, controller {})", image.offset(), image.clusterId(),
-                image.controllerId());
+        startQuorum();
 
         config.authorizerSettings().ifPresent(acl -> log.info(
                 "ACLs enforced by the built-in authorizer: super users {}, allow.everyone.if.no.acl.found={}",
@@ -114,28 +111,53 @@ public final class SkeinServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new StartupException(messageOf(e), e);
         }
-        ControllerResult registration = await(quorum.submit(new ControllerCommand.RegisterBroker(config.nodeId(),
-                Uuid.randomUuid(), advertisedEndpoints(), config.getString(BrokerConfigDef.BROKER_RACK))),
-                "the controller to register this broker");
+        ControllerCommand.RegisterBroker register = new ControllerCommand.RegisterBroker(config.nodeId(),
+                Uuid.randomUuid(), advertisedEndpoints(), config.getString(BrokerConfigDef.BROKER_RACK));
+        ControllerResult registration = await(quorum.submit(register), "the controller to register this broker");
         ControllerResult.ItemResult item = registration.items().isEmpty() ? null : registration.items().get(0);
         if (item != null && item.error() != Errors.NONE) {
             throw new StartupException("The controller refused to register broker " + config.nodeId() + ": "
                     + item.error() + " " + item.message(), null);
         }
         readyImage = await(quorum.awaitApplied(registration.offset()), "the broker registration to apply");
+        log.info("Broker {} registered (incarnation {}, rack {}): {}", config.nodeId(), register.incarnationId(),
+                register.rack(), item == null ? "" : item.message());
+        heartbeater = new BrokerHeartbeater(quorum, register, config.getInt(BrokerConfigDef.BROKER_HEARTBEAT_INTERVAL_MS));
+        heartbeater.start(scheduler);
         logs.start(); // retention, flush.ms and checkpoints, once the image has applied every topic's config
         cleaner = logs.newCleaner(config.cleanerSettings());
         cleaner.start();
     }
 
+    /** A dedicated controller ({@code process.roles=controller}): the quorum only, no client listener, no logs. */
+    private void startController() throws StartupException {
+        quorum = MetadataQuorum.create(quorumSettings());
+        startQuorum();
+        readyImage = quorum.image();
+    }
+
+    private void startQuorum() throws StartupException {
+        try {
+            quorum.start();
+        } catch (IOException | RuntimeException e) {
+            ListenerSpec controller = config.controllerListener();
+            throw new StartupException("Cannot start the metadata quorum on " + controller + ": " + messageOf(e), e);
+        }
+        MetadataImage image = await(quorum.awaitReady(), "the metadata quorum to elect a leader and catch up");
+        log.info("Metadata quorum ready at offset {} (cluster {}, controller {})", image.offset(), image.clusterId(),
+                image.controllerId());
+    }
+
     private QuorumSettings quorumSettings() {
-        ListenerSpec controller = config.processRoles().contains("controller") ? config.controllerListener() : null;
+        ListenerSpec controller = config.isController() ? config.controllerListener() : null;
         InetSocketAddress controllerAddress = controller == null ? null
                 : new InetSocketAddress(controller.bindHost(), controller.port());
         return new QuorumSettings(config.nodeId(), config.voters(), controllerAddress, config.metadataLogDir(),
                 Duration.ofMillis(config.getInt(BrokerConfigDef.REQUEST_TIMEOUT_MS)),
                 new QuorumSettings.ControllerSettings(config.getInt(BrokerConfigDef.NUM_PARTITIONS),
-                        config.getShort(BrokerConfigDef.DEFAULT_REPLICATION_FACTOR), config.originals()));
+                        config.getShort(BrokerConfigDef.DEFAULT_REPLICATION_FACTOR), config.originals()),
+                config.getLong(BrokerConfigDef.METADATA_SNAPSHOT_ENTRIES),
+                Duration.ofMillis(config.getInt(BrokerConfigDef.BROKER_SESSION_TIMEOUT_MS)));
     }
 
     private ServerSettings serverSettings() {
@@ -199,11 +221,16 @@ public final class SkeinServer implements AutoCloseable {
     }
 
     /**
-     * Stops cleanly: stop accepting, let in-flight requests finish, answer parked fetches, stop
+     * Stops cleanly: a controlled shutdown (leaders moved off this broker), stop accepting, let in-flight requests finish, answer parked fetches, stop
      * the quorum, flush and close every log.
      */
     @Override
     public void close() {
+        if (heartbeater != null) {
+            heartbeater.close();
+            ControlledShutdown.run(quorum, config.nodeId(), heartbeater.incarnationId(),
+                    Duration.ofMillis(Math.min(15_000, config.getInt(BrokerConfigDef.REQUEST_TIMEOUT_MS))));
+        }
         if (wire != null) {
             wire.stopAccepting();
         }

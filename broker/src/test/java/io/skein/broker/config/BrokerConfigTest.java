@@ -102,4 +102,25 @@ class BrokerConfigTest {
         assertEquals("PLAINTEXT", config.advertisedListeners().get(0).name());
         assertNull(config.getString(BrokerConfigDef.BROKER_RACK));
     }
+
+    @Test
+    void dedicatedControllerNeedsNoClientListener() {
+        BrokerConfig config = BrokerConfig.from(Map.of("process.roles", "controller",
+                "listeners", "CONTROLLER://127.0.0.1:9093"));
+
+        assertTrue(config.isController());
+        assertTrue(!config.isBroker());
+        assertTrue(config.clientListeners().isEmpty());
+    }
+
+    @Test
+    void bootstrapServersMustBeVoters() {
+        Map<String, String> base = Map.of("controller.quorum.voters", "1@127.0.0.1:9093,2@127.0.0.1:9193",
+                "controller.quorum.bootstrap.servers", "127.0.0.1:9193");
+        assertEquals(2, BrokerConfig.from(base).voters().size());
+
+        assertThrows(ConfigException.class, () -> BrokerConfig.from(Map.of(
+                "controller.quorum.voters", "1@127.0.0.1:9093",
+                "controller.quorum.bootstrap.servers", "127.0.0.1:9999")));
+    }
 }

@@ -68,6 +68,17 @@ class AuthorizationTest {
         }
 
         @Override
+        public CompletableFuture<io.skein.replication.api.BrokerHeartbeatState> heartbeat(int brokerId,
+                org.apache.kafka.common.Uuid incarnationId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<io.skein.replication.api.QuorumInfo> describeQuorum() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public void close() {
         }
     }

@@ -36,14 +36,48 @@ public final class SkeinNode implements AutoCloseable {
     private final int controllerPort;
     private Process process;
     private Thread pump;
+    private CompletableFuture<String> ready;
     private String readyLine;
 
-    private SkeinNode(String name, Path dataDir, Map<String, String> overrides) {
+    private SkeinNode(String name, Path dataDir, Map<String, String> overrides, int clientPort, int controllerPort) {
         this.name = name;
         this.dataDir = dataDir;
         this.overrides = new LinkedHashMap<>(overrides);
-        this.clientPort = freePort();
-        this.controllerPort = freePort();
+        this.clientPort = clientPort;
+        this.controllerPort = controllerPort;
+    }
+
+    private SkeinNode(String name, Path dataDir, Map<String, String> overrides) {
+        this(name, dataDir, overrides, freePort(), freePort());
+    }
+
+    /**
+     * Launches a node on the given ports without waiting for it to be ready (a member of a
+     * multi-node quorum is ready only once a majority runs); call {@link #awaitReady()} next.
+     */
+    public static SkeinNode launch(String name, Path dataDir, Map<String, String> overrides, int clientPort,
+                                   int controllerPort) {
+        SkeinNode node = new SkeinNode(name, dataDir, overrides, clientPort, controllerPort);
+        try {
+            Files.createDirectories(dataDir);
+            Files.deleteIfExists(node.outputFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        node.launchProcess();
+        return node;
+    }
+
+    /** Launches the process again on the same ports and data (after kill or stop) without waiting. */
+    public void relaunch() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("node " + name + " is still running");
+        }
+        launchProcess();
+    }
+
+    public int controllerPort() {
+        return controllerPort;
     }
 
     /** Starts a single-node broker (one-voter quorum) and waits until it prints its ready line. */
@@ -102,25 +136,36 @@ public final class SkeinNode implements AutoCloseable {
     }
 
     private void startProcess() {
+        launchProcess();
+        awaitReady();
+    }
+
+    private void launchProcess() {
         try {
             Files.createDirectories(dataDir);
             List<String> command = javaCommand(startArguments());
             Path out = outputFile();
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
             process = pb.start();
-            CompletableFuture<String> ready = new CompletableFuture<>();
-            pump = new Thread(() -> pump(process, out, ready), "skein-node-output-" + name);
+            CompletableFuture<String> readyFuture = new CompletableFuture<>();
+            ready = readyFuture;
+            Process p = process;
+            pump = new Thread(() -> pump(p, out, readyFuture), "skein-node-output-" + name);
             pump.setDaemon(true);
             pump.start();
-            try {
-                readyLine = ready.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                process.destroyForcibly();
-                throw new IllegalStateException("node " + name + " did not print 'skein ready:' within "
-                        + READY_TIMEOUT + "; output in " + out + ":\n" + tail(out), e);
-            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the launched process prints its ready line. */
+    public void awaitReady() {
+        try {
+            readyLine = ready.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("node " + name + " did not print 'skein ready:' within "
+                    + READY_TIMEOUT + "; output in " + outputFile() + ":\n" + tail(outputFile()), e);
         }
     }
 

@@ -13,6 +13,24 @@ public sealed interface ControllerCommand {
     }
 
     /**
+     * Fence a broker: it leaves Metadata, leadership moves off it to another unfenced replica of
+     * the ISR (new leader epoch) and it leaves every ISR it was in (unless it was the last member,
+     * then the partition has no leader). Sent by the active controller when the broker's session
+     * expired, and by the broker itself on a clean stop ({@code controlledShutdown}). Ignored
+     * (STALE_BROKER_EPOCH) when the broker registered again with another incarnation since.
+     * The item's message says how many leaderships moved.
+     */
+    record FenceBroker(int brokerId, Uuid incarnationId, boolean controlledShutdown) implements ControllerCommand {
+    }
+
+    /**
+     * Unfence a broker that heartbeats again: it returns to Metadata and becomes leader of the
+     * partitions left without one whose ISR it is in.
+     */
+    record UnfenceBroker(int brokerId, Uuid incarnationId) implements ControllerCommand {
+    }
+
+    /**
      * Create topics. Each item result is keyed by topic name.
      *
      * @param validateOnly check everything but write nothing

@@ -40,6 +40,15 @@ public interface MetadataQuorum extends AutoCloseable {
     /** The latest image this node applied. Never null (empty before anything was applied). */
     MetadataImage image();
 
+    /**
+     * Tells the active controller this broker is alive (it remembers the time; nothing is written
+     * to the log) and answers whether the broker is registered and unfenced.
+     */
+    CompletableFuture<BrokerHeartbeatState> heartbeat(int brokerId, org.apache.kafka.common.Uuid incarnationId);
+
+    /** The quorum's state as its leader sees it (DescribeQuorum). */
+    CompletableFuture<QuorumInfo> describeQuorum();
+
     /** Registers a listener called with every new image after it is published. */
     void addListener(MetadataListener listener);
 

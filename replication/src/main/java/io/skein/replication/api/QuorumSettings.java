@@ -16,6 +16,10 @@ import java.util.Map;
  *     first of {@code log.dirs} plus {@code __cluster_metadata-0})
  * @param requestTimeout how long a submitted command may wait for the quorum
  * @param controller the controller's defaults
+ * @param snapshotEntries the state machine snapshots its image every this many applied log entries
+ *     ({@code metadata.snapshot.trigger.entries}); the log before a snapshot may then be purged
+ * @param brokerSessionTimeout the active controller fences a broker that has not heartbeated for
+ *     this long ({@code broker.session.timeout.ms})
  */
 public record QuorumSettings(
         int nodeId,
@@ -23,7 +27,15 @@ public record QuorumSettings(
         InetSocketAddress controllerAddress,
         Path storageDir,
         Duration requestTimeout,
-        ControllerSettings controller) {
+        ControllerSettings controller,
+        long snapshotEntries,
+        Duration brokerSessionTimeout) {
+
+    /** Snapshots every 10,000 entries, broker sessions of 9 s. */
+    public QuorumSettings(int nodeId, Map<Integer, InetSocketAddress> voters, InetSocketAddress controllerAddress,
+                          Path storageDir, Duration requestTimeout, ControllerSettings controller) {
+        this(nodeId, voters, controllerAddress, storageDir, requestTimeout, controller, 10_000, Duration.ofMillis(9000));
+    }
 
     /**
      * Defaults the controller applies to commands.

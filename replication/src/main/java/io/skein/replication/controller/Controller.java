@@ -53,7 +53,11 @@ public final class Controller {
         } else if (command instanceof ControllerCommand.CreatePartitions c) {
             outcome = partitionCreation.create(c, image);
         } else if (command instanceof ControllerCommand.RegisterBroker c) {
-            outcome = registerBroker(c);
+            outcome = BrokerLifecycle.register(c, image);
+        } else if (command instanceof ControllerCommand.FenceBroker c) {
+            outcome = BrokerLifecycle.fence(c, image);
+        } else if (command instanceof ControllerCommand.UnfenceBroker c) {
+            outcome = BrokerLifecycle.unfence(c, image);
         } else if (command instanceof ControllerCommand.AllocateProducerIds c) {
             outcome = allocateProducerIds(c, image);
         } else if (command instanceof ControllerCommand.AlterScramCredentials c) {
@@ -76,18 +80,6 @@ public final class Controller {
         records.add(new MetadataRecord.ClusterId(newClusterId()));
         records.addAll(outcome.records());
         return new Outcome(List.copyOf(records), outcome.items(), outcome.producerIdStart());
-    }
-
-    private static Outcome registerBroker(ControllerCommand.RegisterBroker c) {
-        String key = Integer.toString(c.brokerId());
-        if (c.brokerId() < 0) {
-            return new Outcome(List.of(), List.of(new ItemResult(key, Errors.INVALID_REQUEST,
-                    "Broker id must not be negative.")), -1);
-        }
-        // A later registration of the same id replaces the earlier one (a restart with new endpoints).
-        MetadataRecord record = new MetadataRecord.RegisterBroker(c.brokerId(), c.incarnationId(),
-                List.copyOf(c.endpoints()), c.rack(), false);
-        return new Outcome(List.of(record), List.of(ItemResult.ok(key)), -1);
     }
 
     private static Outcome allocateProducerIds(ControllerCommand.AllocateProducerIds c, MetadataImage image) {

@@ -19,7 +19,8 @@ import org.apache.kafka.common.protocol.Errors;
  * written to the metadata log (the log holds records), so the layout may change between releases
  * as long as every node of a cluster runs the same one. Command layout: type int8 (1 register
  * broker, 2 create topics, 3 delete topics, 4 create partitions, 5 allocate producer ids,
- * 6 barrier, 7 alter topic configs, 8 alter SCRAM credentials, 9 create ACLs, 10 delete ACLs), then the command's fields in declaration order.
+ * 6 barrier, 7 alter topic configs, 8 alter SCRAM credentials, 9 create ACLs, 10 delete ACLs,
+ * 11 fence broker, 12 unfence broker), then the command's fields in declaration order.
  *
  * <p>Stateless.
  */
@@ -134,6 +135,15 @@ public final class CommandCodec {
                 for (org.apache.kafka.common.acl.AclBindingFilter f : c.filters()) {
                     Codec.writeAclFilter(out, f);
                 }
+            } else if (command instanceof ControllerCommand.FenceBroker c) {
+                out.writeByte(11);
+                out.writeInt(c.brokerId());
+                Codec.writeUuid(out, c.incarnationId());
+                out.writeBoolean(c.controlledShutdown());
+            } else if (command instanceof ControllerCommand.UnfenceBroker c) {
+                out.writeByte(12);
+                out.writeInt(c.brokerId());
+                Codec.writeUuid(out, c.incarnationId());
             } else {
                 throw new IllegalArgumentException("unknown command " + command);
             }
@@ -245,6 +255,10 @@ public final class CommandCodec {
                     }
                     return new ControllerCommand.DeleteAcls(filters);
                 }
+                case 11:
+                    return new ControllerCommand.FenceBroker(in.readInt(), Codec.readUuid(in), in.readBoolean());
+                case 12:
+                    return new ControllerCommand.UnfenceBroker(in.readInt(), Codec.readUuid(in));
                 default:
                     throw new IllegalArgumentException("unknown command type " + type);
             }

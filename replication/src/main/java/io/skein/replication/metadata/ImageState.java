@@ -75,6 +75,16 @@ public final class ImageState implements MetadataImage {
         return delta.build(newOffset);
     }
 
+    /**
+     * The image a snapshot describes: its records replayed on the empty image, at the snapshot's
+     * offset and version (not the version replaying them would count).
+     */
+    static ImageState restored(List<MetadataRecord> records, long offset, long version) {
+        ImageState replayed = EMPTY.replay(records, offset);
+        return new ImageState(offset, version, replayed.clusterId, -1, replayed.brokers, replayed.byName,
+                replayed.byId, replayed.nextProducerId, replayed.scram, replayed.acls);
+    }
+
     /** The same facts at a later log offset (an entry that changed nothing). */
     public ImageState atOffset(long newOffset) {
         return new ImageState(newOffset, version, clusterId, controllerId, brokers, byName, byId, nextProducerId,

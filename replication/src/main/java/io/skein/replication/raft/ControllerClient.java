@@ -62,6 +62,18 @@ final class ControllerClient implements AutoCloseable {
         });
     }
 
+    /** A read-only query to the leader's state machine (nothing written to the log). */
+    CompletableFuture<byte[]> query(byte[] query) {
+        return client.async().sendReadOnly(Message.valueOf(ByteString.copyFrom(query))).thenCompose(reply -> {
+            if (!reply.isSuccess()) {
+                return CompletableFuture.<byte[]>failedFuture(new ControllerUnavailableException(
+                        "The metadata quorum refused the query: " + reply.getException(), reply.getException()));
+            }
+            return CompletableFuture.completedFuture(reply.getMessage().getContent().toByteArray());
+        }).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(unavailable(e)));
+    }
+
     private Throwable unavailable(Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof ControllerUnavailableException) {

@@ -48,6 +48,7 @@ final class ImageLedger {
     private ImageState committed = ImageState.empty();
     private ImageState pending;
     private int leaderId = -1;
+    private long appliedEntries;
     private volatile ImageState published = ImageState.empty();
 
     /**
@@ -81,6 +82,7 @@ final class ImageLedger {
      */
     synchronized Applied apply(byte[] entry, long index) {
         RecordCodec.Entry decoded = RecordCodec.decode(entry);
+        appliedEntries++;
         boolean stale = decoded.basedOn() != committed.version();
         if (stale || decoded.records().isEmpty()) {
             committed = committed.atOffset(index);
@@ -92,6 +94,23 @@ final class ImageLedger {
         }
         publish(committed.withController(leaderId));
         return new Applied(stale, published);
+    }
+
+    /** The committed image, for a snapshot taken on the apply thread between two entries. */
+    synchronized ImageState committed() {
+        return committed;
+    }
+
+    /** Replaces everything with a snapshot's image (at start, or when a follower installs the leader's). */
+    synchronized void restore(ImageState image) {
+        committed = image;
+        pending = null;
+        publish(committed.withController(leaderId));
+    }
+
+    /** Log entries applied since this ledger was made (the tail replayed after a snapshot, then new ones). */
+    synchronized long appliedEntries() {
+        return appliedEntries;
     }
 
     /** A proposal will never be applied (Ratis refused to append it): forget what it predicted. */

@@ -1,10 +1,15 @@
 package io.skein.replication.raft;
 
+import io.skein.replication.api.BrokerHeartbeatState;
 import io.skein.replication.api.ControllerCommand;
 import io.skein.replication.api.ControllerResult;
+import io.skein.replication.api.MetadataImage;
 import io.skein.replication.metadata.CommandCodec;
+import io.skein.replication.metadata.ImageSnapshotCodec;
+import io.skein.replication.metadata.ImageState;
 import io.skein.replication.metadata.MetadataCorruptionException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,11 +17,22 @@ import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
+import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,13 +46,17 @@ import org.slf4j.LoggerFactory;
  * if the entry is not stale and answers the encoded result (stale flag, log index, items). The
  * leader's result travels in the transaction context; followers answer nobody.
  *
- * <p>Snapshots come later: nothing is snapshotted and Ratis never purges the log, so a restart
- * replays the whole log from index 0. The seam is {@code takeSnapshot}/{@code initialize} here plus
- * an image codec in {@code metadata}.
+ * <p>Snapshots: {@link #takeSnapshot} (Ratis calls it every {@code metadata.snapshot.trigger.entries}
+ * applied entries) writes the committed image as a {@link SnapshotFile} named by the term and index
+ * of the last applied entry; Ratis may then purge the log up to it. {@link #initialize} loads the
+ * latest snapshot, so a restart replays only the entries after it; {@link #reinitialize} does the
+ * same when a follower that fell behind the purged log installed the leader's snapshot.
  *
- * <p>Threading: Ratis calls {@code startTransaction} on request threads, {@code applyTransaction}
- * on its single apply thread, the notifications on its event threads. The only state is the
- * ledger, which locks for itself; {@code localNodeId} is final.
+ * <p>Threading: Ratis calls {@code startTransaction} on request threads, and {@code applyTransaction},
+ * {@code takeSnapshot} and {@code reinitialize} on its single state machine updater thread (so a
+ * snapshot sees the image exactly at the last applied index), the notifications on its event
+ * threads. The ledger locks for itself; {@code storage} is Ratis' and thread-safe;
+ * {@code snapshotIndex} is volatile because the quorum reads it for a log line.
  */
 final class MetadataStateMachine extends BaseStateMachine {
 
@@ -44,10 +64,140 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     private final int localNodeId;
     private final ImageLedger ledger;
+    private final BrokerSessions sessions;
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private volatile long snapshotIndex = -1;
 
-    MetadataStateMachine(int localNodeId, ImageLedger ledger) {
+    MetadataStateMachine(int localNodeId, ImageLedger ledger, BrokerSessions sessions) {
         this.localNodeId = localNodeId;
         this.ledger = ledger;
+        this.sessions = sessions;
+    }
+
+    /**
+     * Read-only queries, answered by the leader (Ratis sends them there) without touching the log:
+     * a broker heartbeat (remembered in {@link BrokerSessions}, answered with the broker's state in
+     * the committed image), DescribeQuorum, and the image for broker-only nodes.
+     */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        byte[] query = request.getContent().toByteArray();
+        try {
+            byte[] answer = switch (QueryCodec.type(query)) {
+                case QueryCodec.HEARTBEAT -> heartbeat(QueryCodec.decodeHeartbeat(query));
+                case QueryCodec.DESCRIBE_QUORUM -> QueryCodec.encodeQuorumInfo(QuorumDescriber.describe(
+                        getServer().get().getDivision(getGroupId()), System.currentTimeMillis()));
+                case QueryCodec.IMAGE_AFTER -> imageAfter(QueryCodec.decodeImageAfter(query));
+                default -> throw new IllegalArgumentException("unknown query type " + QueryCodec.type(query));
+            };
+            return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(answer)));
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** For a broker-only node ({@link ImageFollower}): the committed image if it is past {@code offset}. */
+    private byte[] imageAfter(long offset) {
+        ImageState committed = ledger.committed();
+        byte[] snapshot = committed.offset() > offset ? ImageSnapshotCodec.encode(committed) : null;
+        return QueryCodec.encodeImageAnswer(new QueryCodec.ImageAnswer(localNodeId, snapshot));
+    }
+
+    private byte[] heartbeat(QueryCodec.Heartbeat hb) {
+        sessions.heartbeat(hb.brokerId(), hb.incarnationId(), System.nanoTime());
+        MetadataImage.BrokerRegistration broker = ledger.image().brokers().get(hb.brokerId());
+        BrokerHeartbeatState state;
+        if (broker == null || !broker.incarnationId().equals(hb.incarnationId())) {
+            state = BrokerHeartbeatState.UNKNOWN;
+        } else {
+            state = broker.fenced() ? BrokerHeartbeatState.FENCED : BrokerHeartbeatState.ACTIVE;
+        }
+        return QueryCodec.encodeHeartbeatState(state);
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        storage.init(raftStorage);
+        loadLatestSnapshot();
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+
+    /**
+     * Ratis pauses the state machine before a follower installs the leader's snapshot (the leader
+     * purged the entries the follower needs) and then calls {@link #reinitialize}; Ratis checks
+     * that the life cycle went RUNNING → PAUSED → RUNNING.
+     */
+    @Override
+    public void pause() {
+        if (getLifeCycleState() == LifeCycle.State.RUNNING) {
+            getLifeCycle().transition(LifeCycle.State.PAUSING);
+            getLifeCycle().transition(LifeCycle.State.PAUSED);
+        }
+    }
+
+    @Override
+    public void reinitialize() throws IOException {
+        loadLatestSnapshot();
+        if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+        }
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    /** The log index of the snapshot loaded at start or taken last; -1 when there is none. */
+    long snapshotIndex() {
+        return snapshotIndex;
+    }
+
+    private void loadLatestSnapshot() throws IOException {
+        SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+        if (snapshot == null) {
+            log.info("Node {}: no metadata snapshot; replaying the metadata log from its start", localNodeId);
+            return;
+        }
+        Path file = snapshot.getFile().getPath();
+        long started = System.nanoTime();
+        ImageState image;
+        try {
+            image = ImageSnapshotCodec.decode(SnapshotFile.read(file));
+        } catch (MetadataCorruptionException e) {
+            // Replaying from an older point would need the purged log; refusing to start is safer.
+            throw new IOException("Node " + localNodeId + " cannot load the metadata snapshot " + file + ": "
+                    + e.getMessage(), e);
+        }
+        ledger.restore(image);
+        setLastAppliedTermIndex(snapshot.getTermIndex());
+        snapshotIndex = snapshot.getIndex();
+        log.info("Node {} loaded the metadata snapshot at log index {} ({} brokers, {} topics, image version {}) "
+                + "in {} ms; replaying the log after it", localNodeId, snapshot.getIndex(), image.brokers().size(),
+                image.topics().size(), image.version(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null || last.getIndex() < 0) {
+            return RaftLog.INVALID_LOG_INDEX;
+        }
+        ImageState image = ledger.committed();
+        Path file = storage.getSnapshotFile(last.getTerm(), last.getIndex()).toPath();
+        SnapshotFile.write(file, ImageSnapshotCodec.encode(image));
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(
+                new FileInfo(file, MD5FileUtil.readStoredMd5ForFile(file.toFile())), last));
+        snapshotIndex = last.getIndex();
+        log.info("Node {} took a metadata snapshot at log index {} ({} brokers, {} topics)", localNodeId,
+                last.getIndex(), image.brokers().size(), image.topics().size());
+        return last.getIndex();
     }
 
     @Override
@@ -103,6 +253,7 @@ final class MetadataStateMachine extends BaseStateMachine {
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
         int leader = nodeIdOf(newLeaderId);
+        sessions.leaderChanged(leader == localNodeId, System.nanoTime());
         if (ledger.leaderChanged(leader)) {
             if (leader == -1) {
                 log.info("Node {}: metadata quorum has no leader", localNodeId);

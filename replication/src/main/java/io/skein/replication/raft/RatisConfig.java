@@ -29,8 +29,9 @@ import org.apache.ratis.util.TimeDuration;
  *
  * <p>Ratis defaults kept on purpose: election timeout 150-300 ms, log segments of 32 MiB, a log
  * entry is acknowledged only after fsync. Changed: the storage directory, the gRPC bind address,
- * and no automatic snapshots (the state machine cannot take them yet, and without a snapshot Ratis
- * never purges the log).
+ * a snapshot every {@code snapshotEntries} applied entries (two snapshot files kept), and purging
+ * of the log segments a snapshot covers (Ratis keeps the open segment and purges closed ones in
+ * steps of at least {@code snapshotEntries} entries).
  *
  * <p>Stateless.
  */
@@ -74,7 +75,11 @@ final class RatisConfig {
     static RaftProperties serverProperties(QuorumSettings settings) {
         RaftProperties properties = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(properties, List.of(settings.storageDir().toFile()));
-        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, false);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, settings.snapshotEntries());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+        RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(Integer.MAX_VALUE, settings.snapshotEntries()));
         GrpcConfigKeys.Server.setHost(properties, settings.controllerAddress().getHostString());
         GrpcConfigKeys.Server.setPort(properties, settings.controllerAddress().getPort());
         return properties;

@@ -1,11 +1,13 @@
 package io.skein.replication.raft;
 
+import io.skein.replication.api.BrokerHeartbeatState;
 import io.skein.replication.api.ControllerCommand;
 import io.skein.replication.api.ControllerResult;
 import io.skein.replication.api.ControllerUnavailableException;
 import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataListener;
 import io.skein.replication.api.MetadataQuorum;
+import io.skein.replication.api.QuorumInfo;
 import io.skein.replication.api.QuorumSettings;
 import io.skein.replication.controller.Controller;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.Uuid;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
@@ -62,14 +65,19 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     private final QuorumSettings settings;
     private final ImagePublisher publisher;
     private final ImageLedger ledger;
+    private final BrokerSessions sessions;
+    private volatile FencingTimer fencingTimer;
+    private volatile ImageFollower follower;
     private volatile State state = State.NEW;
     private volatile RaftServer server;
+    private volatile MetadataStateMachine stateMachine;
     private volatile ControllerClient client;
 
     public RatisMetadataQuorum(QuorumSettings settings) {
         this.settings = settings;
         this.publisher = new ImagePublisher(settings.nodeId());
         this.ledger = new ImageLedger(new Controller(settings.controller(), new SecureRandom()), publisher::publish);
+        this.sessions = new BrokerSessions(settings.brokerSessionTimeout().toMillis());
     }
 
     private boolean isVoter() {
@@ -85,12 +93,21 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                 startServer(group);
             }
             client = newClient(group);
+            if (!isVoter()) {
+                follower = new ImageFollower(settings.nodeId(), client, ledger);
+                follower.start();
+            }
+            if (isVoter()) {
+                fencingTimer = new FencingTimer(settings.nodeId(), sessions, ledger::image, this::submit, System::nanoTime);
+                fencingTimer.start();
+            }
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
         log.info("Node {} joined the metadata quorum as a {} (voters {})", settings.nodeId(),
-                isVoter() ? "voter on " + RatisConfig.hostPort(settings.controllerAddress()) : "client", settings.voters().keySet());
+                isVoter() ? "voter on " + RatisConfig.hostPort(settings.controllerAddress())
+                        : "broker-only node following the leader's image", settings.voters().keySet());
     }
 
     private void startServer(RaftGroup group) throws IOException {
@@ -99,11 +116,12 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                     + "among the voters " + settings.voters().keySet());
         }
         Files.createDirectories(settings.storageDir());
+        stateMachine = new MetadataStateMachine(settings.nodeId(), ledger, sessions);
         server = RaftServer.newBuilder()
                 .setServerId(RatisConfig.peerId(settings.nodeId()))
                 .setGroup(group)
                 .setProperties(RatisConfig.serverProperties(settings))
-                .setStateMachine(new MetadataStateMachine(settings.nodeId(), ledger))
+                .setStateMachine(stateMachine)
                 .setOption(RatisConfig.startupOption(settings.storageDir()))
                 .build();
         try {
@@ -131,11 +149,6 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
 
     @Override
     public CompletableFuture<MetadataImage> awaitReady() {
-        if (!isVoter()) {
-            // Non-voters do not replicate the metadata log yet (a later issue: Ratis listeners).
-            return CompletableFuture.failedFuture(new UnsupportedOperationException(
-                    "node " + settings.nodeId() + " is not a voter; observers are not supported yet"));
-        }
         CompletableFuture<MetadataImage> ready = new CompletableFuture<>();
         barrier(ready, 1);
         return ready;
@@ -148,6 +161,11 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                 .whenComplete((image, e) -> {
                     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                     if (e == null) {
+                        MetadataStateMachine sm = stateMachine;
+                        long snapshot = sm == null ? -1 : sm.snapshotIndex();
+                        log.info("Node {} caught up with the metadata log at offset {}: {} entries replayed since start{}",
+                                settings.nodeId(), image.offset(), ledger.appliedEntries(),
+                                snapshot < 0 ? " (no snapshot)" : " after the snapshot at index " + snapshot);
                         ready.complete(image);
                     } else if (cause instanceof ControllerUnavailableException && state == State.RUNNING
                             && !ready.isDone()) {
@@ -171,6 +189,26 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     }
 
     @Override
+    public CompletableFuture<BrokerHeartbeatState> heartbeat(int brokerId, Uuid incarnationId) {
+        ControllerClient c = client;
+        if (state != State.RUNNING || c == null) {
+            return CompletableFuture.failedFuture(new ControllerUnavailableException(
+                    "The metadata quorum of node " + settings.nodeId() + " is " + state, null));
+        }
+        return c.query(QueryCodec.heartbeat(brokerId, incarnationId)).thenApply(QueryCodec::decodeHeartbeatState);
+    }
+
+    @Override
+    public CompletableFuture<QuorumInfo> describeQuorum() {
+        ControllerClient c = client;
+        if (state != State.RUNNING || c == null) {
+            return CompletableFuture.failedFuture(new ControllerUnavailableException(
+                    "The metadata quorum of node " + settings.nodeId() + " is " + state, null));
+        }
+        return c.query(QueryCodec.describeQuorum()).thenApply(QueryCodec::decodeQuorumInfo);
+    }
+
+    @Override
     public CompletableFuture<MetadataImage> awaitApplied(long offset) {
         return publisher.awaitApplied(offset);
     }
@@ -185,12 +223,31 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         publisher.addListener(listener);
     }
 
+    /** The log index of the snapshot loaded at start or taken last; -1 when none (tests, log lines). */
+    long snapshotIndex() {
+        MetadataStateMachine sm = stateMachine;
+        return sm == null ? -1 : sm.snapshotIndex();
+    }
+
+    /** Metadata log entries applied since this quorum started (after the loaded snapshot, if any). */
+    long replayedEntries() {
+        return ledger.appliedEntries();
+    }
+
     @Override
     public synchronized void close() {
         if (state == State.CLOSED) {
             return;
         }
         transitionTo(State.CLOSED);
+        FencingTimer timer = fencingTimer;
+        if (timer != null) {
+            timer.close();
+        }
+        ImageFollower f = follower;
+        if (f != null) {
+            f.close();
+        }
         ControllerClient c = client;
         RaftServer s = server;
         client = null;

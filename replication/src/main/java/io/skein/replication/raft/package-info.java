@@ -1,7 +1,9 @@
 /**
  * The metadata quorum on Apache Ratis: the Raft server and client, the state machine that turns
- * commands into records on the leader and replays them everywhere, and the delivery of images to
- * listeners. The only package that may use Ratis; depends on {@code api}, {@code metadata} and
- * {@code controller}.
+ * commands into records on the leader and replays them everywhere (with snapshots of the image so
+ * restarts replay only the tail), the delivery of images to listeners, read-only queries to the
+ * leader (broker heartbeats, DescribeQuorum, the image for broker-only nodes), and the active
+ * controller's broker session timer. The only package that may use Ratis; depends on {@code api},
+ * {@code metadata} and {@code controller}.
  */
 package io.skein.replication.raft;
