@@ -16,6 +16,7 @@ import io.skein.broker.handler.FindCoordinatorHandler;
 import io.skein.broker.handler.GroupAdminHandler;
 import io.skein.broker.handler.GroupMembershipHandler;
 import io.skein.broker.handler.ListOffsetsHandler;
+import io.skein.broker.handler.LogDirsHandler;
 import io.skein.broker.handler.MetadataHandler;
 import io.skein.broker.handler.OffsetCommitHandler;
 import io.skein.broker.handler.OffsetFetchHandler;
@@ -72,6 +73,7 @@ final class Handlers {
                 .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(partitions, authz))
                 // no client quotas exist (AlterClientQuotas is not served): describing them answers none
                 .register(ApiKeys.DESCRIBE_CLIENT_QUOTAS, new ClientQuotasHandler(authz))
+                .register(ApiKeys.DESCRIBE_LOG_DIRS, new LogDirsHandler(partitions, config.logDirs(), authz))
                 .register(ApiKeys.METADATA, new MetadataHandler(quorum, nodeId,
                         config.getBoolean(BrokerConfigDef.AUTO_CREATE_TOPICS), authz))
                 .register(ApiKeys.CREATE_TOPICS, topicAdmin)

@@ -149,6 +149,12 @@ public interface PartitionLog extends AutoCloseable {
      */
     long deleteRecordsBefore(long offset);
 
+    /** Bytes of complete batches in all segments (DescribeLogDirs' partition size). */
+    long sizeInBytes();
+
+    /** The partition's directory ({@code <log dir>/<topic>-<partition>}). */
+    java.nio.file.Path directory();
+
     /** Live configuration change (segment size, max message bytes, timestamp rules...). */
     void updateConfig(LogConfig config);
 

@@ -317,6 +317,16 @@ final class DiskPartitionLog implements PartitionLog {
     }
 
     @Override
+    public long sizeInBytes() {
+        return segments.sizeInBytes();
+    }
+
+    @Override
+    public Path directory() {
+        return dir;
+    }
+
+    @Override
     public long logEndOffset() {
         return segments.end().offset();
     }
