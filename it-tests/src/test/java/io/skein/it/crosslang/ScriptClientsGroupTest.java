@@ -19,7 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * kafka-python (Debian's python3-kafka 2.0.2) and kafkajs 2.2.4 (npm) consume in a group, commit,
+ * kafka-python (Debian's python3-kafka 2.0.2), confluent-kafka-python (Debian's 1.7.0 on librdkafka
+ * 2.0.2) and kafkajs 2.2.4 (npm) consume in a group, commit,
  * exit, and a second run of each resumes exactly after its commit, across a broker restart. Both
  * speak the classic protocol with their own (older) request versions: JoinGroup, SyncGroup,
  * OffsetCommit v2-v5, OffsetFetch v1-v4.
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
 class ScriptClientsGroupTest {
 
     private static final Path PYTHON_SCRIPT = Path.of("src", "test", "python", "group_resume.py").toAbsolutePath();
+    private static final Path CONFLUENT_PYTHON_SCRIPT = Path.of("src", "test", "python", "confluent_group_resume.py")
+            .toAbsolutePath();
     private static final Path NODE_DIR = Path.of("src", "test", "node").toAbsolutePath();
     private static final int RECORDS = 200;
 
@@ -87,6 +90,15 @@ class ScriptClientsGroupTest {
         String group = "python-" + System.nanoTime();
         List<String> command = List.of("/usr/bin/python3", PYTHON_SCRIPT.toString(), broker.bootstrap(), topic, group,
                 "50");
+        assertResumes(command, command);
+    }
+
+    @Test
+    void confluentKafkaPythonResumesAfterItsCommit() {
+        Processes.require("/usr/bin/python3");
+        String group = "confluent-python-" + System.nanoTime();
+        List<String> command = List.of("/usr/bin/python3", CONFLUENT_PYTHON_SCRIPT.toString(), broker.bootstrap(),
+                topic, group, "50");
         assertResumes(command, command);
     }
 
