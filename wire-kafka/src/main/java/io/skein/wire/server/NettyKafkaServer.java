@@ -104,7 +104,7 @@ public final class NettyKafkaServer implements KafkaWireServer {
         Map<String, TlsChannels> tls = new LinkedHashMap<>();
         for (ServerSettings.Listener listener : settings.listeners()) {
             if (listener.tls() != null) {
-                tls.put(listener.name(), TlsChannels.create(listener.tls()));
+                tls.put(listener.name(), TlsChannels.create(listener.tls(), handlerPool));
             }
         }
         Map<String, InetSocketAddress> bound = new LinkedHashMap<>();

@@ -12,8 +12,10 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.skein.security.tls.TlsListenerSettings;
 import io.skein.security.tls.TlsStoreFiles;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import org.apache.kafka.common.config.ConfigException;
@@ -27,12 +29,13 @@ import org.slf4j.LoggerFactory;
  * engine otherwise; the choice is logged. Each connection gets its own {@link SslHandler}.
  *
  * <p>A keystore or truststore renewed in place (same path, new file) is noticed when a connection
- * arrives (the files are looked at no more than once per {@link #RELOAD_CHECK_INTERVAL_NANOS})
- * and loaded; new connections then get the new certificate, open ones keep theirs. A renewed
- * store that cannot be loaded is logged once and the previous one stays in use.
+ * arrives: at most once per {@link #RELOAD_CHECK_INTERVAL_NANOS} a check is handed to the
+ * {@code reloader} executor (the request-handler pool), which looks at the files and loads them
+ * if they changed; connections accepted after that get the new certificate, open ones keep
+ * theirs. A renewed store that cannot be loaded is logged once and the previous one stays in use.
  *
- * <p>Threading: shared by the listener's event loops; the context is swapped atomically, and a
- * reload runs on the event loop of the connection that noticed it, once per change.
+ * <p>Threading: shared by the listener's event loops, which never touch the files (no blocking I/O
+ * there); the context is swapped atomically by the one reloader task that may run at a time.
  */
 public final class TlsChannels {
 
@@ -43,21 +46,27 @@ public final class TlsChannels {
     }
 
     private final AtomicReference<Loaded> loaded;
-    private final AtomicLong nextCheckNanos = new AtomicLong(System.nanoTime() + RELOAD_CHECK_INTERVAL_NANOS);
+    private final AtomicBoolean checking = new AtomicBoolean();
+    private volatile long nextCheckNanos = System.nanoTime() + RELOAD_CHECK_INTERVAL_NANOS;
     private final String listenerName;
     private final SslPrincipalMapper principalMapper;
+    private final Executor reloader;
 
     private TlsChannels(String listenerName, SslContext context, TlsStoreFiles storeFiles,
-                        SslPrincipalMapper principalMapper) {
+                        SslPrincipalMapper principalMapper, Executor reloader) {
         this.listenerName = listenerName;
         this.loaded = new AtomicReference<>(new Loaded(context, storeFiles));
         this.principalMapper = principalMapper;
+        this.reloader = reloader;
     }
 
-    /** @throws ConfigException when no TLS engine accepts the settings */
-    public static TlsChannels create(TlsListenerSettings settings) {
+    /**
+     * @param reloader runs the checks for renewed store files (blocking file I/O, never on an event loop)
+     * @throws ConfigException when no TLS engine accepts the settings
+     */
+    public static TlsChannels create(TlsListenerSettings settings, Executor reloader) {
         return new TlsChannels(settings.listenerName(), context(settings), settings.storeFiles(),
-                settings.principalMapper());
+                settings.principalMapper(), reloader);
     }
 
     private static SslContext context(TlsListenerSettings settings) {
@@ -101,18 +110,32 @@ public final class TlsChannels {
     }
 
     SslHandler newHandler(Channel channel) {
-        maybeReload();
+        scheduleReloadCheck();
         ByteBufAllocator alloc = channel.alloc();
         return loaded.get().context().newHandler(alloc);
     }
 
-    /** Loads renewed store files, at most one caller per check interval and once per change. */
-    void maybeReload() {
-        long now = System.nanoTime();
-        long next = nextCheckNanos.get();
-        if (now - next < 0 || !nextCheckNanos.compareAndSet(next, now + RELOAD_CHECK_INTERVAL_NANOS)) {
+    /** Hands a check for renewed store files to the reloader, at most one at a time and once per check interval. */
+    private void scheduleReloadCheck() {
+        if (System.nanoTime() - nextCheckNanos < 0 || !checking.compareAndSet(false, true)) {
             return;
         }
+        try {
+            reloader.execute(() -> {
+                try {
+                    reloadIfChanged();
+                } finally {
+                    nextCheckNanos = System.nanoTime() + RELOAD_CHECK_INTERVAL_NANOS;
+                    checking.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            checking.set(false); // the server is shutting down
+        }
+    }
+
+    /** Loads the store files if they changed since they were loaded. Reloader thread only. */
+    private void reloadIfChanged() {
         Loaded current = loaded.get();
         if (current.storeFiles() == null || !current.storeFiles().changed()) {
             return;
