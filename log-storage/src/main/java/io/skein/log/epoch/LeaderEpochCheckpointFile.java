@@ -1,14 +1,9 @@
 package io.skein.log.epoch;
 
+import io.skein.log.checkpoint.CheckpointText;
+import io.skein.log.checkpoint.CorruptCheckpointException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -45,87 +40,38 @@ public final class LeaderEpochCheckpointFile {
 
     /** Writes the history atomically (tmp, fsync, rename, fsync of the directory). */
     public void write(List<EpochEntry> entries) throws IOException {
-        StringBuilder text = new StringBuilder();
-        text.append(VERSION).append('\n').append(entries.size()).append('\n');
+        List<String> lines = new ArrayList<>(entries.size());
         for (EpochEntry e : entries) {
-            text.append(e.epoch()).append(' ').append(e.startOffset()).append('\n');
+            lines.add(e.epoch() + " " + e.startOffset());
         }
-        Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException e) {
-            // some file systems cannot open a directory; the rename is atomic there all the same
-        }
+        CheckpointText.write(file, VERSION, lines);
     }
 
     /**
      * The stored history; empty when the file does not exist.
      *
-     * @throws IOException with a one-line message when the file exists but does not parse
+     * @throws CorruptCheckpointException with a one-line message when the file exists but does not
+     *     parse or its entries are not in increasing order
      */
     public Optional<List<EpochEntry>> read() throws IOException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
+        Optional<List<String[]>> lines = CheckpointText.read(file, VERSION, 2);
+        if (lines.isEmpty()) {
             return Optional.empty();
         }
-        if (lines.size() < 2 || !lines.get(0).trim().equals(Integer.toString(VERSION))) {
-            throw corrupt("missing or unknown version");
-        }
-        int count;
-        try {
-            count = Integer.parseInt(lines.get(1).trim());
-        } catch (NumberFormatException e) {
-            throw corrupt("bad entry count '" + lines.get(1) + "'");
-        }
-        if (count < 0 || lines.size() - 2 != count) {
-            throw corrupt("expected " + count + " entries, found " + (lines.size() - 2));
-        }
-        List<EpochEntry> entries = new ArrayList<>(count);
-        for (int i = 2; i < lines.size(); i++) {
-            String[] parts = lines.get(i).trim().split("\\s+");
+        List<EpochEntry> entries = new ArrayList<>(lines.get().size());
+        for (String[] parts : lines.get()) {
+            EpochEntry entry;
             try {
-                if (parts.length != 2) {
-                    throw new NumberFormatException();
-                }
-                EpochEntry entry = new EpochEntry(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
-                EpochEntry prev = entries.isEmpty() ? null : entries.get(entries.size() - 1);
-                if (prev != null && (entry.epoch() <= prev.epoch() || entry.startOffset() < prev.startOffset())) {
-                    throw corrupt("entries not in increasing order at line " + (i + 1));
-                }
-                entries.add(entry);
+                entry = new EpochEntry(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
             } catch (IllegalArgumentException e) {
-                throw corrupt("bad line '" + lines.get(i) + "'");
+                throw CheckpointText.badLine(file, String.join(" ", parts));
             }
+            EpochEntry prev = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+            if (prev != null && (entry.epoch() <= prev.epoch() || entry.startOffset() < prev.startOffset())) {
+                throw CheckpointText.corrupt(file, "entries not in increasing order at entry " + (entries.size() + 1));
+            }
+            entries.add(entry);
         }
         return Optional.of(entries);
-    }
-
-    private IOException corrupt(String why) {
-        return new CorruptEpochCheckpointException("Leader epoch checkpoint " + file + " is corrupt: " + why);
-    }
-
-    /** A checkpoint that does not parse; stack-less, it is an expected condition after disk damage. */
-    public static final class CorruptEpochCheckpointException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        CorruptEpochCheckpointException(String message) {
-            super(message, null);
-        }
-
-        @Override
-        public synchronized Throwable fillInStackTrace() {
-            return this;
-        }
     }
 }

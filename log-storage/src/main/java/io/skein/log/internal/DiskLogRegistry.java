@@ -1,5 +1,6 @@
 package io.skein.log.internal;
 
+import io.skein.log.checkpoint.AtomicFiles;
 import io.skein.log.api.LogConfig;
 import io.skein.log.api.LogRegistry;
 import io.skein.log.api.PartitionLog;

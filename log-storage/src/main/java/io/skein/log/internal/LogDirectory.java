@@ -1,5 +1,6 @@
 package io.skein.log.internal;
 
+import io.skein.log.checkpoint.AtomicFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

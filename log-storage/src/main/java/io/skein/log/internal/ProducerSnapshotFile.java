@@ -1,5 +1,6 @@
 package io.skein.log.internal;
 
+import io.skein.log.checkpoint.AtomicFiles;
 import io.skein.log.producer.BatchMetadata;
 import io.skein.log.producer.ProducerStateTable;
 import java.io.IOException;

@@ -43,7 +43,7 @@ class OffsetCheckpointFileTest {
         Path path = dir.resolve("log-start-offset-checkpoint");
         Files.writeString(path, "0\n3\norders 0 5\n", StandardCharsets.UTF_8);
 
-        assertThrows(OffsetCheckpointFile.CorruptCheckpointException.class, new OffsetCheckpointFile(path)::read);
+        assertThrows(CorruptCheckpointException.class, new OffsetCheckpointFile(path)::read);
     }
 
     @Test
@@ -51,7 +51,7 @@ class OffsetCheckpointFileTest {
         Path path = dir.resolve("log-start-offset-checkpoint");
         Files.writeString(path, "1\n0\n", StandardCharsets.UTF_8);
 
-        assertThrows(OffsetCheckpointFile.CorruptCheckpointException.class, new OffsetCheckpointFile(path)::read);
+        assertThrows(CorruptCheckpointException.class, new OffsetCheckpointFile(path)::read);
     }
 
     @Test
@@ -59,6 +59,6 @@ class OffsetCheckpointFileTest {
         Path path = dir.resolve("log-start-offset-checkpoint");
         Files.writeString(path, "0\n1\norders zero 5\n", StandardCharsets.UTF_8);
 
-        assertThrows(OffsetCheckpointFile.CorruptCheckpointException.class, new OffsetCheckpointFile(path)::read);
+        assertThrows(CorruptCheckpointException.class, new OffsetCheckpointFile(path)::read);
     }
 }

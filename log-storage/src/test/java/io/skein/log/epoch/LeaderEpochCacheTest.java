@@ -130,7 +130,7 @@ class LeaderEpochCacheTest {
         LeaderEpochCheckpointFile file = new LeaderEpochCheckpointFile(dir);
         for (String bad : List.of("", "1\n0\n", "0\n2\n0 0\n", "0\n1\nx 0\n", "0\n2\n3 10\n2 20\n", "0\n1\n-1 0\n")) {
             Files.writeString(file.file(), bad);
-            assertThrows(LeaderEpochCheckpointFile.CorruptEpochCheckpointException.class, file::read, bad);
+            assertThrows(io.skein.log.checkpoint.CorruptCheckpointException.class, file::read, bad);
         }
     }
 }

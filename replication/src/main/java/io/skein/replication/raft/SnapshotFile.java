@@ -1,12 +1,9 @@
 package io.skein.replication.raft;
 
+import io.skein.log.checkpoint.AtomicFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import org.apache.ratis.util.MD5FileUtil;
 
 /**
@@ -29,29 +26,13 @@ final class SnapshotFile {
     }
 
     static void write(Path file, byte[] bytes) throws IOException {
-        Path dir = file.getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.createDirectories(file.getParent());
+        AtomicFiles.write(file, bytes);
         MD5FileUtil.computeAndSaveMd5ForFile(file.toFile());
-        forceDirectory(dir);
+        AtomicFiles.syncDirectory(file.getParent());
     }
 
     static byte[] read(Path file) throws IOException {
         return Files.readAllBytes(file);
-    }
-
-    private static void forceDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
     }
 }
