@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * when a segment rolls, so a restart restores producer state from the newest snapshot and the
  * batches after it instead of forgetting producers whose batches sit in older segments.
  *
+ * <p>Files are replaced whole but not fsynced (they are written on the append path): after a
+ * power cut a snapshot may be empty or torn, which its CRC reveals.
+ *
  * <p>Format (Skein's own): int16 version (1), int32 producer count, then per producer int64 id,
  * int16 epoch, int32 batch count and per batch int32 first and last sequence, int64 first and last
  * offset, int64 timestamp; a CRC-32C of everything before it ends the file. A file that does not
@@ -67,7 +70,9 @@ final class ProducerSnapshotFile {
         CRC32C crc = new CRC32C();
         crc.update(out.array(), 0, out.position());
         out.putInt((int) crc.getValue());
-        AtomicFiles.write(path(dir, offset), out.array());
+        // written on the append path at a roll: not fsynced (a torn file fails its CRC and an older
+        // snapshot or the batches are used instead)
+        AtomicFiles.writeWithoutSync(path(dir, offset), out.array());
         List<Long> offsets = new ArrayList<>(offsets(dir));
         for (int i = 0; i < offsets.size() - KEEP; i++) {
             Files.deleteIfExists(path(dir, offsets.get(i)));
