@@ -1,5 +1,6 @@
 package io.skein.coordinator.group;
 
+import io.skein.coordinator.records.CoordinatorLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -110,12 +111,12 @@ final class GroupAdminOperations {
             return Errors.NON_EMPTY_GROUP;
         }
         List<TopicPartition> committed = new ArrayList<>(shard.offsets().of(groupId).keySet());
-        List<GroupLog.Entry> tombstones = new ArrayList<>();
+        List<CoordinatorLog.Entry> tombstones = new ArrayList<>();
         for (TopicPartition tp : committed) {
-            tombstones.add(new GroupLog.Entry(GroupRecords.offsetKey(
+            tombstones.add(new CoordinatorLog.Entry(GroupRecords.offsetKey(
                     new GroupRecords.OffsetKey(groupId, tp.topic(), tp.partition())), null));
         }
-        tombstones.add(new GroupLog.Entry(GroupRecords.groupKey(groupId), null));
+        tombstones.add(new CoordinatorLog.Entry(GroupRecords.groupKey(groupId), null));
         Errors written = GroupLog.asGroupError(shard.log().append(tombstones, rebalancer.now()));
         if (written != Errors.NONE) {
             return written;

@@ -27,17 +27,13 @@ final class GroupLog {
         return log.name();
     }
 
-    /** A key and value (null for a tombstone) to append. */
-    record Entry(byte[] key, byte[] value) {
-    }
-
     /**
      * Appends the entries as one batch. Returns NONE when they are in the log, or the storage
      * error; callers turn it into what their API answers with ({@link #asOffsetCommitError},
      * {@link #asGroupError}).
      */
-    Errors append(List<Entry> entries, long nowMs) {
-        return log.append(entries.stream().map(e -> new CoordinatorLog.Entry(e.key(), e.value())).toList(), nowMs);
+    Errors append(List<CoordinatorLog.Entry> entries, long nowMs) {
+        return log.append(entries, nowMs);
     }
 
     /** The OffsetCommit answer for a failed write, as Kafka maps it. */

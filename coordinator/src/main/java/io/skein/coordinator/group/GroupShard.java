@@ -1,5 +1,6 @@
 package io.skein.coordinator.group;
 
+import io.skein.coordinator.records.CoordinatorLog;
 import io.skein.coordinator.records.ShardStatus;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -123,7 +124,7 @@ final class GroupShard {
 
     /** Persists the group's current metadata; the error is the one a group API answers with. */
     Errors writeGroup(ClassicGroup group, long nowMs) {
-        return GroupLog.asGroupError(groupLog.append(List.of(new GroupLog.Entry(GroupRecords.groupKey(group.groupId()),
+        return GroupLog.asGroupError(groupLog.append(List.of(new CoordinatorLog.Entry(GroupRecords.groupKey(group.groupId()),
                 GroupRecords.groupValue(group.snapshot()))), nowMs));
     }
 

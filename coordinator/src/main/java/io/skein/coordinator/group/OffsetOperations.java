@@ -1,5 +1,6 @@
 package io.skein.coordinator.group;
 
+import io.skein.coordinator.records.CoordinatorLog;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -45,7 +46,7 @@ final class OffsetOperations {
             return result;
         }
         long now = rebalancer.now();
-        List<GroupLog.Entry> records = new ArrayList<>();
+        List<CoordinatorLog.Entry> records = new ArrayList<>();
         List<OffsetCommitEntry> accepted = new ArrayList<>();
         for (OffsetCommitEntry e : entries) {
             String metadata = e.metadata() == null ? "" : e.metadata();
@@ -54,7 +55,7 @@ final class OffsetOperations {
                 continue;
             }
             CommittedOffset value = new CommittedOffset(e.offset(), e.leaderEpoch(), metadata, now);
-            records.add(new GroupLog.Entry(GroupRecords.offsetKey(new GroupRecords.OffsetKey(groupId,
+            records.add(new CoordinatorLog.Entry(GroupRecords.offsetKey(new GroupRecords.OffsetKey(groupId,
                     e.topicPartition().topic(), e.topicPartition().partition())), GroupRecords.offsetValue(value)));
             accepted.add(e);
             result.put(e.topicPartition(), Errors.NONE);
@@ -213,9 +214,9 @@ final class OffsetOperations {
 
     /** Writes offset tombstones and, once in the log, forgets the offsets. */
     Errors writeTombstones(GroupShard shard, String groupId, Collection<TopicPartition> partitions) {
-        List<GroupLog.Entry> tombstones = new ArrayList<>();
+        List<CoordinatorLog.Entry> tombstones = new ArrayList<>();
         for (TopicPartition tp : partitions) {
-            tombstones.add(new GroupLog.Entry(GroupRecords.offsetKey(
+            tombstones.add(new CoordinatorLog.Entry(GroupRecords.offsetKey(
                     new GroupRecords.OffsetKey(groupId, tp.topic(), tp.partition())), null));
         }
         Errors written = GroupLog.asGroupError(shard.log().append(tombstones, rebalancer.now()));
@@ -254,7 +255,7 @@ final class OffsetOperations {
             }
             if (group.isIn(GroupState.EMPTY) && group.pendingCount() == 0 && !shard.offsets().hasOffsets(groupId)) {
                 if (group.protocolType() == null && group.generationId() == 0
-                        || shard.log().append(List.of(new GroupLog.Entry(GroupRecords.groupKey(groupId), null)), now)
+                        || shard.log().append(List.of(new CoordinatorLog.Entry(GroupRecords.groupKey(groupId), null)), now)
                         == Errors.NONE) {
                     shard.groups().remove(groupId);
                     group.transitionTo(GroupState.DEAD, now);
