@@ -2,9 +2,7 @@ package io.skein.log.index;
 
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A segment's sparse offset index, in Kafka's {@code .index} format. Layout (version-less, as in
@@ -24,37 +22,26 @@ import java.nio.file.StandardOpenOption;
  * trusted blindly. It can always be rebuilt from the log.
  *
  * <p>Threading: one writer (the partition's appender) calls {@link #append}, {@link #clear} and
- * {@link #trim}; readers call {@link #lookup} concurrently. {@code entries} is volatile and
- * written after the entry's bytes, so a reader sees only complete entries; {@code mmap} is
- * volatile because {@link #trim} replaces the mapping (readers keep using the old one safely, its
- * entries are unchanged). Lookups use absolute gets and allocate nothing.
+ * {@link #trim}; readers call {@link #lookup} concurrently. The entry count is published after the
+ * entry's bytes, so a reader sees only complete entries, and {@link #trim} replaces the mapping
+ * (readers keep using the old one safely, its entries are unchanged); both are
+ * {@link MappedIndexFile}'s. Lookups use absolute gets and allocate nothing.
  */
 public final class OffsetIndex {
 
     public static final int ENTRY_SIZE = 8;
 
-    private final Path file;
+    private final MappedIndexFile index;
     private final long baseOffset;
-    private volatile MappedByteBuffer mmap;
-    private volatile int entries;
-    private int maxEntries;
 
-    private OffsetIndex(Path file, long baseOffset, MappedByteBuffer mmap, int entries) {
-        this.file = file;
+    private OffsetIndex(MappedIndexFile index, long baseOffset) {
+        this.index = index;
         this.baseOffset = baseOffset;
-        this.mmap = mmap;
-        this.entries = entries;
-        this.maxEntries = mmap.capacity() / ENTRY_SIZE;
     }
 
     /** Creates an empty index preallocated to {@code maxIndexBytes} (replacing any file there), for an active segment. */
     public static OffsetIndex createEmpty(Path file, long baseOffset, int maxIndexBytes) throws IOException {
-        int length = Math.max(ENTRY_SIZE, maxIndexBytes / ENTRY_SIZE * ENTRY_SIZE);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, length);
-            return new OffsetIndex(file, baseOffset, map, 0);
-        }
+        return new OffsetIndex(MappedIndexFile.createEmpty(file, ENTRY_SIZE, maxIndexBytes), baseOffset);
     }
 
     /**
@@ -62,19 +49,14 @@ public final class OffsetIndex {
      * leading entries that increase and point inside a log of {@code logSize} bytes.
      */
     public static OffsetIndex openExisting(Path file, long baseOffset, long logSize) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
-            long length = ch.size() / ENTRY_SIZE * ENTRY_SIZE;
-            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, length);
-            OffsetIndex index = new OffsetIndex(file, baseOffset, map, 0);
-            index.entries = index.countValidEntries(logSize);
-            return index;
-        }
+        OffsetIndex index = new OffsetIndex(MappedIndexFile.openExisting(file, ENTRY_SIZE), baseOffset);
+        index.index.validEntries(index.countValidEntries(logSize), false);
+        return index;
     }
 
     private int countValidEntries(long logSize) {
-        MappedByteBuffer m = mmap;
-        int n = m.capacity() / ENTRY_SIZE;
+        MappedByteBuffer m = index.buffer();
+        int n = index.capacity();
         int lastRel = -1;
         int lastPos = -1;
         for (int i = 0; i < n; i++) {
@@ -91,33 +73,33 @@ public final class OffsetIndex {
 
     /** Whether the file held bytes past the valid entries (for a rolled segment: damage, rebuild it). */
     public boolean hasTrailingBytes() {
-        return mmap.capacity() > entries * ENTRY_SIZE;
+        return index.hasTrailingBytes();
     }
 
     /** The offset of the last entry, {@code baseOffset - 1} when empty. */
     public long lastOffset() {
-        int n = entries;
-        return n == 0 ? baseOffset - 1 : baseOffset + mmap.getInt((n - 1) * ENTRY_SIZE);
+        int n = index.entries();
+        return n == 0 ? baseOffset - 1 : baseOffset + index.buffer().getInt((n - 1) * ENTRY_SIZE);
     }
 
     public boolean isFull() {
-        return entries >= maxEntries;
+        return index.isFull();
     }
 
     public int entries() {
-        return entries;
+        return index.entries();
     }
 
     /** Adds an entry; offsets and positions must increase and the index must not be full. */
     public void append(long offset, int position) {
-        int n = entries;
-        if (n >= maxEntries) {
-            throw new IllegalStateException("offset index " + file + " is full");
+        if (index.isFull()) {
+            throw new IllegalStateException("offset index " + index.file() + " is full");
         }
-        MappedByteBuffer m = mmap;
+        int n = index.entries();
+        MappedByteBuffer m = index.buffer();
         m.putInt(n * ENTRY_SIZE, (int) (offset - baseOffset));
         m.putInt(n * ENTRY_SIZE + 4, position);
-        entries = n + 1; // publish after the entry's bytes
+        index.publish(); // after the entry's bytes
     }
 
     /**
@@ -125,8 +107,8 @@ public final class OffsetIndex {
      * or 0 when there is none.
      */
     public int lookup(long offset) {
-        MappedByteBuffer m = mmap;
-        int n = entries;
+        MappedByteBuffer m = index.buffer();
+        int n = index.entries();
         long rel = offset - baseOffset;
         int lo = 0;
         int hi = n - 1;
@@ -145,31 +127,25 @@ public final class OffsetIndex {
 
     /** The position of the last entry, 0 when empty. */
     public int lastPosition() {
-        int n = entries;
-        return n == 0 ? 0 : mmap.getInt((n - 1) * ENTRY_SIZE + 4);
+        int n = index.entries();
+        return n == 0 ? 0 : index.buffer().getInt((n - 1) * ENTRY_SIZE + 4);
     }
 
     /** Drops every entry (before a rebuild). */
     public void clear() {
-        entries = 0;
+        index.clear();
     }
 
     /** Shrinks the file to its entries and maps just those (on roll and close); no more appends fit. */
     public void trim() throws IOException {
-        int n = entries;
-        mmap.force();
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ch.truncate((long) n * ENTRY_SIZE);
-            mmap = ch.map(FileChannel.MapMode.READ_WRITE, 0, (long) n * ENTRY_SIZE);
-        }
-        maxEntries = n;
+        index.trim();
     }
 
     public void flush() {
-        mmap.force();
+        index.flush();
     }
 
     public Path file() {
-        return file;
+        return index.file();
     }
 }

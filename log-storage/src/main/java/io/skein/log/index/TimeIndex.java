@@ -2,9 +2,7 @@ package io.skein.log.index;
 
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A segment's sparse time index, in Kafka's {@code .timeindex} format. Layout (version-less, as
@@ -25,50 +23,36 @@ import java.nio.file.StandardOpenOption;
  * rebuilds the index when they do not agree with the log.
  *
  * <p>Threading: one writer ({@link #maybeAppend}, {@link #clear}, {@link #trim}); readers call
- * {@link #lookup} and {@link #lastTimestamp} concurrently. {@code entries} is volatile and written
- * after the entry's bytes; {@code mmap} is volatile because trim replaces it. No allocation per lookup.
+ * {@link #lookup} and {@link #lastTimestamp} concurrently; the mapping and the published entry
+ * count are {@link MappedIndexFile}'s. No allocation per lookup.
  */
 public final class TimeIndex {
 
     public static final int ENTRY_SIZE = 12;
 
-    private final Path file;
+    private final MappedIndexFile index;
     private final long baseOffset;
-    private volatile MappedByteBuffer mmap;
-    private volatile int entries;
-    private int maxEntries;
 
-    private TimeIndex(Path file, long baseOffset, MappedByteBuffer mmap) {
-        this.file = file;
+    private TimeIndex(MappedIndexFile index, long baseOffset) {
+        this.index = index;
         this.baseOffset = baseOffset;
-        this.mmap = mmap;
-        this.maxEntries = mmap.capacity() / ENTRY_SIZE;
     }
 
     /** Creates an empty index preallocated to {@code maxIndexBytes} (replacing any file there). */
     public static TimeIndex createEmpty(Path file, long baseOffset, int maxIndexBytes) throws IOException {
-        int length = Math.max(ENTRY_SIZE, maxIndexBytes / ENTRY_SIZE * ENTRY_SIZE);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            return new TimeIndex(file, baseOffset, ch.map(FileChannel.MapMode.READ_WRITE, 0, length));
-        }
+        return new TimeIndex(MappedIndexFile.createEmpty(file, ENTRY_SIZE, maxIndexBytes), baseOffset);
     }
 
     /** Opens a rolled segment's index as on disk (created empty if missing), keeping the leading valid entries. */
     public static TimeIndex openExisting(Path file, long baseOffset) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
-            long length = ch.size() / ENTRY_SIZE * ENTRY_SIZE;
-            TimeIndex index = new TimeIndex(file, baseOffset, ch.map(FileChannel.MapMode.READ_WRITE, 0, length));
-            index.entries = index.countValidEntries();
-            index.maxEntries = index.entries;
-            return index;
-        }
+        TimeIndex index = new TimeIndex(MappedIndexFile.openExisting(file, ENTRY_SIZE), baseOffset);
+        index.index.validEntries(index.countValidEntries(), true);
+        return index;
     }
 
     private int countValidEntries() {
-        MappedByteBuffer m = mmap;
-        int n = m.capacity() / ENTRY_SIZE;
+        MappedByteBuffer m = index.buffer();
+        int n = index.capacity();
         long lastTs = Long.MIN_VALUE;
         int lastRel = -1;
         for (int i = 0; i < n; i++) {
@@ -84,36 +68,36 @@ public final class TimeIndex {
     }
 
     public int entries() {
-        return entries;
+        return index.entries();
     }
 
     /** Whether the file on disk held bytes past the valid entries (a sign of damage for a rolled segment). */
     public boolean hasTrailingBytes() {
-        return mmap.capacity() > entries * ENTRY_SIZE;
+        return index.hasTrailingBytes();
     }
 
     /** Adds an entry when {@code timestamp} is larger than the last one's and there is room. */
     public void maybeAppend(long timestamp, long offset) {
-        int n = entries;
-        if (timestamp < 0 || n >= maxEntries || (n > 0 && timestamp <= lastTimestamp())) {
+        int n = index.entries();
+        if (timestamp < 0 || index.isFull() || (n > 0 && timestamp <= lastTimestamp())) {
             return;
         }
-        MappedByteBuffer m = mmap;
+        MappedByteBuffer m = index.buffer();
         m.putLong(n * ENTRY_SIZE, timestamp);
         m.putInt(n * ENTRY_SIZE + 8, (int) (offset - baseOffset));
-        entries = n + 1; // publish after the entry's bytes
+        index.publish(); // after the entry's bytes
     }
 
     /** The last entry's timestamp, -1 when empty: a rolled segment's largest timestamp. */
     public long lastTimestamp() {
-        int n = entries;
-        return n == 0 ? -1 : mmap.getLong((n - 1) * ENTRY_SIZE);
+        int n = index.entries();
+        return n == 0 ? -1 : index.buffer().getLong((n - 1) * ENTRY_SIZE);
     }
 
     /** The last entry's offset, {@code baseOffset - 1} when empty. */
     public long lastOffset() {
-        int n = entries;
-        return n == 0 ? baseOffset - 1 : baseOffset + mmap.getInt((n - 1) * ENTRY_SIZE + 8);
+        int n = index.entries();
+        return n == 0 ? baseOffset - 1 : baseOffset + index.buffer().getInt((n - 1) * ENTRY_SIZE + 8);
     }
 
     /**
@@ -122,9 +106,9 @@ public final class TimeIndex {
      * segment's base offset when there is none.
      */
     public long lookup(long timestamp) {
-        MappedByteBuffer m = mmap;
+        MappedByteBuffer m = index.buffer();
         int lo = 0;
-        int hi = entries - 1;
+        int hi = index.entries() - 1;
         int found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
@@ -140,25 +124,19 @@ public final class TimeIndex {
 
     /** Drops every entry (before a rebuild). */
     public void clear() {
-        entries = 0;
+        index.clear();
     }
 
     /** Shrinks the file to its entries and maps just those; no more appends fit. */
     public void trim() throws IOException {
-        int n = entries;
-        mmap.force();
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ch.truncate((long) n * ENTRY_SIZE);
-            mmap = ch.map(FileChannel.MapMode.READ_WRITE, 0, (long) n * ENTRY_SIZE);
-        }
-        maxEntries = n;
+        index.trim();
     }
 
     public void flush() {
-        mmap.force();
+        index.flush();
     }
 
     public Path file() {
-        return file;
+        return index.file();
     }
 }
