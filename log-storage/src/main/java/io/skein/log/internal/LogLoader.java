@@ -194,13 +194,17 @@ final class LogLoader {
     /** Walks the header of every batch in every segment, oldest first (rebuilds after truncation). */
     static void forEachBatch(Segments segments, LogSegment.BatchVisitor visitor) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
-        int readable;
         for (LogSegment segment : segments.all()) {
-            readable = segments.end().readableBytesOf(segment);
-            for (int pos = 0; pos + BatchHeader.SIZE <= readable; pos += BatchHeader.totalSize(header, 0)) {
-                segment.readHeader(header, pos);
-                visitor.visit(header, pos);
-            }
+            forEachBatch(segment, segments.end().readableBytesOf(segment), header, visitor);
+        }
+    }
+
+    /** Walks the headers of a segment's batches in its first {@code readable} bytes, into {@code header}. */
+    private static void forEachBatch(LogSegment segment, int readable, ByteBuffer header,
+                                     LogSegment.BatchVisitor visitor) throws IOException {
+        for (int pos = 0; pos + BatchHeader.SIZE <= readable; pos += BatchHeader.totalSize(header, 0)) {
+            segment.readHeader(header, pos);
+            visitor.visit(header, pos);
         }
     }
 
@@ -292,14 +296,11 @@ final class LogLoader {
     /** Restores producer state from a trusted rolled segment's batches at or after {@code from} (a snapshot's offset). */
     private static void restoreProducersFrom(LogSegment segment, ProducerStateTable producers, long from)
             throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
-        int size = segment.size();
-        for (int pos = 0; pos + BatchHeader.SIZE <= size; pos += BatchHeader.totalSize(header, 0)) {
-            segment.readHeader(header, pos);
+        forEachBatch(segment, segment.size(), ByteBuffer.allocate(BatchHeader.SIZE), (header, position) -> {
             if (BatchHeader.baseOffset(header, 0) >= from) {
                 restoreProducerState(producers, header);
             }
-        }
+        });
     }
 
     static void restoreProducerState(ProducerStateTable producers, ByteBuffer header) {
