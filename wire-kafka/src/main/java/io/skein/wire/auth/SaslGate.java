@@ -30,35 +30,35 @@ public final class SaslGate extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof DecodedRequest request) {
-            ApiKeys api = request.header().apiKey();
-            boolean authenticationRequest = api == ApiKeys.API_VERSIONS || api == ApiKeys.SASL_HANDSHAKE
-                    || api == ApiKeys.SASL_AUTHENTICATE;
-            if (api == ApiKeys.SASL_HANDSHAKE) {
-                handshakeSeen = true;
-            } else if (api == ApiKeys.SASL_AUTHENTICATE && !handshakeSeen) {
-                // as Kafka 4: SaslAuthenticate before any SaslHandshake is closed without an answer
-                log.info("Closing connection from {}: SaslAuthenticate before SaslHandshake",
-                        ctx.channel().remoteAddress());
-                request.frame().release();
-                ctx.close();
-                return;
-            }
-            if (!authenticationRequest && !session.isAuthenticated()) {
-                log.info("Closing connection from {}: {} request before SASL authentication completed",
-                        ctx.channel().remoteAddress(), api);
-                request.frame().release();
-                ctx.close();
-                return;
-            }
-            if (!authenticationRequest && session.isExpired()) {
-                log.info("Closing connection from {}: its SASL session expired (connections.max.reauth.ms) and "
-                        + "the client did not re-authenticate", ctx.channel().remoteAddress());
-                request.frame().release();
-                ctx.close();
-                return;
-            }
+        String refusal = msg instanceof DecodedRequest request ? refusal(request.header().apiKey()) : null;
+        if (refusal == null) {
+            ctx.fireChannelRead(msg);
+            return;
         }
-        ctx.fireChannelRead(msg);
+        log.info("Closing connection from {}: {}", ctx.channel().remoteAddress(), refusal);
+        ((DecodedRequest) msg).frame().release();
+        ctx.close();
+    }
+
+    /** Why a request of this API closes the connection now, or null when it may pass. */
+    private String refusal(ApiKeys api) {
+        if (api == ApiKeys.SASL_HANDSHAKE) {
+            handshakeSeen = true;
+            return null;
+        }
+        if (api == ApiKeys.SASL_AUTHENTICATE) {
+            // as Kafka 4: SaslAuthenticate before any SaslHandshake is closed without an answer
+            return handshakeSeen ? null : "SaslAuthenticate before SaslHandshake";
+        }
+        if (api == ApiKeys.API_VERSIONS) {
+            return null;
+        }
+        if (!session.isAuthenticated()) {
+            return api + " request before SASL authentication completed";
+        }
+        if (session.isExpired()) {
+            return "its SASL session expired (connections.max.reauth.ms) and the client did not re-authenticate";
+        }
+        return null;
     }
 }
