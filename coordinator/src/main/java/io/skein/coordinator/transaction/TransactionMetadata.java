@@ -25,8 +25,6 @@ public final class TransactionMetadata {
     private TransactionLogEntry pending;
     /** The epoch before the last bump by InitProducerId, so a retried InitProducerId is recognised; in memory only. */
     private short lastProducerEpoch = NO_PRODUCER_EPOCH;
-    /** A fence of an open transaction (InitProducerId or a timeout) is under way: its abort may follow. */
-    private boolean fencing;
 
     /** RecordBatch.NO_PRODUCER_EPOCH. */
     public static final short NO_PRODUCER_EPOCH = -1;
@@ -67,14 +65,6 @@ public final class TransactionMetadata {
         lastProducerEpoch = epoch;
     }
 
-    /** An open transaction is being fenced: the next transition must be its abort at the bumped epoch. */
-    public boolean isFencing() {
-        return fencing;
-    }
-
-    public void fencing(boolean on) {
-        fencing = on;
-    }
 
     /** The changes a transition makes to the entry; start from {@link #builder()} of the current one. */
     public static final class Change {

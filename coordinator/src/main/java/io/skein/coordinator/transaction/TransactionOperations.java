@@ -123,7 +123,6 @@ public final class TransactionOperations {
             throw new IllegalStateException("transactional id " + txn.transactionalId() + " has no epoch left to fence");
         }
         short bumped = (short) (e.producerEpoch() + 1);
-        txn.fencing(true);
         txn.lastProducerEpoch(TransactionMetadata.NO_PRODUCER_EPOCH);
         return new Write(txn.prepare(TransactionState.PREPARE_ABORT, c -> c.producer(e.producerId(), bumped), nowMs),
                 true);
@@ -187,7 +186,6 @@ public final class TransactionOperations {
             default -> throw new IllegalStateException("transactional id " + txn.transactionalId()
                     + " has no transaction to complete in state " + txn.state().displayName());
         };
-        txn.fencing(false);
         return txn.prepare(done, c -> c, nowMs);
     }
 
