@@ -141,15 +141,19 @@ final class DiskPartitionLog implements PartitionLog {
             if (epoch > leaderEpoch) {
                 becomeLeaderLocked(epoch);
             }
-            AppendResult result = appender.append(records, epoch == context.leaderEpoch() ? context
-                    : new AppendContext(epoch, context.nowMs()), config, logStartOffset);
-            recoveryPoint = Math.max(recoveryPoint, appender.flushedUpTo());
-            followLogEnd();
-            if (result.error() == Errors.KAFKA_STORAGE_ERROR) {
-                log.error("{}", result.errorMessage());
-            }
-            return result;
+            return afterAppend(appender.append(records, epoch == context.leaderEpoch() ? context
+                    : new AppendContext(epoch, context.nowMs()), config, logStartOffset));
         }
+    }
+
+    /** Bookkeeping after a leader or follower append (append lock held). */
+    private AppendResult afterAppend(AppendResult result) {
+        recoveryPoint = Math.max(recoveryPoint, appender.flushedUpTo());
+        followLogEnd();
+        if (result.error() == Errors.KAFKA_STORAGE_ERROR) {
+            log.error("{}", result.errorMessage());
+        }
+        return result;
     }
 
     @Override
@@ -159,13 +163,7 @@ final class DiskPartitionLog implements PartitionLog {
                 return AppendResult.failure(Errors.NOT_LEADER_OR_FOLLOWER, "The log of " + tp + " is closed",
                         logStartOffset);
             }
-            AppendResult result = followerAppender.append(records, config, logStartOffset, services.clock().millis());
-            recoveryPoint = Math.max(recoveryPoint, appender.flushedUpTo());
-            followLogEnd();
-            if (result.error() == Errors.KAFKA_STORAGE_ERROR) {
-                log.error("{}", result.errorMessage());
-            }
-            return result;
+            return afterAppend(followerAppender.append(records, config, logStartOffset, services.clock().millis()));
         }
     }
 
