@@ -136,4 +136,15 @@ public sealed interface ControllerCommand {
      */
     record DeleteAcls(List<org.apache.kafka.common.acl.AclBindingFilter> filters) implements ControllerCommand {
     }
+
+    /**
+     * A partition leader changes its ISR (Kafka's AlterPartition): it shrinks it when a follower
+     * lags more than {@code replica.lag.time.max.ms} and expands it when a follower caught up.
+     * Accepted only from the current leader at its current leader epoch, against the partition
+     * epoch it last saw; bumps the partition epoch, never the leader epoch. The one item result is
+     * keyed {@code <topic id>-<partition>}.
+     */
+    record AlterPartition(int leaderId, Uuid topicId, int partition, int leaderEpoch, int partitionEpoch,
+                          List<Integer> newIsr) implements ControllerCommand {
+    }
 }

@@ -68,6 +68,8 @@ public final class Controller {
             outcome = aclChanges.create(c, image);
         } else if (command instanceof ControllerCommand.DeleteAcls c) {
             outcome = AclChanges.delete(c, image);
+        } else if (command instanceof ControllerCommand.AlterPartition c) {
+            outcome = IsrAlteration.alter(c, image);
         } else if (command instanceof ControllerCommand.Barrier) {
             outcome = new Outcome(List.of(), List.of(), -1);
         } else {

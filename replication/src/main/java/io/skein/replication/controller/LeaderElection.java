@@ -21,8 +21,9 @@ import java.util.List;
  *       leader and whose ISR it is in.</li>
  * </ul>
  *
- * <p>Without follower replication the ISR never grows back, so a broker that was fenced stays out
- * of the ISRs it left until the data plane (follower fetching, AlterPartition) lands.
+ * <p>The controller only ever takes brokers out of ISRs here. A broker that comes back rejoins the
+ * ISRs it left through the partition leaders: once its follower has caught up, the leader asks for
+ * it with AlterPartition ({@link IsrAlteration}), which admits only registered, unfenced brokers.
  *
  * <p>Stateless.
  */

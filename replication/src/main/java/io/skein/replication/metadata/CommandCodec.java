@@ -20,7 +20,7 @@ import org.apache.kafka.common.protocol.Errors;
  * as long as every node of a cluster runs the same one. Command layout: type int8 (1 register
  * broker, 2 create topics, 3 delete topics, 4 create partitions, 5 allocate producer ids,
  * 6 barrier, 7 alter topic configs, 8 alter SCRAM credentials, 9 create ACLs, 10 delete ACLs,
- * 11 fence broker, 12 unfence broker), then the command's fields in declaration order.
+ * 11 fence broker, 12 unfence broker, 20 alter partition), then the command's fields in declaration order.
  *
  * <p>Stateless.
  */
@@ -144,6 +144,14 @@ public final class CommandCodec {
                 out.writeByte(12);
                 out.writeInt(c.brokerId());
                 Codec.writeUuid(out, c.incarnationId());
+            } else if (command instanceof ControllerCommand.AlterPartition c) {
+                out.writeByte(20);
+                out.writeInt(c.leaderId());
+                Codec.writeUuid(out, c.topicId());
+                out.writeInt(c.partition());
+                out.writeInt(c.leaderEpoch());
+                out.writeInt(c.partitionEpoch());
+                Codec.writeInts(out, c.newIsr());
             } else {
                 throw new IllegalArgumentException("unknown command " + command);
             }
@@ -259,6 +267,9 @@ public final class CommandCodec {
                     return new ControllerCommand.FenceBroker(in.readInt(), Codec.readUuid(in), in.readBoolean());
                 case 12:
                     return new ControllerCommand.UnfenceBroker(in.readInt(), Codec.readUuid(in));
+                case 20:
+                    return new ControllerCommand.AlterPartition(in.readInt(), Codec.readUuid(in), in.readInt(),
+                            in.readInt(), in.readInt(), Codec.readInts(in));
                 default:
                     throw new IllegalArgumentException("unknown command type " + type);
             }

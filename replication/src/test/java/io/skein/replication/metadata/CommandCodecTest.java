@@ -39,7 +39,8 @@ class CommandCodecTest {
                                 new ControllerCommand.ConfigOp("segment.ms", ControllerCommand.ConfigOp.DELETE, null)))),
                         true),
                 new ControllerCommand.AlterScramCredentials(List.of(), List.of(
-                        new ControllerCommand.ScramDeletion("alice", "SCRAM-SHA-256"))));
+                        new ControllerCommand.ScramDeletion("alice", "SCRAM-SHA-256"))),
+                new ControllerCommand.AlterPartition(1, Uuid.randomUuid(), 3, 7, 12, List.of(1, 3)));
 
         for (ControllerCommand command : commands) {
             assertEquals(command, CommandCodec.decode(CommandCodec.encode(command)));
