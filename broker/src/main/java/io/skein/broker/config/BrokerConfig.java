@@ -368,7 +368,29 @@ public final class BrokerConfig {
                 getLong(BrokerConfigDef.LOG_CLEANER_DEDUPE_BUFFER_SIZE));
     }
 
+    /** A topic's {@code min.insync.replicas}: its override, else this broker's default, else 1. */
+    public int minInSyncReplicas(Map<String, String> topicOverrides) {
+        Object value = topicConfigs().resolve(topicOverrides, originals)
+                .get(org.apache.kafka.common.config.TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+        return value instanceof Number n ? n.intValue() : 1;
+    }
+
     public LogConfig logConfig(Map<String, String> topicOverrides) {
         return LogConfig.from(topicConfigs().resolve(topicOverrides, originals));
+    }
+
+    /**
+     * The listener brokers use to reach each other: {@code inter.broker.listener.name}, else the
+     * first advertised listener (Kafka's default is the PLAINTEXT one).
+     */
+    public ListenerSpec interBrokerListener() {
+        String name = getString(BrokerConfigDef.INTER_BROKER_LISTENER_NAME);
+        for (ListenerSpec l : advertisedListeners) {
+            if (name == null || l.name().equalsIgnoreCase(name)) {
+                return l;
+            }
+        }
+        throw new ConfigException(BrokerConfigDef.INTER_BROKER_LISTENER_NAME, name,
+                "names no advertised listener " + advertisedListeners);
     }
 }

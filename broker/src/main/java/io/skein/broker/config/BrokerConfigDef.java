@@ -70,6 +70,14 @@ public final class BrokerConfigDef {
     public static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
     public static final String GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
     public static final String GROUP_CONSUMER_MAX_SIZE = "group.consumer.max.size";
+    public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
+    public static final String REPLICA_FETCH_MAX_BYTES = "replica.fetch.max.bytes";
+    public static final String REPLICA_FETCH_RESPONSE_MAX_BYTES = "replica.fetch.response.max.bytes";
+    public static final String REPLICA_FETCH_WAIT_MAX_MS = "replica.fetch.wait.max.ms";
+    public static final String REPLICA_FETCH_MIN_BYTES = "replica.fetch.min.bytes";
+    public static final String REPLICA_FETCH_BACKOFF_MS = "replica.fetch.backoff.ms";
+    public static final String REPLICA_SOCKET_TIMEOUT_MS = "replica.socket.timeout.ms";
+    public static final String NUM_REPLICA_FETCHERS = "num.replica.fetchers";
     public static final String AUTHORIZER_CLASS_NAME = "authorizer.class.name";
     public static final String SUPER_USERS = "super.users";
     public static final String ALLOW_EVERYONE_IF_NO_ACL_FOUND = "allow.everyone.if.no.acl.found";
@@ -130,6 +138,7 @@ public final class BrokerConfigDef {
         d.define(PRODUCER_ID_BLOCK_SIZE, Type.INT, 1000, Range.atLeast(1), Importance.LOW,
                 "Producer ids reserved from the controller at a time.");
         defineStorage(d);
+        defineReplication(d);
         defineGroupCoordinator(d);
         d.define(AUTHORIZER_CLASS_NAME, Type.STRING, "", Importance.HIGH, "Enables ACLs: Kafka's "
                 + "org.apache.kafka.metadata.authorizer.StandardAuthorizer (or kafka.security.authorizer.AclAuthorizer) "
@@ -150,6 +159,25 @@ public final class BrokerConfigDef {
             }
         }
         this.definition = d;
+    }
+
+    private static void defineReplication(ConfigDef d) {
+        d.define(REPLICA_LAG_TIME_MAX_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.HIGH,
+                "A follower that has not caught up with the leader's log end for this long leaves the ISR.");
+        d.define(REPLICA_FETCH_MAX_BYTES, Type.INT, 1_048_576, Range.atLeast(0), Importance.MEDIUM,
+                "Bytes a follower fetches per partition per request (at least one batch).");
+        d.define(REPLICA_FETCH_RESPONSE_MAX_BYTES, Type.INT, 10_485_760, Range.atLeast(0), Importance.MEDIUM,
+                "Bytes a follower fetch response may carry in all (at least one batch).");
+        d.define(REPLICA_FETCH_WAIT_MAX_MS, Type.INT, 500, Range.atLeast(0), Importance.MEDIUM,
+                "How long a follower fetch waits at the leader for replica.fetch.min.bytes.");
+        d.define(REPLICA_FETCH_MIN_BYTES, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
+                "Bytes a follower fetch waits for at the leader.");
+        d.define(REPLICA_FETCH_BACKOFF_MS, Type.INT, 1000, Range.atLeast(0), Importance.MEDIUM,
+                "Pause of a follower fetcher after a failed fetch.");
+        d.define(REPLICA_SOCKET_TIMEOUT_MS, Type.INT, 30_000, Range.atLeast(1), Importance.MEDIUM,
+                "Timeout of a follower's fetch request (must exceed replica.fetch.wait.max.ms).");
+        d.define(NUM_REPLICA_FETCHERS, Type.INT, 1, Range.atLeast(1), Importance.HIGH,
+                "Fetcher threads per source broker.");
     }
 
     private static void defineStorage(ConfigDef d) {

@@ -41,8 +41,16 @@ public final class FetchHandler implements RequestHandler {
 
     public FetchHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> purgatory,
                         Authorization authz) {
+        this(partitions, quorum, purgatory, authz, io.skein.broker.replica.FollowerFetchListener.NONE);
+    }
+
+    /**
+     * @param followerFetches the leader's follower bookkeeping, told of every follower fetch
+     */
+    public FetchHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> purgatory,
+                        Authorization authz, io.skein.broker.replica.FollowerFetchListener followerFetches) {
         this.authz = authz;
-        this.reader = new FetchReader(partitions);
+        this.reader = new FetchReader(partitions, followerFetches);
         this.partitions = partitions;
         this.quorum = quorum;
         this.purgatory = purgatory;
@@ -88,8 +96,7 @@ public final class FetchHandler implements RequestHandler {
                 names.add(name);
             }
         }
-        int replicaId = version >= 15 ? data.replicaState().replicaId() : data.replicaId();
-        if (replicaId >= 0) {
+        if (FetchReader.isFromFollower(data, version)) {
             return authz.authorizeCluster(context, AclOperation.CLUSTER_ACTION) ? Set.of() : names;
         }
         Set<String> refused = new HashSet<>();

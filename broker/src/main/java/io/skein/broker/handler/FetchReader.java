@@ -49,6 +49,7 @@ final class FetchReader {
     }
 
     private final Partitions partitions;
+    private final io.skein.broker.replica.FollowerFetchListener followerFetches;
 
     /** KIP-951: the leader's id and epoch (v12+) and its endpoint (v16+). */
     private static void hintLeader(FetchResponseData response, PartitionData out, MetadataImage image,
@@ -62,8 +63,13 @@ final class FetchReader {
         });
     }
 
-    FetchReader(Partitions partitions) {
+    /**
+     * @param followerFetches told of each partition a follower fetches without error, before it is
+     *     read (the leader's high watermark may move, and the response then carries it)
+     */
+    FetchReader(Partitions partitions, io.skein.broker.replica.FollowerFetchListener followerFetches) {
         this.partitions = partitions;
+        this.followerFetches = followerFetches;
     }
 
     /**
@@ -127,6 +133,10 @@ final class FetchReader {
                         errors = true; // answer at once: the fetcher must truncate before it fetches again
                         continue;
                     }
+                    if (fromFollower && p.fetchOffset() >= log.logStartOffset()
+                            && p.fetchOffset() <= log.logEndOffset()) {
+                        followerFetches.onFollowerFetch(tp, replicaId(request, version), p.fetchOffset());
+                    }
                     // consumers read committed data only (up to the high watermark); followers up to the log end
                     long bound = fromFollower ? log.logEndOffset() : log.highWatermark();
                     LogReadResult result = log.read(p.fetchOffset(), maxBytes, bound, total == 0);
@@ -157,7 +167,12 @@ final class FetchReader {
 
     /** A fetch from a follower replica (replica id set) rather than a consumer. */
     static boolean isFromFollower(FetchRequestData request, short version) {
-        return (version >= 15 ? request.replicaState().replicaId() : request.replicaId()) >= 0;
+        return replicaId(request, version) >= 0;
+    }
+
+    /** The fetching replica's broker id (v15+: in {@code replica_state}); -1 for a consumer. */
+    static int replicaId(FetchRequestData request, short version) {
+        return version >= 15 ? request.replicaState().replicaId() : request.replicaId();
     }
 
     /** Kafka's check of the client's view of the leader epoch (-1: the client does not know it). */

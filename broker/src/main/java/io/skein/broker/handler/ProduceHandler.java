@@ -1,5 +1,6 @@
 package io.skein.broker.handler;
 
+import io.skein.broker.partition.HostedPartition;
 import io.skein.broker.partition.PartitionLookup;
 import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.Purgatory;
@@ -11,6 +12,8 @@ import io.skein.wire.api.CloseConnectionException;
 import io.skein.wire.api.RequestContext;
 import io.skein.wire.api.RequestHandler;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -32,8 +35,10 @@ import org.apache.kafka.common.resource.ResourceType;
  * Produce: appends each partition's batches to its log (validation, offsets and idempotence are
  * the log's) and wakes fetches parked on the partition. With acks=0 no response is sent.
  *
- * <p>On one node the high watermark moves with every append, so acks=-1 needs no wait yet; the
- * replication issue parks acks=-1 responses until the ISR has the batch.
+ * <p>acks=-1 (all): a partition whose ISR is smaller than its {@code min.insync.replicas} refuses
+ * the batch (NOT_ENOUGH_REPLICAS, nothing appended); otherwise the response is parked in the
+ * produce purgatory ({@link DelayedProduce}) until the high watermark passes every append. acks=1
+ * is answered after the leader's append.
  */
 public final class ProduceHandler implements RequestHandler {
 
@@ -42,9 +47,20 @@ public final class ProduceHandler implements RequestHandler {
     private final Purgatory<TopicPartition> fetchPurgatory;
     private final Clock clock;
     private final Authorization authz;
+    private final Purgatory<TopicPartition> producePurgatory;
 
+    /** Without a produce purgatory: acks=-1 is answered after the leader's append (single-node tests). */
     public ProduceHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> fetchPurgatory,
                           Clock clock, Authorization authz) {
+        this(partitions, quorum, fetchPurgatory, null, clock, authz);
+    }
+
+    /**
+     * @param producePurgatory where acks=-1 responses wait for the high watermark; woken by whoever moves it
+     */
+    public ProduceHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> fetchPurgatory,
+                          Purgatory<TopicPartition> producePurgatory, Clock clock, Authorization authz) {
+        this.producePurgatory = producePurgatory;
         this.authz = authz;
         this.partitions = partitions;
         this.quorum = quorum;
@@ -60,6 +76,7 @@ public final class ProduceHandler implements RequestHandler {
         MetadataImage image = quorum.image();
         long now = clock.millis();
         ProduceResponseData response = new ProduceResponseData();
+        List<DelayedProduce.Waiting> waiting = new ArrayList<>();
         // a transactional produce needs WRITE on its transactional id, as in Kafka
         boolean transactionAllowed = data.transactionalId() == null
                 || authz.authorize(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, data.transactionalId());
@@ -110,8 +127,14 @@ public final class ProduceHandler implements RequestHandler {
                     fail(out, Errors.CORRUPT_MESSAGE, "No record batches in the request");
                     continue;
                 }
-                AppendResult result = lookup.partition().log()
-                        .append(records, new AppendContext(lookup.partition().leaderEpoch(), now));
+                HostedPartition leader = lookup.partition();
+                if (acks == -1 && leader.state().isr().size() < leader.minInSyncReplicas()) {
+                    fail(out, Errors.NOT_ENOUGH_REPLICAS, "The size of the current ISR " + leader.state().isr()
+                            + " is insufficient to satisfy the min.isr requirement of " + leader.minInSyncReplicas()
+                            + " for partition " + tp);
+                    continue;
+                }
+                AppendResult result = leader.log().append(records, new AppendContext(leader.leaderEpoch(), now));
                 out.setErrorCode(result.error().code())
                         .setErrorMessage(result.errorMessage())
                         .setBaseOffset(result.baseOffset())
@@ -125,6 +148,9 @@ public final class ProduceHandler implements RequestHandler {
                 }
                 if (result.succeeded()) {
                     fetchPurgatory.checkAndComplete(tp);
+                    if (acks == -1) {
+                        waiting.add(new DelayedProduce.Waiting(tp, out, leader.leaderEpoch(), result.lastOffset() + 1));
+                    }
                 }
             }
             response.responses().add(topicResponse);
@@ -135,7 +161,15 @@ public final class ProduceHandler implements RequestHandler {
                     : CompletableFuture.failedFuture(new CloseConnectionException("acks=0 produce failed ("
                             + error + "); closing so the client notices, as Kafka does"));
         }
-        return CompletableFuture.completedFuture(response);
+        if (waiting.isEmpty() || producePurgatory == null) {
+            return CompletableFuture.completedFuture(response);
+        }
+        CompletableFuture<ApiMessage> future = new CompletableFuture<>();
+        DelayedProduce delayed = new DelayedProduce(partitions, waiting, response, future);
+        if (!delayed.tryComplete()) {
+            producePurgatory.watch(delayed, delayed.keys(), Math.max(0, data.timeoutMs()));
+        }
+        return future;
     }
 
     private static String firstError(ProduceResponseData response) {

@@ -6,11 +6,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A partition with a replica on this node, as of one metadata image: its log and its leadership.
- * Immutable; replaced when the image changes.
+ * A partition with a replica on this node, as of one metadata image: its log, its leadership and
+ * its topic's {@code min.insync.replicas}. Immutable; replaced when the image changes.
  */
 public record HostedPartition(TopicPartition topicPartition, Uuid topicId, PartitionState state, PartitionLog log,
-                              int localNodeId) {
+                              int localNodeId, int minInSyncReplicas) {
+
+    public HostedPartition(TopicPartition topicPartition, Uuid topicId, PartitionState state, PartitionLog log,
+                           int localNodeId) {
+        this(topicPartition, topicId, state, log, localNodeId, 1);
+    }
 
     public boolean isLeader() {
         return state.leader() == localNodeId;

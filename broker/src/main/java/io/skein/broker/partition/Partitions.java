@@ -8,6 +8,7 @@ import io.skein.replication.api.MetadataImage.TopicImage;
 import io.skein.replication.api.MetadataListener;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -32,6 +33,8 @@ public final class Partitions implements MetadataListener {
     private final int localNodeId;
     private final LogRegistry logs;
     private final Function<Map<String, String>, io.skein.log.api.LogConfig> logConfigOf;
+    private final java.util.function.ToIntFunction<Map<String, String>> minInSyncReplicasOf;
+    private final ReplicaRoles roles;
     private volatile Map<TopicPartition, HostedPartition> hosted = Map.of();
     private volatile MetadataImage image;
 
@@ -40,9 +43,21 @@ public final class Partitions implements MetadataListener {
      */
     public Partitions(int localNodeId, LogRegistry logs,
                       Function<Map<String, String>, io.skein.log.api.LogConfig> logConfigOf) {
+        this(localNodeId, logs, logConfigOf, overrides -> 1, ReplicaRoles.NONE);
+    }
+
+    /**
+     * @param minInSyncReplicasOf resolves a topic's overrides into its {@code min.insync.replicas}
+     * @param roles told to stop following before a log leads or goes, and about every new set of hosted partitions
+     */
+    public Partitions(int localNodeId, LogRegistry logs,
+                      Function<Map<String, String>, io.skein.log.api.LogConfig> logConfigOf,
+                      java.util.function.ToIntFunction<Map<String, String>> minInSyncReplicasOf, ReplicaRoles roles) {
         this.localNodeId = localNodeId;
         this.logs = logs;
         this.logConfigOf = logConfigOf;
+        this.minInSyncReplicasOf = minInSyncReplicasOf;
+        this.roles = roles;
     }
 
     /** Looks a partition up for a leader-only request (produce, fetch, list offsets). */
@@ -64,6 +79,7 @@ public final class Partitions implements MetadataListener {
         Set<TopicPartition> seen = new HashSet<>();
         for (TopicImage topic : current.topics()) {
             io.skein.log.api.LogConfig config = null;
+            int minInSyncReplicas = 1;
             for (PartitionState state : topic.partitions().values()) {
                 if (!state.replicas().contains(localNodeId)) {
                     continue;
@@ -72,36 +88,45 @@ public final class Partitions implements MetadataListener {
                 seen.add(tp);
                 if (config == null) {
                     config = logConfigOf.apply(topic.configs());
+                    minInSyncReplicas = minInSyncReplicasOf.applyAsInt(topic.configs());
                 }
                 HostedPartition existing = hosted.get(tp);
-                PartitionLog partitionLog = existing != null && existing.topicId().equals(topic.id())
-                        ? existing.log() : openLog(tp, topic.id(), config);
+                boolean sameTopic = existing != null && existing.topicId().equals(topic.id());
+                if (existing != null && !sameTopic) {
+                    roles.stopFollowing(List.of(tp)); // the older topic's log is about to be replaced
+                }
+                PartitionLog partitionLog = sameTopic ? existing.log() : openLog(tp, topic.id(), config);
                 if (partitionLog == null) {
                     continue;
                 }
                 if (!partitionLog.config().equals(config)) {
                     partitionLog.updateConfig(config);
                 }
+                if (state.leader() == localNodeId && !(sameTopic && existing.isLeader())) {
+                    roles.stopFollowing(List.of(tp)); // no follower append may race with becoming leader
+                }
                 applyLeadership(tp, state, partitionLog);
-                next.put(tp, new HostedPartition(tp, topic.id(), state, partitionLog, localNodeId));
+                next.put(tp, new HostedPartition(tp, topic.id(), state, partitionLog, localNodeId, minInSyncReplicas));
             }
         }
         for (Map.Entry<TopicPartition, HostedPartition> old : hosted.entrySet()) {
             HostedPartition now = next.get(old.getKey());
             if (now == null || !now.topicId().equals(old.getValue().topicId())) {
+                roles.stopFollowing(List.of(old.getKey()));
                 deleteLog(old.getKey(), old.getValue().topicId(), now != null);
             }
         }
         this.hosted = Map.copyOf(next);
         this.image = current;
+        roles.onHosted(current, this.hosted);
     }
 
     /**
      * Tells the log what the image says about its replica: as leader it stamps the partition's
      * leader epoch from now on (recorded as starting at the log end). While this node is the only
      * in-sync replica (always on a single node) the high watermark follows the log end on every
-     * append; with followers in the ISR it is left where it is, for the replica manager to move as
-     * followers confirm (the follower fetcher is the next step of replication).
+     * append; with followers in the ISR it is left where it is, for the leader's follower
+     * bookkeeping ({@link ReplicaRoles}) to move as followers confirm.
      */
     private void applyLeadership(TopicPartition tp, PartitionState state, PartitionLog partitionLog) {
         if (state.leader() != localNodeId) {
@@ -111,7 +136,7 @@ public final class Partitions implements MetadataListener {
         if (state.leaderEpoch() > partitionLog.leaderEpoch()) {
             partitionLog.becomeLeader(state.leaderEpoch());
         }
-        boolean soleInSyncReplica = state.isr().isEmpty() || state.isr().equals(java.util.List.of(localNodeId));
+        boolean soleInSyncReplica = state.isr().isEmpty() || state.isr().equals(List.of(localNodeId));
         partitionLog.setHighWatermarkFollowsLogEnd(soleInSyncReplica);
         if (!soleInSyncReplica) {
             log.debug("{} has followers in its ISR {}: its high watermark waits for them", tp, state.isr());

@@ -52,7 +52,7 @@ final class Handlers {
 
     static HandlerRegistry registry(BrokerConfig config, MetadataQuorum quorum, Partitions partitions,
                                     Purgatory<TopicPartition> fetchPurgatory, ProducerIdAllocator producerIds,
-                                    GroupCoordinator groups, Clock clock) {
+                                    GroupCoordinator groups, Clock clock, Replication replication) {
         int nodeId = config.nodeId();
         Authorization authz = config.authorizerSettings()
                 .map(settings -> Authorization.enabled(new AclAuthorizer(settings), quorum,
@@ -66,8 +66,10 @@ final class Handlers {
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups, authz);
         AclsHandler acls = new AclsHandler(quorum, authz);
         return new HandlerRegistry()
-                .register(ApiKeys.PRODUCE, new ProduceHandler(partitions, quorum, fetchPurgatory, clock, authz))
-                .register(ApiKeys.FETCH, new FetchHandler(partitions, quorum, fetchPurgatory, authz))
+                .register(ApiKeys.PRODUCE, new ProduceHandler(partitions, quorum, fetchPurgatory,
+                        replication.producePurgatory(), clock, authz))
+                .register(ApiKeys.FETCH, new FetchHandler(partitions, quorum, fetchPurgatory, authz,
+                        replication.followerFetches()))
                 .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions, authz))
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(partitions, authz))
                 .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(partitions, authz))
@@ -107,6 +109,11 @@ final class Handlers {
                 .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups)
                 // KIP-848 consumer groups are served: clients and tools gate them on group.version
                 .feature("group.version", 0, 1, 1);
+    }
+
+    /** The data plane's hooks into the handlers: where acks=all waits, and who is told of follower fetches. */
+    record Replication(Purgatory<TopicPartition> producePurgatory,
+                       io.skein.broker.replica.FollowerFetchListener followerFetches) {
     }
 
     private static String controllerListenerName(BrokerConfig config) {

@@ -5,6 +5,8 @@ import io.skein.broker.config.BrokerConfigDef;
 import io.skein.broker.config.ListenerSpec;
 import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.Purgatory;
+import io.skein.broker.replica.Replicas;
+import io.skein.broker.replica.ReplicationSettings;
 import io.skein.broker.partition.ImageScramCredentials;
 import io.skein.broker.partition.ImageTopicsView;
 import io.skein.broker.partition.OffsetsTopicLeadership;
@@ -57,6 +59,8 @@ public final class SkeinServer implements AutoCloseable {
     private MetadataQuorum quorum;
     private ScheduledExecutorService scheduler;
     private Purgatory<TopicPartition> fetchPurgatory;
+    private Purgatory<TopicPartition> producePurgatory;
+    private Replicas replicas;
     private GroupCoordinator groupCoordinator;
     private KafkaWireServer wire;
     private BrokerHeartbeater heartbeater;
@@ -78,13 +82,31 @@ public final class SkeinServer implements AutoCloseable {
             startController();
             return;
         }
+        ReplicationSettings replication;
         try {
-            logs = LogRegistry.open(config.storageSettings(clock));
+            replication = ReplicationSettings.from(config);
+        } catch (org.apache.kafka.common.config.ConfigException e) {
+            throw new StartupException("Cannot reach other brokers: " + e.getMessage(), e);
+        }
+        try {
+            logs = LogRegistry.openReplicated(config.storageSettings(clock));
         } catch (IOException | RuntimeException e) {
             throw new StartupException("Cannot use log.dirs " + config.logDirs() + ": " + messageOf(e), e);
         }
-        Partitions partitions = new Partitions(config.nodeId(), logs, config::logConfig);
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "skein-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        fetchPurgatory = new Purgatory<>(scheduler);
+        producePurgatory = new Purgatory<>(scheduler);
         quorum = MetadataQuorum.create(quorumSettings());
+        replicas = new Replicas(config.nodeId(), replication, quorum, clock, tp -> {
+            fetchPurgatory.checkAndComplete(tp);
+            producePurgatory.checkAndComplete(tp);
+        });
+        Partitions partitions = new Partitions(config.nodeId(), logs, config::logConfig, config::minInSyncReplicas,
+                replicas);
         quorum.addListener(partitions);
         groupCoordinator = new GroupCoordinator(config.groupConfig(), clock, new ImageTopicsView(quorum));
         quorum.addListener(new OffsetsTopicLeadership(partitions, groupCoordinator));
@@ -93,19 +115,13 @@ public final class SkeinServer implements AutoCloseable {
         config.authorizerSettings().ifPresent(acl -> log.info(
                 "ACLs enforced by the built-in authorizer: super users {}, allow.everyone.if.no.acl.found={}",
                 acl.superUsers(), acl.allowEveryoneIfNoAclFound()));
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "skein-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
-        fetchPurgatory = new Purgatory<>(scheduler);
         int blockSize = config.getInt(BrokerConfigDef.PRODUCER_ID_BLOCK_SIZE);
         ProducerIdAllocator producerIds = new ProducerIdAllocator(count -> quorum
                 .submit(new ControllerCommand.AllocateProducerIds(config.nodeId(), count))
                 .thenApply(ControllerResult::producerIdStart), blockSize);
         wire = KafkaWireServer.create(serverSettings(),
                 Handlers.registry(config, quorum, partitions, fetchPurgatory, producerIds, groupCoordinator,
-                        clock));
+                        clock, new Handlers.Replication(producePurgatory, replicas)));
         try {
             boundListeners = wire.start();
         } catch (IOException | RuntimeException e) {
@@ -124,6 +140,7 @@ public final class SkeinServer implements AutoCloseable {
                 register.rack(), item == null ? "" : item.message());
         heartbeater = new BrokerHeartbeater(quorum, register, config.getInt(BrokerConfigDef.BROKER_HEARTBEAT_INTERVAL_MS));
         heartbeater.start(scheduler);
+        replicas.start(scheduler);
         logs.start(); // retention, flush.ms and checkpoints, once the image has applied every topic's config
         cleaner = logs.newCleaner(config.cleanerSettings());
         cleaner.start();
@@ -237,12 +254,16 @@ public final class SkeinServer implements AutoCloseable {
         if (fetchPurgatory != null) {
             fetchPurgatory.completeAll();
         }
+        if (producePurgatory != null) {
+            producePurgatory.completeAll();
+        }
         // answers parked JoinGroup/SyncGroup requests (NOT_COORDINATOR) so in-flight requests can finish
         closeQuietly(groupCoordinator, "group coordinator");
         closeQuietly(wire, "wire server");
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
+        closeQuietly(replicas, "replica fetchers");
         closeQuietly(quorum, "metadata quorum");
         closeQuietly(cleaner, "log cleaner");
         closeQuietly(logs, "log storage");

@@ -1,0 +1,13 @@
+package io.skein.broker.replica;
+
+import org.apache.kafka.common.TopicPartition;
+
+/** Told by the fetch handler about each partition a follower fetched from this leader without error. */
+@FunctionalInterface
+public interface FollowerFetchListener {
+
+    FollowerFetchListener NONE = (tp, replicaId, fetchOffset) -> { };
+
+    /** Follower {@code replicaId} fetched {@code tp} from {@code fetchOffset}, its log end offset. */
+    void onFollowerFetch(TopicPartition tp, int replicaId, long fetchOffset);
+}

@@ -1,0 +1,138 @@
+package io.skein.broker.replica;
+
+import io.skein.broker.partition.HostedPartition;
+import io.skein.log.api.PartitionLog;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The leader's side of replication for the partitions this node leads: records follower fetches
+ * ({@link FollowerProgress}), moves the high watermark to the smallest log end over the ISR (only
+ * ever up) and tells the purgatories, asks the controller to add a follower that caught up to the
+ * ISR, and (from {@link #shrinkLaggingIsrs}) to remove followers that lag more than
+ * {@code replica.lag.time.max.ms}.
+ *
+ * <p>Threading: {@link #onLeading} and {@link #retainOnly} run on the metadata apply thread;
+ * {@link #onFollowerFetch} on request handler threads; {@link #shrinkLaggingIsrs} on the
+ * scheduler. The partitions led are a volatile snapshot replaced by the apply thread; progress
+ * lives in a concurrent map of thread-safe {@link FollowerProgress} objects.
+ */
+final class LeaderReplication implements FollowerFetchListener {
+
+    private final int localNodeId;
+    private final Clock clock;
+    private final long maxLagMs;
+    private final IsrChanges isrChanges;
+    private final Consumer<TopicPartition> highWatermarkMoved;
+    private final ConcurrentHashMap<TopicPartition, FollowerProgress> progress = new ConcurrentHashMap<>();
+    private volatile Map<TopicPartition, HostedPartition> led = Map.of();
+
+    /**
+     * @param highWatermarkMoved told when a partition's high watermark may have moved (wakes parked fetches and produces)
+     */
+    LeaderReplication(int localNodeId, Clock clock, long maxLagMs, IsrChanges isrChanges,
+                      Consumer<TopicPartition> highWatermarkMoved) {
+        this.localNodeId = localNodeId;
+        this.clock = clock;
+        this.maxLagMs = maxLagMs;
+        this.isrChanges = isrChanges;
+        this.highWatermarkMoved = highWatermarkMoved;
+    }
+
+    /**
+     * The partitions this node leads as of a new image: progress starts afresh at each new leader
+     * epoch (and when the replica set changes), and each high watermark is recomputed for the ISR.
+     */
+    void onLeading(Map<TopicPartition, HostedPartition> nowLed) {
+        long now = clock.millis();
+        for (HostedPartition p : nowLed.values()) {
+            FollowerProgress current = progress.get(p.topicPartition());
+            HostedPartition before = led.get(p.topicPartition());
+            if (current == null || current.leaderEpoch() != p.leaderEpoch() || before == null
+                    || !before.state().replicas().equals(p.state().replicas())) {
+                List<Integer> followers = new ArrayList<>(p.state().replicas());
+                followers.remove(Integer.valueOf(localNodeId));
+                progress.put(p.topicPartition(), new FollowerProgress(p.leaderEpoch(), epochStart(p.log(),
+                        p.leaderEpoch()), followers, now));
+            }
+        }
+        progress.keySet().retainAll(nowLed.keySet());
+        isrChanges.retainOnly(nowLed.keySet());
+        this.led = Map.copyOf(nowLed);
+        for (HostedPartition p : nowLed.values()) {
+            maybeAdvanceHighWatermark(p);
+        }
+    }
+
+    /** Where the leader's current epoch starts in its log: the end of the epochs before it. */
+    private static long epochStart(PartitionLog log, int leaderEpoch) {
+        io.skein.log.api.EpochEndOffset before = log.endOffsetForEpoch(leaderEpoch - 1);
+        return before.defined() ? before.endOffset() : log.logEndOffset();
+    }
+
+    @Override
+    public void onFollowerFetch(TopicPartition tp, int replicaId, long fetchOffset) {
+        HostedPartition p = led.get(tp);
+        FollowerProgress followers = progress.get(tp);
+        if (p == null || followers == null) {
+            return;
+        }
+        if (!followers.recordFetch(replicaId, fetchOffset, p.log().logEndOffset(), clock.millis())) {
+            return;
+        }
+        maybeAdvanceHighWatermark(p);
+        if (!p.state().isr().contains(replicaId) && followers.mayJoinIsr(replicaId, p.log().highWatermark())) {
+            List<Integer> expanded = new ArrayList<>(p.state().isr());
+            expanded.add(replicaId);
+            isrChanges.propose(p, expanded, "follower " + replicaId + " caught up at offset " + fetchOffset);
+        }
+    }
+
+    private void maybeAdvanceHighWatermark(HostedPartition p) {
+        FollowerProgress followers = progress.get(p.topicPartition());
+        PartitionLog log = p.log();
+        long candidate = followers == null ? -1 : followers.highWatermark(p.state().isr(), localNodeId,
+                log.logEndOffset());
+        if (candidate >= 0) {
+            log.updateHighWatermark(candidate);
+        }
+        highWatermarkMoved.accept(p.topicPartition()); // also wakes produces waiting on an ISR that shrank
+    }
+
+    /** Proposes removing the ISR followers that have not caught up for {@code replica.lag.time.max.ms}. */
+    void shrinkLaggingIsrs() {
+        long now = clock.millis();
+        for (HostedPartition p : led.values()) {
+            FollowerProgress followers = progress.get(p.topicPartition());
+            if (followers == null || p.state().isr().size() <= 1) {
+                continue;
+            }
+            List<Integer> lagging = followers.outOfSync(p.state().isr(), localNodeId, p.log().logEndOffset(), now,
+                    maxLagMs);
+            if (lagging.isEmpty()) {
+                continue;
+            }
+            List<Integer> shrunk = new ArrayList<>(p.state().isr());
+            shrunk.removeAll(lagging);
+            StringBuilder reason = new StringBuilder();
+            for (int id : lagging) {
+                reason.append(reason.length() == 0 ? "" : ", ").append("follower ").append(id)
+                        .append(" not caught up for ").append(followers.lagMs(id, now)).append(" ms (log end ")
+                        .append(followers.logEndOffset(id)).append(')');
+            }
+            isrChanges.propose(p, shrunk, reason + ", replica.lag.time.max.ms=" + maxLagMs);
+        }
+    }
+
+    /** The partitions led as of the latest image. */
+    Set<TopicPartition> ledPartitions() {
+        return new HashSet<>(led.keySet());
+    }
+}

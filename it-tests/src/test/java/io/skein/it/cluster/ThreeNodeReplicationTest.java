@@ -1,0 +1,224 @@
+package io.skein.it.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.skein.it.harness.Clients;
+import io.skein.it.harness.ThreeNodeCluster;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The data plane of a three-node cluster: followers copy their leaders, the high watermark moves
+ * as the ISR confirms, acks=all waits for the ISR and is refused below {@code min.insync.replicas},
+ * and a killed leader loses no acknowledged record. Every test leaves all three nodes running.
+ */
+class ThreeNodeReplicationTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static ThreeNodeCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = ThreeNodeCluster.start("replication", Map.of(
+                "broker.session.timeout.ms", "3000",
+                "broker.heartbeat.interval.ms", "500",
+                "replica.lag.time.max.ms", "10000"));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void allThreeNodesServe() throws Exception {
+        for (int id = 1; id <= 3; id++) {
+            if (!cluster.node(id).isAlive()) {
+                cluster.restart(id);
+            }
+        }
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            Clients.await("all three brokers registered and unfenced", TIMEOUT, () -> {
+                try {
+                    return admin.describeCluster().nodes().get().stream().map(Node::id).collect(Collectors.toSet())
+                            .equals(Set.of(1, 2, 3));
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    private static void createTopic(String name) throws Exception {
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            admin.createTopics(List.of(new NewTopic(name, 1, (short) 3)
+                    .configs(Map.of("min.insync.replicas", "2")))).all().get();
+            Clients.awaitTopic(admin, name, 1, TIMEOUT);
+            awaitFullIsr(admin, name);
+        }
+    }
+
+    private static TopicPartitionInfo partition0(Admin admin, String topic) throws Exception {
+        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+        return d.partitions().get(0);
+    }
+
+    private static void awaitFullIsr(Admin admin, String topic) {
+        Clients.await("all three replicas of " + topic + " in the ISR", TIMEOUT, () -> {
+            try {
+                return partition0(admin, topic).isr().size() == 3;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    private static byte[] value(int i) {
+        byte[] v = ("record-" + i + "-").repeat(1 + i % 7).getBytes(StandardCharsets.UTF_8);
+        v[0] = (byte) i; // not only text
+        return v;
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
+        return Clients.readToEnd(bootstrap, List.of(new TopicPartition(topic, 0)), TIMEOUT);
+    }
+
+    @Test
+    void acknowledgedRecordsSurviveAKilledLeaderExactlyOnceInOrderAndTheLeaderRejoinsTheIsr() throws Exception {
+        String topic = "replicated";
+        createTopic(topic);
+        int leader;
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            leader = partition0(admin, topic).leader().id();
+        }
+        int total = 3000;
+        int killAt = 1200;
+        List<Integer> acked = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(cluster.bootstrap(), Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                ProducerConfig.LINGER_MS_CONFIG, "5",
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000"))) {
+            List<Future<RecordMetadata>> inFlight = new ArrayList<>();
+            for (int i = 0; i < total; i++) {
+                if (i == killAt) {
+                    cluster.kill(leader); // mid-stream: earlier records may be in flight, later ones queue
+                }
+                inFlight.add(producer.send(new ProducerRecord<>(topic, 0, Integer.toString(i).getBytes(
+                        StandardCharsets.UTF_8), value(i))));
+                if (inFlight.size() == 100) {
+                    collect(inFlight, acked);
+                }
+            }
+            producer.flush();
+            collect(inFlight, acked);
+        }
+        assertEquals(total, acked.size(), "every record acknowledged after the failover");
+
+        String survivors = cluster.bootstrap();
+        List<ConsumerRecord<byte[], byte[]>> read = readAll(survivors, topic);
+        assertEquals(acked.size(), read.size(), "each acknowledged record exactly once");
+        for (int i = 0; i < read.size(); i++) {
+            ConsumerRecord<byte[], byte[]> r = read.get(i);
+            int expected = acked.get(i);
+            assertEquals(Integer.toString(expected), new String(r.key(), StandardCharsets.UTF_8), "order at " + i);
+            assertArrayEquals(value(expected), r.value(), "bytes of record " + expected);
+            assertEquals(i, r.offset());
+        }
+
+        try (Admin admin = Clients.admin(survivors)) {
+            assertNotEquals(leader, partition0(admin, topic).leader().id(), "a new leader took over");
+        }
+        cluster.restart(leader);
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            Clients.await("broker " + leader + " back in the ISR of " + topic, TIMEOUT, () -> {
+                try {
+                    return partition0(admin, topic).isr().stream().anyMatch(n -> n.id() == leader);
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+        // once it is back in the ISR its copy is complete: read through it as leader after the others stop leading
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            assertEquals(3, partition0(admin, topic).isr().size());
+        }
+    }
+
+    private static void collect(List<Future<RecordMetadata>> inFlight, List<Integer> acked) throws Exception {
+        for (Future<RecordMetadata> f : inFlight) {
+            RecordMetadata m = f.get();
+            acked.add((int) m.offset()); // offsets are the indexes: one producer, one partition, no gaps
+        }
+        inFlight.clear();
+    }
+
+    @Test
+    void acksAllIsRefusedWithNotEnoughReplicasWhenTwoOfThreeBrokersAreDown() throws Exception {
+        String topic = "under-min-isr";
+        createTopic(topic);
+        int leader;
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            leader = partition0(admin, topic).leader().id();
+        }
+        Map<String, String> settings = Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false", // no producer id: the quorum will be gone
+                ProducerConfig.RETRIES_CONFIG, "3",
+                ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "100",
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "20000");
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(cluster.node(leader).bootstrap(), settings)) {
+            for (int i = 0; i < 10; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, null, value(i))).get();
+            }
+            List<Integer> others = new ArrayList<>(List.of(1, 2, 3));
+            others.remove(Integer.valueOf(leader));
+            for (int id : others) {
+                assertEquals(0, cluster.node(id).stop(), "clean stop of broker " + id); // leaves the ISRs
+            }
+
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> producer.send(new ProducerRecord<>(topic, 0, null, value(99))).get());
+            assertInstanceOf(NotEnoughReplicasException.class, refused.getCause(), refused.toString());
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> read = readAll(cluster.node(leader).bootstrap(), topic);
+        assertEquals(10, read.size(), "the refused record was never appended, nothing past the high watermark");
+        for (int i = 0; i < 10; i++) {
+            assertArrayEquals(value(i), read.get(i).value());
+        }
+        assertTrue(cluster.node(leader).isAlive());
+    }
+}
