@@ -30,6 +30,8 @@ import org.apache.kafka.common.requests.FetchResponse;
  */
 final class FetchedPartition {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FetchedPartition.class);
+
     /** What the fetcher does next with the partition. */
     enum Next { FETCH, BACK_OFF }
 
@@ -53,9 +55,14 @@ final class FetchedPartition {
             FetchResponseData.EpochEndOffset diverging = data.divergingEpoch();
             long before = log.logEndOffset();
             long after = log.truncateTo(truncationOffset(log, diverging.epoch(), diverging.endOffset()));
-            return before == after ? new Result(Next.BACK_OFF, Errors.NONE, "diverging epoch " + diverging.epoch()
-                    + " ending at " + diverging.endOffset() + " but nothing to truncate at log end " + before)
-                    : Result.FETCH_ON;
+            if (before == after) {
+                return new Result(Next.BACK_OFF, Errors.NONE, "diverging epoch " + diverging.epoch()
+                        + " ending at " + diverging.endOffset() + " but nothing to truncate at log end " + before);
+            }
+            LOG.info("Truncated {} from log end {} to {}: its history diverged from the leader's after epoch {} "
+                    + "(which ends at {} on the leader)", log.topicPartition(), before, after, diverging.epoch(),
+                    diverging.endOffset());
+            return Result.FETCH_ON;
         }
         if (data.records() instanceof MemoryRecords records && records.sizeInBytes() > 0) {
             AppendResult appended = log.appendAsFollower(records);
@@ -83,11 +90,17 @@ final class FetchedPartition {
     private static Result outOfRange(PartitionLog log, PartitionData data) {
         long leaderLogStart = data.logStartOffset();
         if (leaderLogStart > log.logEndOffset()) {
+            LOG.info("Emptied {} and restarted it at {}: its log end {} is below the leader's log start",
+                    log.topicPartition(), leaderLogStart, log.logEndOffset());
             log.truncateFullyAndStartAt(leaderLogStart);
             return Result.FETCH_ON;
         }
         long before = log.logEndOffset();
         long after = data.highWatermark() >= 0 ? log.truncateTo(data.highWatermark()) : before;
+        if (before != after) {
+            LOG.info("Truncated {} from log end {} to the leader's high watermark {}: the leader has no epoch at or "
+                    + "below this log's latest", log.topicPartition(), before, after);
+        }
         return before == after ? new Result(Next.BACK_OFF, Errors.OFFSET_OUT_OF_RANGE, "fetch offset " + before
                 + " out of range of the leader (log start " + leaderLogStart + ", high watermark "
                 + data.highWatermark() + ")") : Result.FETCH_ON;

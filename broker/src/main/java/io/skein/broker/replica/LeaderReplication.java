@@ -33,6 +33,8 @@ final class LeaderReplication implements FollowerFetchListener {
     private final Consumer<TopicPartition> highWatermarkMoved;
     private final ConcurrentHashMap<TopicPartition, FollowerProgress> progress = new ConcurrentHashMap<>();
     private volatile Map<TopicPartition, HostedPartition> led = Map.of();
+    /** Registered, unfenced brokers: only they may join an ISR (the controller would refuse others). */
+    private volatile Set<Integer> eligible = Set.of();
 
     /**
      * @param highWatermarkMoved told when a partition's high watermark may have moved (wakes parked fetches and produces)
@@ -50,7 +52,8 @@ final class LeaderReplication implements FollowerFetchListener {
      * The partitions this node leads as of a new image: progress starts afresh at each new leader
      * epoch (and when the replica set changes), and each high watermark is recomputed for the ISR.
      */
-    void onLeading(Map<TopicPartition, HostedPartition> nowLed) {
+    void onLeading(Map<TopicPartition, HostedPartition> nowLed, Set<Integer> eligibleBrokers) {
+        this.eligible = Set.copyOf(eligibleBrokers);
         long now = clock.millis();
         for (HostedPartition p : nowLed.values()) {
             FollowerProgress current = progress.get(p.topicPartition());
@@ -88,7 +91,8 @@ final class LeaderReplication implements FollowerFetchListener {
             return;
         }
         maybeAdvanceHighWatermark(p);
-        if (!p.state().isr().contains(replicaId) && followers.mayJoinIsr(replicaId, p.log().highWatermark())) {
+        if (!p.state().isr().contains(replicaId) && eligible.contains(replicaId)
+                && followers.mayJoinIsr(replicaId, p.log().highWatermark())) {
             List<Integer> expanded = new ArrayList<>(p.state().isr());
             expanded.add(replicaId);
             isrChanges.propose(p, expanded, "follower " + replicaId + " caught up at offset " + fetchOffset);

@@ -89,7 +89,13 @@ public final class Replicas implements ReplicaRoles, FollowerFetchListener, Auto
         Set<TopicPartition> stop = new HashSet<>(fetchers.followed());
         stop.removeAll(followed);
         fetchers.stop(stop);
-        leaders.onLeading(led);
+        Set<Integer> unfenced = new HashSet<>();
+        for (BrokerRegistration broker : image.brokers().values()) {
+            if (!broker.fenced()) {
+                unfenced.add(broker.id());
+            }
+        }
+        leaders.onLeading(led, unfenced);
     }
 
     /** The leader's inter-broker endpoint, or null (no leader, or it has no such listener). */

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
  * replays only the tail; Kafka's kafka-metadata-quorum and kafka-topics tools show voters, leaders
  * and ISRs. Every test leaves all three nodes running.
  *
- * <p>Without follower replication, the replicas a leadership moves to have no data: only the
- * metadata is checked here.
+ * <p>Only the metadata is checked here; that the data moves with the leadership (followers copy
+ * their leaders, acknowledged records survive a killed leader) is {@link ThreeNodeReplicationTest}'s.
  */
 class ThreeNodeFailoverTest {
 
