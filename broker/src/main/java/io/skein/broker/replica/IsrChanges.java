@@ -5,6 +5,8 @@ import io.skein.replication.api.ControllerCommand;
 import io.skein.replication.api.ControllerResult;
 import io.skein.replication.api.MetadataQuorum;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
@@ -25,13 +27,16 @@ final class IsrChanges {
     private static final Logger log = LoggerFactory.getLogger(IsrChanges.class);
 
     private final int localNodeId;
-    private final MetadataQuorum quorum;
+    private final Function<ControllerCommand, CompletableFuture<ControllerResult>> controller;
     /** Partition → the partition epoch its in-flight or accepted change was proposed against. */
     private final ConcurrentHashMap<TopicPartition, Integer> pending = new ConcurrentHashMap<>();
 
-    IsrChanges(int localNodeId, MetadataQuorum quorum) {
+    /**
+     * @param controller sends a command to the active controller ({@link MetadataQuorum#submit})
+     */
+    IsrChanges(int localNodeId, Function<ControllerCommand, CompletableFuture<ControllerResult>> controller) {
         this.localNodeId = localNodeId;
-        this.quorum = quorum;
+        this.controller = controller;
     }
 
     /**
@@ -50,7 +55,7 @@ final class IsrChanges {
         }
         log.info("Proposing ISR {} -> {} for {} (leader epoch {}, partition epoch {}): {}", p.state().isr(), newIsr,
                 tp, p.leaderEpoch(), partitionEpoch, reason);
-        quorum.submit(new ControllerCommand.AlterPartition(localNodeId, p.topicId(), tp.partition(), p.leaderEpoch(),
+        controller.apply(new ControllerCommand.AlterPartition(localNodeId, p.topicId(), tp.partition(), p.leaderEpoch(),
                 partitionEpoch, List.copyOf(newIsr))).whenComplete((result, failure) -> {
                     Errors error = failure != null ? Errors.REQUEST_TIMED_OUT : firstError(result);
                     if (error != Errors.NONE) {

@@ -50,7 +50,7 @@ public final class Replicas implements ReplicaRoles, FollowerFetchListener, Auto
         this.settings = settings;
         this.fetchers = new ReplicaFetchers(localNodeId, settings);
         this.leaders = new LeaderReplication(localNodeId, clock, settings.lagTimeMaxMs(),
-                new IsrChanges(localNodeId, quorum), highWatermarkMoved);
+                new IsrChanges(localNodeId, quorum::submit), highWatermarkMoved);
     }
 
     /** Starts the periodic ISR shrink check (every half {@code replica.lag.time.max.ms}, as Kafka). */
