@@ -13,7 +13,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.common.Node;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * io.skein.broker.partition.Partitions} applies, and by follower fetches.
  *
  * <p>Threading: {@link #stopFollowing} and {@link #onHosted} run on the metadata apply thread;
- * {@link #onFollowerFetch} on request handler threads; the ISR check on the given scheduler.
+ * {@link #onFollowerFetch} on request handler threads; the ISR check on its own "isr-checker" thread.
  */
 public final class Replicas implements ReplicaRoles, FollowerFetchListener, AutoCloseable {
 
@@ -39,7 +39,7 @@ public final class Replicas implements ReplicaRoles, FollowerFetchListener, Auto
     private final ReplicaFetchers fetchers;
     private final LeaderReplication leaders;
     private final Set<Integer> missingEndpointLogged = new HashSet<>();
-    private ScheduledFuture<?> isrCheck;
+    private ScheduledExecutorService isrChecker;
 
     /**
      * @param highWatermarkMoved told when a led partition's high watermark or ISR may have changed
@@ -53,10 +53,18 @@ public final class Replicas implements ReplicaRoles, FollowerFetchListener, Auto
                 new IsrChanges(localNodeId, quorum::submit), highWatermarkMoved);
     }
 
-    /** Starts the periodic ISR shrink check (every half {@code replica.lag.time.max.ms}, as Kafka). */
-    public void start(ScheduledExecutorService scheduler) {
+    /**
+     * Starts the periodic ISR shrink check (every half {@code replica.lag.time.max.ms}, as Kafka) on
+     * its own thread, so that nothing else blocking (heartbeats to an unreachable controller) delays it.
+     */
+    public void start() {
         long period = Math.max(1, settings.lagTimeMaxMs() / 2);
-        isrCheck = scheduler.scheduleWithFixedDelay(() -> {
+        isrChecker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "isr-checker");
+            t.setDaemon(true);
+            return t;
+        });
+        isrChecker.scheduleWithFixedDelay(() -> {
             try {
                 leaders.shrinkLaggingIsrs();
             } catch (RuntimeException e) {
@@ -126,8 +134,8 @@ public final class Replicas implements ReplicaRoles, FollowerFetchListener, Auto
 
     @Override
     public void close() {
-        if (isrCheck != null) {
-            isrCheck.cancel(false);
+        if (isrChecker != null) {
+            isrChecker.shutdownNow();
         }
         fetchers.close();
     }

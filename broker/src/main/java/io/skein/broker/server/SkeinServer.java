@@ -140,7 +140,7 @@ public final class SkeinServer implements AutoCloseable {
                 register.rack(), item == null ? "" : item.message());
         heartbeater = new BrokerHeartbeater(quorum, register, config.getInt(BrokerConfigDef.BROKER_HEARTBEAT_INTERVAL_MS));
         heartbeater.start(scheduler);
-        replicas.start(scheduler);
+        replicas.start();
         logs.start(); // retention, flush.ms and checkpoints, once the image has applied every topic's config
         cleaner = logs.newCleaner(config.cleanerSettings());
         cleaner.start();
