@@ -60,16 +60,7 @@ class ThreeNodeIsrTest {
     }
 
     private static void signal(int node, String signal) {
-        try {
-            Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(cluster.node(node).pid()))
-                    .redirectErrorStream(true).start();
-            assertEquals(0, p.waitFor(), "kill -" + signal + " of node " + node);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Signals.send(cluster.node(node), signal);
     }
 
     private static TopicPartitionInfo partition0(Admin admin, String topic) throws Exception {

@@ -221,4 +221,97 @@ class ThreeNodeReplicationTest {
         }
         assertTrue(cluster.node(leader).isAlive());
     }
+
+    private static Admin quickAdmin(String bootstrap) {
+        return Admin.create(new java.util.HashMap<>(Map.of("bootstrap.servers", bootstrap,
+                "request.timeout.ms", "3000", "default.api.timeout.ms", "60000")));
+    }
+
+    /**
+     * The followers freeze (SIGSTOP), the leader takes acks=1 records no follower gets and is killed;
+     * a follower leads the next epoch. The old leader, restarted with that stale tail, truncates it
+     * (diverging epoch), catches up and rejoins the ISR; no consumer ever saw the stale records.
+     */
+    @Test
+    void aRestartedLeaderTruncatesRecordsOnlyItHadAndRejoinsTheIsr() throws Exception {
+        String topic = "stale-tail";
+        createTopic(topic);
+        int leader;
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            leader = partition0(admin, topic).leader().id();
+        }
+        List<Integer> followers = new ArrayList<>(List.of(1, 2, 3));
+        followers.remove(Integer.valueOf(leader));
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (KafkaProducer<byte[], byte[]> one = Clients.producer(cluster.node(leader).bootstrap(), Map.of(
+                     ProducerConfig.ACKS_CONFIG, "1", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
+                     ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000"));
+             Admin admin = quickAdmin(cluster.node(leader).bootstrap())) {
+            for (int i = 0; i < 10; i++) {
+                one.send(new ProducerRecord<>(topic, 0, null, value(i))).get();
+            }
+            Clients.await("high watermark 10 on the leader", TIMEOUT, () -> {
+                try {
+                    return admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()))
+                            .partitionResult(tp).get().offset() == 10;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            followers.forEach(id -> Signals.send(cluster.node(id), "STOP"));
+            try {
+                for (int i = 0; i < 5; i++) {
+                    one.send(new ProducerRecord<>(topic, 0, null, "stale".getBytes(StandardCharsets.UTF_8))).get();
+                }
+                cluster.kill(leader);
+            } finally {
+                followers.forEach(id -> Signals.send(cluster.node(id), "CONT"));
+            }
+        }
+        String survivors = cluster.node(followers.get(0)).bootstrap() + "," + cluster.node(followers.get(1)).bootstrap();
+        try (Admin admin = Clients.admin(survivors)) {
+            Clients.await("a follower leads " + topic, TIMEOUT, () -> {
+                try {
+                    TopicPartitionInfo p = partition0(admin, topic);
+                    return p.leader() != null && followers.contains(p.leader().id());
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+        try (KafkaProducer<byte[], byte[]> all = Clients.producer(survivors, Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
+            for (int i = 10; i < 13; i++) {
+                all.send(new ProducerRecord<>(topic, 0, null, value(i))).get();
+            }
+        }
+
+        int linesBefore = cluster.node(leader).outputLines().size();
+        cluster.restart(leader);
+
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            Clients.await("broker " + leader + " back in the ISR of " + topic, TIMEOUT, () -> {
+                try {
+                    return partition0(admin, topic).isr().stream().anyMatch(n -> n.id() == leader);
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+        // A follower may have fetched the first stale records just before it froze and appended them
+        // after it thawed: those survive (never acknowledged to anyone but harmless); the rest is cut.
+        List<String> lines = cluster.node(leader).outputLines();
+        String marker = "Truncated " + topic + "-0 from log end 15 to ";
+        String truncation = lines.subList(linesBefore, lines.size()).stream().filter(l -> l.contains(marker))
+                .findFirst().orElseThrow(() -> new AssertionError("no truncation:\n" + cluster.node(leader).outputTail()));
+        String rest = truncation.substring(truncation.indexOf(marker) + marker.length());
+        int kept = Integer.parseInt(rest.substring(0, rest.indexOf(':'))) - 10;
+        assertTrue(kept >= 0 && kept < 5, truncation);
+        List<ConsumerRecord<byte[], byte[]>> read = readAll(cluster.bootstrap(), topic);
+        assertEquals(13 + kept, read.size());
+        for (int i = 0; i < read.size(); i++) {
+            byte[] expected = i < 10 ? value(i) : i < 10 + kept ? "stale".getBytes(StandardCharsets.UTF_8)
+                    : value(i - kept);
+            assertArrayEquals(expected, read.get(i).value(), "record at offset " + i);
+        }
+    }
 }
