@@ -54,7 +54,14 @@ final class FetchedPartition {
         if (FetchResponse.isDivergingEpoch(data)) {
             FetchResponseData.EpochEndOffset diverging = data.divergingEpoch();
             long before = log.logEndOffset();
+            int epochBefore = log.latestEpoch();
             long after = log.truncateTo(truncationOffset(log, diverging.epoch(), diverging.endOffset()));
+            if (before == after && epochBefore != log.latestEpoch()) {
+                LOG.info("Forgot leader epoch {} of {}, which started at its log end {} without batches (this replica "
+                        + "led briefly); the leader's epoch {} ends there", epochBefore, log.topicPartition(), before,
+                        diverging.epoch());
+                return Result.FETCH_ON;
+            }
             if (before == after) {
                 return new Result(Next.BACK_OFF, Errors.NONE, "diverging epoch " + diverging.epoch()
                         + " ending at " + diverging.endOffset() + " but nothing to truncate at log end " + before);

@@ -90,6 +90,17 @@ class FetchedPartitionTest {
     }
 
     @Test
+    void anEpochThisReplicaLedWithoutAppendingIsForgottenWhenTheLeaderDisagrees() {
+        log.becomeLeader(5); // led briefly at offset 20, appended nothing
+
+        FetchedPartition.Result result = FetchedPartition.apply(log, diverging(3, 20));
+
+        assertEquals(FetchedPartition.Next.FETCH, result.next());
+        assertEquals(20, log.logEndOffset());
+        assertEquals(3, log.latestEpoch());
+    }
+
+    @Test
     void aLogEndBelowTheLeadersLogStartRestartsTheLogThere() {
         PartitionData data = new PartitionData().setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code())
                 .setLogStartOffset(50).setHighWatermark(60);

@@ -115,7 +115,8 @@ public interface PartitionLog extends AutoCloseable {
      * above. Batches are never split, so the new end may be below {@code offset} when it falls
      * inside a batch. Never cuts below the log start offset: when the batch holding the log start
      * offset would go, the log is emptied and restarts at the log start offset (as
-     * {@link #truncateFullyAndStartAt}). No-op when {@code offset} is at or past the end.
+     * {@link #truncateFullyAndStartAt}). When {@code offset} is at or past the end nothing is cut
+     * except leader epochs recorded as starting at the log end (a leadership that appended nothing).
      *
      * @return the log end offset afterwards
      */

@@ -232,6 +232,10 @@ final class DiskPartitionLog implements PartitionLog {
             long target = Math.max(offset, logStartOffset);
             long end = segments.end().offset();
             if (target >= end) {
+                // Nothing to cut, but an epoch recorded as starting at the log end (this replica led
+                // briefly and appended nothing) is not history the leader shares: as Kafka, forget it,
+                // or the follower would keep naming it as its last fetched epoch and never converge.
+                epochs.truncateFromEnd(end);
                 return end;
             }
             try {

@@ -63,6 +63,19 @@ class TruncationTest {
     }
 
     @Test
+    void truncateToTheLogEndForgetsAnEpochThatStartedThereWithoutBatches() throws IOException {
+        try (LogFixture f = new LogFixture(dir, SMALL)) {
+            fill(f);
+            f.log.becomeLeader(7); // led briefly at the log end, appended nothing
+
+            long end = f.log.truncateTo(160);
+
+            assertEquals(160, end);
+            assertEquals(3, f.log.latestEpoch(), "the empty epoch 7 is not history shared with the new leader");
+        }
+    }
+
+    @Test
     void truncateToCutsSegmentsIndexesProducerStateAndEpochsAcrossSegments() throws IOException {
         try (LogFixture f = new LogFixture(dir, SMALL)) {
             fill(f);
