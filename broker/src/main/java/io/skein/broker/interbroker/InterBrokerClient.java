@@ -35,7 +35,12 @@ import org.apache.kafka.common.utils.internals.LogContext;
  */
 public final class InterBrokerClient implements AutoCloseable {
 
-    /** What the client needs to know about the inter-broker listener. */
+    /**
+     * What the client needs to know about the inter-broker listener.
+     *
+     * @param listenerConfigs the broker's settings with the listener's {@code listener.name.<l>.*}
+     *     overrides applied (the prefixed keys stay too: SASL reads its JAAS config from them)
+     */
     public record Settings(int localNodeId, String listenerName, SecurityProtocol protocol,
                            Map<String, String> listenerConfigs, String saslMechanism, int requestTimeoutMs) {
     }
@@ -69,11 +74,10 @@ public final class InterBrokerClient implements AutoCloseable {
     private static AbstractConfig securityConfig(Settings settings) {
         ConfigDef def = new ConfigDef().withClientSslSupport().withClientSaslSupport();
         Map<String, Object> values = new java.util.HashMap<>(settings.listenerConfigs());
-        values.keySet().retainAll(def.names());
         if (settings.saslMechanism() != null) {
             values.put(SaslConfigs.SASL_MECHANISM, settings.saslMechanism());
         }
-        return new AbstractConfig(def, values, false);
+        return new AbstractConfig(def, values, false); // keys the definition lacks stay among the originals
     }
 
     /**

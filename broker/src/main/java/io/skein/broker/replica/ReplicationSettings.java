@@ -17,8 +17,12 @@ public record ReplicationSettings(long lagTimeMaxMs, int fetchMaxBytes, int fetc
     public static ReplicationSettings from(BrokerConfig config) {
         ListenerSpec listener = config.interBrokerListener();
         String mechanism = config.originals().getOrDefault("sasl.mechanism.inter.broker.protocol", "GSSAPI");
+        // every original key (kafka-clients' SASL login looks up listener.name.<l>.<mechanism>.sasl.jaas.config),
+        // with the listener's overrides applied to the plain keys (ssl.*, sasl.*)
+        java.util.Map<String, String> settings = new java.util.HashMap<>(config.originals());
+        settings.putAll(config.listenerConfigs(listener.name()));
         InterBrokerClient.Settings client = new InterBrokerClient.Settings(config.nodeId(), listener.name(),
-                listener.protocol(), config.listenerConfigs(listener.name()), mechanism,
+                listener.protocol(), java.util.Map.copyOf(settings), mechanism,
                 config.getInt(BrokerConfigDef.REPLICA_SOCKET_TIMEOUT_MS));
         return new ReplicationSettings(config.getLong(BrokerConfigDef.REPLICA_LAG_TIME_MAX_MS),
                 config.getInt(BrokerConfigDef.REPLICA_FETCH_MAX_BYTES),

@@ -20,71 +20,90 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Follower fetching over TLS: every node's only broker listener speaks SSL (the listener named
- * PLAINTEXT is mapped to SSL), so followers reach their leaders through kafka-clients' SSL channel
- * built from the listener's {@code ssl.*} settings; acks=all completes only once they did.
+ * Follower fetching over a secured inter-broker listener: every node's only broker listener (named
+ * PLAINTEXT, mapped to SSL or SASL_SSL) is the one followers use, through kafka-clients' channel
+ * builders fed from Kafka's settings ({@code ssl.*}, {@code listener.name.<l>.<mechanism>.sasl.jaas.config},
+ * {@code sasl.mechanism.inter.broker.protocol}); acks=all with {@code min.insync.replicas=3}
+ * completes only once both followers fetched.
  */
 class ThreeNodeSslReplicationTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final String PASSWORD = "test-secret";
-    private static ThreeNodeCluster cluster;
+    private static Map<String, String> brokerSsl;
     private static Map<String, String> clientSsl;
 
     @BeforeAll
-    static void startCluster() {
+    static void certificates() {
         Path dir = Path.of("target", "it-data", "ssl-certs-" + System.nanoTime());
         TestCertificates.Issued ca = TestCertificates.ca("Skein test CA");
         TestCertificates.Issued broker = TestCertificates.issue(ca, "CN=broker,O=Skein", true);
         Path keyStore = TestCertificates.keyStore(dir.resolve("broker.p12"), "PKCS12", broker, PASSWORD);
         Path trustStore = TestCertificates.trustStore(dir.resolve("trust.p12"), "PKCS12", ca, PASSWORD);
-        Map<String, String> overrides = new HashMap<>();
-        overrides.put("listener.security.protocol.map", "PLAINTEXT:SSL,CONTROLLER:PLAINTEXT");
-        overrides.put("ssl.keystore.type", "PKCS12");
-        overrides.put("ssl.keystore.location", keyStore.toAbsolutePath().toString());
-        overrides.put("ssl.keystore.password", PASSWORD);
-        overrides.put("ssl.truststore.type", "PKCS12");
-        overrides.put("ssl.truststore.location", trustStore.toAbsolutePath().toString());
-        overrides.put("ssl.truststore.password", PASSWORD);
-        cluster = ThreeNodeCluster.start("ssl-replication", overrides);
-        clientSsl = Map.of("security.protocol", "SSL",
+        brokerSsl = Map.of("ssl.keystore.type", "PKCS12",
+                "ssl.keystore.location", keyStore.toAbsolutePath().toString(),
+                "ssl.keystore.password", PASSWORD,
                 "ssl.truststore.type", "PKCS12",
+                "ssl.truststore.location", trustStore.toAbsolutePath().toString(),
+                "ssl.truststore.password", PASSWORD);
+        clientSsl = Map.of("ssl.truststore.type", "PKCS12",
                 "ssl.truststore.location", trustStore.toAbsolutePath().toString(),
                 "ssl.truststore.password", PASSWORD);
     }
 
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
+    @Test
+    void followersReplicateOverSsl() throws Exception {
+        Map<String, String> overrides = new HashMap<>(brokerSsl);
+        overrides.put("listener.security.protocol.map", "PLAINTEXT:SSL,CONTROLLER:PLAINTEXT");
+        Map<String, String> client = new HashMap<>(clientSsl);
+        client.put("security.protocol", "SSL");
+        try (ThreeNodeCluster cluster = ThreeNodeCluster.start("ssl-replication", overrides)) {
+            replicateAndRead(cluster, client, "over-ssl");
         }
     }
 
     @Test
-    void followersReplicateOverTlsAndAcksAllCompletes() throws Exception {
-        String topic = "tls-replicated";
-        Map<String, Object> adminProps = new HashMap<>(clientSsl);
+    void followersReplicateOverSaslSslWithPlain() throws Exception {
+        Map<String, String> overrides = new HashMap<>(brokerSsl);
+        overrides.put("listener.security.protocol.map", "PLAINTEXT:SASL_SSL,CONTROLLER:PLAINTEXT");
+        overrides.put("sasl.enabled.mechanisms", "PLAIN");
+        overrides.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        overrides.put("listener.name.plaintext.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"broker\" "
+                        + "password=\"broker-secret\" user_broker=\"broker-secret\" user_alice=\"alice-secret\";");
+        Map<String, String> client = new HashMap<>(clientSsl);
+        client.put("security.protocol", "SASL_SSL");
+        client.put("sasl.mechanism", "PLAIN");
+        client.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                + "username=\"alice\" password=\"alice-secret\";");
+        try (ThreeNodeCluster cluster = ThreeNodeCluster.start("sasl-ssl-replication", overrides)) {
+            replicateAndRead(cluster, client, "over-sasl-ssl");
+        }
+    }
+
+    private static void replicateAndRead(ThreeNodeCluster cluster, Map<String, String> client, String topic)
+            throws Exception {
+        Map<String, Object> adminProps = new HashMap<>(client);
         adminProps.put("bootstrap.servers", cluster.bootstrap());
         try (Admin admin = Admin.create(adminProps)) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3)
                     .configs(Map.of("min.insync.replicas", "3")))).all().get();
             Clients.awaitTopic(admin, topic, 1, TIMEOUT);
         }
-        Map<String, String> producerProps = new HashMap<>(clientSsl);
+        Map<String, String> producerProps = new HashMap<>(client);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(cluster.bootstrap(), producerProps)) {
             for (int i = 0; i < 50; i++) {
-                producer.send(new ProducerRecord<>(topic, 0, null, ("tls-" + i).getBytes(StandardCharsets.UTF_8)))
+                producer.send(new ProducerRecord<>(topic, 0, null, (topic + i).getBytes(StandardCharsets.UTF_8)))
                         .get();
             }
         }
         TopicPartition tp = new TopicPartition(topic, 0);
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(cluster.bootstrap(), clientSsl)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(cluster.bootstrap(), client)) {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             List<ConsumerRecord<byte[], byte[]>> read = new java.util.ArrayList<>();
@@ -94,7 +113,7 @@ class ThreeNodeSslReplicationTest {
             }
             assertEquals(50, read.size());
             for (int i = 0; i < 50; i++) {
-                assertArrayEquals(("tls-" + i).getBytes(StandardCharsets.UTF_8), read.get(i).value());
+                assertArrayEquals((topic + i).getBytes(StandardCharsets.UTF_8), read.get(i).value());
             }
         }
     }
