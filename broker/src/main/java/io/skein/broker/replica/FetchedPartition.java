@@ -14,7 +14,8 @@ import org.apache.kafka.common.requests.FetchResponse;
  *
  * <ul>
  *   <li>records: appended as fetched ({@link PartitionLog#appendAsFollower}), then the high
- *       watermark moves to the leader's (capped at the log end);</li>
+ *       watermark moves to the leader's (capped at the log end) and the log start up to the
+ *       leader's (capped at the high watermark);</li>
  *   <li>{@code diverging_epoch} (KIP-320/KIP-595): the follower's history past the end of the
  *       leader's epoch differs: truncate to where both agree — the smaller of the leader's end of
  *       that epoch and the follower's own end of the largest epoch at or below it — and fetch on;</li>
@@ -81,7 +82,26 @@ final class FetchedPartition {
         if (data.highWatermark() >= 0) {
             log.updateHighWatermark(data.highWatermark());
         }
+        followLogStart(log, data.logStartOffset());
         return Result.FETCH_ON;
+    }
+
+    /**
+     * The leader's log start moved up (DeleteRecords, retention): the follower's follows, as far as
+     * its own high watermark allows (Kafka's follower does the same), so a later leader change does
+     * not bring deleted records back. Compacted-only logs keep theirs (the leader refuses DeleteRecords there).
+     */
+    private static void followLogStart(PartitionLog log, long leaderLogStart) {
+        long target = Math.min(leaderLogStart, log.highWatermark());
+        if (target <= log.logStartOffset() || !log.config().delete()) {
+            return;
+        }
+        try {
+            log.deleteRecordsBefore(target);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not move the log start of {} up to the leader's {}: {}", log.topicPartition(), target,
+                    e.getMessage());
+        }
     }
 
     /**

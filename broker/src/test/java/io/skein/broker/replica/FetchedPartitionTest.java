@@ -74,6 +74,14 @@ class FetchedPartitionTest {
     }
 
     @Test
+    void theLogStartFollowsTheLeadersUpToTheHighWatermark() {
+        FetchedPartition.apply(log, new PartitionData().setHighWatermark(12).setLogStartOffset(15));
+
+        assertEquals(12, log.highWatermark());
+        assertEquals(12, log.logStartOffset(), "up to the high watermark, not the leader's 15");
+    }
+
+    @Test
     void aDivergingEpochTruncatesToWhereTheLeadersEpochEnds() {
         FetchedPartition.Result result = FetchedPartition.apply(log, diverging(3, 14));
 
