@@ -169,4 +169,42 @@ class ThreeNodeIsrTest {
         assertEquals(16, read.size());
         assertEquals("waits", new String(read.get(15).value(), StandardCharsets.UTF_8));
     }
+
+    @Test
+    void anAcksAllWriteWhoseIsrShrinksBelowMinInSyncReplicasWhileWaitingGetsNotEnoughReplicasAfterAppend()
+            throws Exception {
+        String topic = "after-append";
+        int leader;
+        int stalled;
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3)
+                    .configs(Map.of("min.insync.replicas", "3")))).all().get();
+            Clients.awaitTopic(admin, topic, 1, TIMEOUT);
+            Clients.await("a full ISR", TIMEOUT, () -> isr(admin, topic).size() == 3);
+            TopicPartitionInfo p = partition0(admin, topic);
+            leader = p.leader().id();
+            stalled = p.replicas().stream().map(Node::id).filter(id -> id != leader).findFirst().orElseThrow();
+        }
+        String leaderAddress = cluster.node(leader).bootstrap();
+        try (KafkaProducer<byte[], byte[]> all = Clients.producer(leaderAddress, Map.of(
+                     ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
+                     ProducerConfig.RETRIES_CONFIG, "0", ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "30000"));
+             Admin admin = Admin.create(new java.util.HashMap<>(Map.of("bootstrap.servers", leaderAddress,
+                     "request.timeout.ms", "3000", "default.api.timeout.ms", "60000")))) {
+            all.send(new ProducerRecord<>(topic, 0, null, bytes("warm-up"))).get();
+
+            signal(stalled, "STOP");
+            java.util.concurrent.ExecutionException failed;
+            try {
+                failed = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                        () -> all.send(new ProducerRecord<>(topic, 0, null, bytes("appended"))).get());
+            } finally {
+                signal(stalled, "CONT");
+            }
+            org.junit.jupiter.api.Assertions.assertInstanceOf(
+                    org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException.class, failed.getCause(),
+                    failed.toString());
+            Clients.await("broker " + stalled + " back in the ISR", TIMEOUT, () -> isr(admin, topic).size() == 3);
+        }
+    }
 }
