@@ -44,6 +44,7 @@ final class ReplicaFetcher implements Runnable {
     private final int localNodeId;
     private final ReplicationSettings settings;
     private final InterBrokerClient client;
+    private final java.time.Clock clock;
     private final Thread thread;
     private final Map<TopicPartition, Assignment> assigned = new HashMap<>();
     private final Map<TopicPartition, Long> backOffUntil = new HashMap<>();
@@ -52,8 +53,9 @@ final class ReplicaFetcher implements Runnable {
     private boolean sourceDown;
 
     ReplicaFetcher(int localNodeId, Node source, int index, ReplicationSettings settings,
-                   InterBrokerClient client) {
+                   InterBrokerClient client, java.time.Clock clock) {
         this.localNodeId = localNodeId;
+        this.clock = clock;
         this.source = source;
         this.settings = settings;
         this.client = client;
@@ -160,7 +162,7 @@ final class ReplicaFetcher implements Runnable {
 
     /** Applies the answers to the partitions still assigned as they were when fetched. */
     private synchronized void apply(Map<TopicPartition, Assignment> batch, Map<TopicPartition, PartitionData> data) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         for (Map.Entry<TopicPartition, PartitionData> e : data.entrySet()) {
             TopicPartition tp = e.getKey();
             Assignment asked = batch.get(tp);
@@ -203,7 +205,7 @@ final class ReplicaFetcher implements Runnable {
 
     /** The assigned partitions not backing off; waits up to a backoff period when there are none. */
     private synchronized Map<TopicPartition, Assignment> awaitFetchable() throws InterruptedException {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         Map<TopicPartition, Assignment> batch = new LinkedHashMap<>();
         long nextWake = now + settings.fetchBackoffMs();
         for (Map.Entry<TopicPartition, Assignment> e : assigned.entrySet()) {
@@ -221,10 +223,10 @@ final class ReplicaFetcher implements Runnable {
     }
 
     private synchronized void pause(long ms) {
-        long until = System.currentTimeMillis() + ms;
+        long until = clock.millis() + ms;
         try {
-            while (running && System.currentTimeMillis() < until) {
-                wait(Math.max(1, until - System.currentTimeMillis()));
+            while (running && clock.millis() < until) {
+                wait(Math.max(1, until - clock.millis()));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

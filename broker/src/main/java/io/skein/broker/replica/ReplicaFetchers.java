@@ -23,13 +23,15 @@ final class ReplicaFetchers implements AutoCloseable {
 
     private final int localNodeId;
     private final ReplicationSettings settings;
+    private final java.time.Clock clock;
     private final Map<FetcherKey, ReplicaFetcher> fetchers = new HashMap<>();
     private final Map<TopicPartition, ReplicaFetcher> owners = new HashMap<>();
     private boolean closed;
 
-    ReplicaFetchers(int localNodeId, ReplicationSettings settings) {
+    ReplicaFetchers(int localNodeId, ReplicationSettings settings, java.time.Clock clock) {
         this.localNodeId = localNodeId;
         this.settings = settings;
+        this.clock = clock;
     }
 
     /** Copies {@code tp} from {@code leader} from now on (no-op when it already does, at that epoch). */
@@ -40,7 +42,7 @@ final class ReplicaFetchers implements AutoCloseable {
         FetcherKey key = new FetcherKey(leader.id(), Math.floorMod(tp.hashCode(), settings.numFetchers()));
         ReplicaFetcher fetcher = fetchers.computeIfAbsent(key, k -> {
             ReplicaFetcher f = new ReplicaFetcher(localNodeId, leader, k.index(), settings,
-                    new InterBrokerClient(settings.client(), "replica-fetcher-" + k.sourceId() + "-" + k.index()));
+                    new InterBrokerClient(settings.client(), "replica-fetcher-" + k.sourceId() + "-" + k.index()), clock);
             f.start();
             return f;
         });

@@ -48,7 +48,7 @@ public final class Replicas implements ReplicaRoles, FollowerFetchListener, Auto
                     Consumer<TopicPartition> highWatermarkMoved) {
         this.localNodeId = localNodeId;
         this.settings = settings;
-        this.fetchers = new ReplicaFetchers(localNodeId, settings);
+        this.fetchers = new ReplicaFetchers(localNodeId, settings, clock);
         this.leaders = new LeaderReplication(localNodeId, clock, settings.lagTimeMaxMs(),
                 new IsrChanges(localNodeId, quorum::submit), highWatermarkMoved);
     }
