@@ -19,7 +19,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcFactory;
 import org.apache.ratis.protocol.ClientId;
@@ -105,9 +104,12 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             close();
             throw e;
         }
-        log.info("Node {} joined the metadata quorum as a {} (voters {})", settings.nodeId(),
+        log.info("Node {} joined the metadata quorum as a {} (voters {}, {})", settings.nodeId(),
                 isVoter() ? "voter on " + RatisConfig.hostPort(settings.controllerAddress())
-                        : "broker-only node following the leader's image", settings.voters().keySet());
+                        : "broker-only node following the leader's image", settings.voters().keySet(),
+                settings.tls() == null ? "Raft traffic in plaintext"
+                        : "Raft traffic over mutually authenticated TLS with the " + settings.tls().listenerName()
+                                + " listener's keystore and truststore");
     }
 
     private void startServer(RaftGroup group) throws IOException {
@@ -121,6 +123,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                 .setServerId(RatisConfig.peerId(settings.nodeId()))
                 .setGroup(group)
                 .setProperties(RatisConfig.serverProperties(settings))
+                .setParameters(RatisConfig.parameters(settings))
                 .setStateMachine(stateMachine)
                 .setOption(RatisConfig.startupOption(settings.storageDir()))
                 .build();
@@ -142,7 +145,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                 .setClientId(clientId)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
                         TimeDuration.valueOf(CLIENT_RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
-                .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(clientId, properties))
+                .setClientRpc(new GrpcFactory(RatisConfig.parameters(settings)).newRaftClientRpc(clientId, properties))
                 .build();
         return new ControllerClient(raftClient, settings.requestTimeout());
     }
