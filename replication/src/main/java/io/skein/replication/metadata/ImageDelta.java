@@ -101,7 +101,8 @@ final class ImageDelta {
         } else if (record instanceof MetadataRecord.RemoveAccessControlEntry r) {
             acls();
             acls.remove(r.id());
-        } else if (ReassignmentRecords.touches(record) && !(record instanceof MetadataRecord.RemoveTopic)) {
+        } else if (record instanceof MetadataRecord.Reassignment
+                || record instanceof MetadataRecord.ReassignmentEnded) {
             ReassignmentRecords.apply(record, reassignments());
         } else if (record instanceof MetadataRecord.RemoveTopic r) {
             ReassignmentRecords.removeTopic(r, reassignments());

@@ -31,26 +31,18 @@ final class ReassignmentRecords {
     }
 
     /**
-     * Applies a reassignment record to a mutable copy of the reassignments (made by the caller on
-     * the first such record of a batch). Returns false when the record is not a reassignment one.
+     * Applies a {@link MetadataRecord.Reassignment} or {@link MetadataRecord.ReassignmentEnded} to a
+     * mutable copy of the reassignments (made by the caller on the first such record of a batch).
      */
-    static boolean apply(MetadataRecord record, Map<PartitionId, Reassignment> reassignments) {
+    static void apply(MetadataRecord record, Map<PartitionId, Reassignment> reassignments) {
         if (record instanceof MetadataRecord.Reassignment r) {
             reassignments.put(new PartitionId(r.topicId(), r.partition()),
                     new Reassignment(List.copyOf(r.target()), List.copyOf(r.original())));
-            return true;
-        }
-        if (record instanceof MetadataRecord.ReassignmentEnded r) {
+        } else if (record instanceof MetadataRecord.ReassignmentEnded r) {
             reassignments.remove(new PartitionId(r.topicId(), r.partition()));
-            return true;
+        } else {
+            throw new IllegalArgumentException("not a reassignment record: " + record);
         }
-        return false;
-    }
-
-    /** Whether a record changes reassignments (directly, or by removing a topic). */
-    static boolean touches(MetadataRecord record) {
-        return record instanceof MetadataRecord.Reassignment || record instanceof MetadataRecord.ReassignmentEnded
-                || record instanceof MetadataRecord.RemoveTopic;
     }
 
     /** Drops the reassignments of a removed topic. */
