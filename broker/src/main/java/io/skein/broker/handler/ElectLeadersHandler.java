@@ -7,8 +7,10 @@ import io.skein.wire.api.RequestContext;
 import io.skein.wire.api.RequestHandler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
@@ -57,28 +59,40 @@ public final class ElectLeadersHandler implements RequestHandler {
         }
         List<TopicPartition> partitions = null;
         if (data.topicPartitions() != null) {
-            partitions = new ArrayList<>();
+            Set<TopicPartition> distinct = new LinkedHashSet<>();
             for (ElectLeadersRequestData.TopicPartitions t : data.topicPartitions()) {
                 for (int p : t.partitions()) {
-                    partitions.add(new TopicPartition(t.topic(), p));
+                    distinct.add(new TopicPartition(t.topic(), p));
                 }
             }
+            partitions = List.copyOf(distinct);
         }
+        List<TopicPartition> asked = partitions;
         return quorum.submit(new ControllerCommand.ElectLeaders(type, partitions))
-                .thenCompose(result -> quorum.awaitApplied(result.offset()).thenApply(image -> response(result)));
+                .thenCompose(result -> quorum.awaitApplied(result.offset())
+                        .thenApply(image -> response(result, asked)));
     }
 
-    private static ApiMessage response(ControllerResult result) {
+    /**
+     * The answer per partition: for a list of partitions, the controller's items follow its order;
+     * for all partitions, each item's key names the partition ({@code topic-partition}, from the
+     * image, so the partition is never negative).
+     */
+    private static ApiMessage response(ControllerResult result, List<TopicPartition> asked) {
         Map<String, ReplicaElectionResult> byTopic = new LinkedHashMap<>();
-        for (ControllerResult.ItemResult item : result.items()) {
-            int dash = item.key().lastIndexOf('-');
-            String topic = item.key().substring(0, dash);
-            int partition = Integer.parseInt(item.key().substring(dash + 1));
-            byTopic.computeIfAbsent(topic, t -> new ReplicaElectionResult().setTopic(t)).partitionResult()
-                    .add(new PartitionResult().setPartitionId(partition).setErrorCode(item.error().code())
+        for (int i = 0; i < result.items().size(); i++) {
+            ControllerResult.ItemResult item = result.items().get(i);
+            TopicPartition tp = asked != null ? asked.get(i) : parse(item.key());
+            byTopic.computeIfAbsent(tp.topic(), t -> new ReplicaElectionResult().setTopic(t)).partitionResult()
+                    .add(new PartitionResult().setPartitionId(tp.partition()).setErrorCode(item.error().code())
                             .setErrorMessage(item.message()));
         }
         return new ElectLeadersResponseData().setErrorCode(Errors.NONE.code())
                 .setReplicaElectionResults(new ArrayList<>(byTopic.values()));
+    }
+
+    private static TopicPartition parse(String key) {
+        int dash = key.lastIndexOf('-');
+        return new TopicPartition(key.substring(0, dash), Integer.parseInt(key.substring(dash + 1)));
     }
 }

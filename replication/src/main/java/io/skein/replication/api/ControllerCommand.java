@@ -141,8 +141,8 @@ public sealed interface ControllerCommand {
      * Elect leaders (ElectLeaders): PREFERRED makes each partition's first replica its leader when
      * it is an unfenced ISR member; UNCLEAN gives a partition without a leader one, from the ISR if
      * possible, else any unfenced replica. Item results are keyed by {@code TopicPartition.toString()}
-     * ({@code topic-partition}); with {@code partitions} null every partition is tried and those
-     * answering ELECTION_NOT_NEEDED are left out, as in Kafka.
+     * ({@code topic-partition}), one per distinct partition in order; with {@code partitions} null
+     * every partition is tried and those answering ELECTION_NOT_NEEDED are left out, as in Kafka.
      */
     record ElectLeaders(org.apache.kafka.common.ElectionType type,
                         List<org.apache.kafka.common.TopicPartition> partitions) implements ControllerCommand {
