@@ -186,6 +186,22 @@ class PartitionReassignmentTest {
     }
 
     @Test
+    void fencingRunsTheCompletionCheckOnTheIsrItLeaves() {
+        ImageState image = cluster(partition(1, List.of(1), List.of(1), 1));
+        ImageState inProgress = apply(image, fixture.compute(image, new ControllerCommand.AlterPartitionReassignments(
+                List.of(new ReassignmentTarget("t", 1, List.of(4))), true)));
+        // the ISR as an AlterPartition written before the completion check existed would leave it
+        ImageState caughtUp = apply(inProgress, List.of(new MetadataRecord.Partition(TOPIC, 1, List.of(4, 1),
+                List.of(1, 4), 1, 5, 12)));
+
+        ImageState after = apply(caughtUp, fixture.compute(caughtUp,
+                new ControllerCommand.FenceBroker(1, INCARNATIONS[1], false)));
+
+        assertState(state(after, 1), List.of(4), List.of(4), 4, 6, 13);
+        assertTrue(after.reassignments().isEmpty());
+    }
+
+    @Test
     void deletingTheTopicDropsItsReassignment() {
         ImageState inProgress = reassigned(image(), 4, 2, 3);
 
