@@ -11,6 +11,7 @@ import io.skein.broker.handler.ConfigsHandler;
 import io.skein.broker.handler.ConsumerGroupHandler;
 import io.skein.broker.handler.DeleteRecordsHandler;
 import io.skein.broker.handler.DescribeQuorumHandler;
+import io.skein.broker.handler.ElectLeadersHandler;
 import io.skein.broker.handler.FetchHandler;
 import io.skein.broker.handler.FindCoordinatorHandler;
 import io.skein.broker.handler.GroupAdminHandler;
@@ -24,6 +25,7 @@ import io.skein.broker.handler.OffsetForLeaderEpochHandler;
 import io.skein.broker.handler.OffsetsTopic;
 import io.skein.broker.handler.ProduceHandler;
 import io.skein.broker.handler.ProducerIdHandler;
+import io.skein.broker.handler.ReassignmentsHandler;
 import io.skein.broker.handler.ScramCredentialsHandler;
 import io.skein.broker.handler.TopicAdminHandler;
 import io.skein.broker.partition.Partitions;
@@ -65,6 +67,7 @@ final class Handlers {
         GroupAdminHandler groupAdmin = new GroupAdminHandler(groups, quorum, authz);
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups, authz);
         AclsHandler acls = new AclsHandler(quorum, authz);
+        ReassignmentsHandler reassignments = new ReassignmentsHandler(quorum, authz);
         return new HandlerRegistry()
                 .register(ApiKeys.PRODUCE, new ProduceHandler(partitions, quorum, fetchPurgatory, clock, authz))
                 .register(ApiKeys.FETCH, new FetchHandler(partitions, quorum, fetchPurgatory, authz))
@@ -79,6 +82,9 @@ final class Handlers {
                 .register(ApiKeys.CREATE_TOPICS, topicAdmin)
                 .register(ApiKeys.DELETE_TOPICS, topicAdmin)
                 .register(ApiKeys.CREATE_PARTITIONS, topicAdmin)
+                .register(ApiKeys.ELECT_LEADERS, new ElectLeadersHandler(quorum, authz))
+                .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, reassignments)
+                .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, reassignments)
                 .register(ApiKeys.DESCRIBE_CONFIGS, new ConfigsHandler(quorum, config, authz))
                 .register(ApiKeys.ALTER_CONFIGS, alterConfigs)
                 .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, alterConfigs)

@@ -66,6 +66,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     private final ImageLedger ledger;
     private final BrokerSessions sessions;
     private volatile FencingTimer fencingTimer;
+    private volatile LeaderRebalanceTimer rebalanceTimer;
     private volatile ImageFollower follower;
     private volatile State state = State.NEW;
     private volatile RaftServer server;
@@ -99,6 +100,9 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             if (isVoter()) {
                 fencingTimer = new FencingTimer(settings.nodeId(), sessions, ledger::image, this::submit, System::nanoTime);
                 fencingTimer.start();
+                rebalanceTimer = new LeaderRebalanceTimer(settings.nodeId(),
+                        LeaderRebalanceSettings.from(settings.controller().brokerConfig()), ledger::image, this::submit);
+                rebalanceTimer.start();
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -246,6 +250,10 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         FencingTimer timer = fencingTimer;
         if (timer != null) {
             timer.close();
+        }
+        LeaderRebalanceTimer rebalance = rebalanceTimer;
+        if (rebalance != null) {
+            rebalance.close();
         }
         ImageFollower f = follower;
         if (f != null) {
