@@ -303,7 +303,7 @@ final class LogLoader {
             throws IOException {
         forEachBatch(segment, segment.size(), ByteBuffer.allocate(BatchHeader.SIZE), (header, position) -> {
             if (BatchHeader.baseOffset(header, 0) >= from) {
-                ProducerStateReplay.replay(producers, header, null, position); // its index is whole already
+                ProducerStateReplay.replay(producers, header, segment, position, false); // its index is whole
             }
         });
     }

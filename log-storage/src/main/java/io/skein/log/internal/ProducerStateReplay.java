@@ -54,10 +54,22 @@ final class ProducerStateReplay {
 
     /**
      * A batch walked while loading or after truncation, from its header ({@link BatchHeader#SIZE}
-     * bytes at position 0). A marker's type is read from the segment only when {@code indexTo}
-     * is given (its index is rebuilt); otherwise the marker just ends the transaction.
+     * bytes at position 0), whose segment is being rebuilt: an ABORT gets an index entry in
+     * {@code indexTo}. See {@link #replay(ProducerStateTable, ByteBuffer, LogSegment, int, boolean)}.
      */
     static void replay(ProducerStateTable producers, ByteBuffer header, LogSegment indexTo, int position) {
+        replay(producers, header, indexTo, position, true);
+    }
+
+    /**
+     * A batch walked while loading or after truncation, from its header. A marker's record (its
+     * type and coordinator epoch) is read from {@code segment} when one is given, and its ABORT
+     * indexed there when {@code rebuildIndex}; without a segment the marker just ends the
+     * transaction.
+     */
+    static void replay(ProducerStateTable producers, ByteBuffer header, LogSegment segment, int position,
+                       boolean rebuildIndex) {
+        LogSegment indexTo = segment;
         long producerId = header.getLong(BatchHeader.PRODUCER_ID);
         if (producerId < 0) {
             return;
@@ -73,7 +85,7 @@ final class ProducerStateReplay {
             try {
                 EndTransactionMarker marker = markerOf(readBatch(indexTo, position, BatchHeader.totalSize(header, 0)));
                 if (marker != null) {
-                    endTransaction(producers, producerId, epoch, marker, firstOffset, indexTo);
+                    endTransaction(producers, producerId, epoch, marker, firstOffset, rebuildIndex ? indexTo : null);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("Reading the transaction marker at offset " + firstOffset + " of "
