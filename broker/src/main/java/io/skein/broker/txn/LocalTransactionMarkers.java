@@ -42,7 +42,10 @@ public final class LocalTransactionMarkers implements TransactionMarkers {
 
     private static final Logger log = LoggerFactory.getLogger(LocalTransactionMarkers.class);
 
-    /** Told about each marker written to a log (e.g. the group coordinator, to materialise transactional offset commits). */
+    /**
+     * Told about each marker written to a log (e.g. the group coordinator, to materialise
+     * transactional offset commits).
+     */
     @FunctionalInterface
     public interface MarkerListener {
         void onMarker(TopicPartition partition, long producerId, boolean commit);
