@@ -5,7 +5,7 @@ import io.skein.log.compaction.SegmentSwap;
 import io.skein.log.epoch.EpochEntry;
 import io.skein.log.epoch.LeaderEpochCache;
 import io.skein.log.epoch.LeaderEpochCheckpointFile;
-import io.skein.log.producer.BatchMetadata;
+import io.skein.log.producer.CompletedTxn;
 import io.skein.log.producer.ProducerStateTable;
 import io.skein.log.segment.BatchHeader;
 import io.skein.log.segment.LogSegment;
@@ -93,6 +93,7 @@ final class LogLoader {
         LeaderEpochCache epochs = new LeaderEpochCache(tp.toString(), storedEpochs.orElse(List.of()),
                 epochFile::write);
         List<LogSegment> loaded = new ArrayList<>(bases.size());
+        List<CompletedTxn> completed = new ArrayList<>(); // transactions the replay saw end (nulls for other batches)
         long truncated = 0;
         String truncatedIn = null;
         int deletedSegments = 0;
@@ -114,7 +115,7 @@ final class LogLoader {
                         true, now);
                 walked.txnIndex().reset(); // rebuilt by the producer-state replay of the walk
                 cut = walked.recover(true, recover, (header, position) -> {
-                    ProducerStateReplay.replay(producers, header, walked, position);
+                    completed.add(ProducerStateReplay.replay(producers, header, walked, position));
                     restoreEpoch(epochs, header, options.checkpointedStartOffset());
                 });
                 segment = walked;
@@ -122,7 +123,7 @@ final class LogLoader {
                 segment = openRolled(dir, tp, base, config, now);
                 cut = 0;
                 if (i + 1 < bases.size() && bases.get(i + 1) > producersFrom) {
-                    restoreProducersFrom(segment, producers, producersFrom);
+                    restoreProducersFrom(segment, producers, producersFrom, completed);
                 }
             }
             if (cut > 0) {
@@ -168,8 +169,11 @@ final class LogLoader {
         ProducerSnapshotFile.deleteAbove(dir, end);
         long highWatermark = Math.max(start, Math.min(options.checkpointedHighWatermark(), end));
         // everything loaded was read back from disk (recovered or trusted): the recovery point is the end
-        return new DiskPartitionLog(tp, topicId, dir, segments, producers, epochs, config,
+        DiskPartitionLog loadedLog = new DiskPartitionLog(tp, topicId, dir, segments, producers, epochs, config,
                 new DiskPartitionLog.Offsets(start, end, highWatermark), services);
+        loadedLog.transactionsCompletedInReplay(completed.stream().filter(java.util.Objects::nonNull)
+                .filter(t -> t.lastOffset() < end).toList());
+        return loadedLog;
     }
 
     /**
@@ -299,11 +303,11 @@ final class LogLoader {
     }
 
     /** Restores producer state from a trusted rolled segment's batches at or after {@code from} (a snapshot's offset). */
-    private static void restoreProducersFrom(LogSegment segment, ProducerStateTable producers, long from)
-            throws IOException {
+    private static void restoreProducersFrom(LogSegment segment, ProducerStateTable producers, long from,
+                                             List<CompletedTxn> completed) throws IOException {
         forEachBatch(segment, segment.size(), ByteBuffer.allocate(BatchHeader.SIZE), (header, position) -> {
             if (BatchHeader.baseOffset(header, 0) >= from) {
-                ProducerStateReplay.replay(producers, header, segment, position, false); // its index is whole
+                completed.add(ProducerStateReplay.replay(producers, header, segment, position, false)); // index whole
             }
         });
     }

@@ -286,4 +286,27 @@ class TransactionMarkerTest {
             assertEquals(List.of(), f.log.abortedTransactions(f.log.logStartOffset(), f.log.logEndOffset()));
         }
     }
+
+    @Test
+    void aMarkerNotYetReplicatedWhenTheLogClosedStillHoldsTheLastStableOffsetAfterTheRestart() throws IOException {
+        io.skein.log.api.StorageSettings settings = io.skein.log.api.StorageSettings.defaults(List.of(dir), CONFIG);
+        try (io.skein.log.api.LogRegistry registry = io.skein.log.api.LogRegistry.openReplicated(settings)) {
+            io.skein.log.api.PartitionLog log = registry.getOrCreate(LogFixture.TP, LogFixture.TOPIC_ID, CONFIG);
+            log.append(txnBatch(1L, EPOCH, 0, 2), new io.skein.log.api.AppendContext(1, System.currentTimeMillis()));
+            log.updateHighWatermark(2);
+            log.appendTransactionMarker(1L, EPOCH, 0, false, 1, System.currentTimeMillis()); // offset 2
+            assertEquals(0, log.lastStableOffset());
+        }
+
+        try (io.skein.log.api.LogRegistry registry = io.skein.log.api.LogRegistry.openReplicated(settings)) {
+            io.skein.log.api.PartitionLog log = registry.get(LogFixture.TP).orElseThrow();
+            assertEquals(2, log.highWatermark());
+            assertEquals(0, log.lastStableOffset(), "the abort is not replicated yet: its data is not stable");
+
+            log.updateHighWatermark(3);
+
+            assertEquals(3, log.lastStableOffset());
+            assertEquals(List.of(new AbortedTransaction(1L, 0)), log.abortedTransactions(0, 3));
+        }
+    }
 }
