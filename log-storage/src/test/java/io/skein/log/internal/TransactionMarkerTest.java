@@ -309,4 +309,21 @@ class TransactionMarkerTest {
             assertEquals(List.of(new AbortedTransaction(1L, 0)), log.abortedTransactions(0, 3));
         }
     }
+
+    @Test
+    void readsAVersionOneProducerSnapshotWrittenBeforeTransactions() throws IOException {
+        ByteBuffer v1 = ByteBuffer.allocate(2 + 4 + 8 + 2 + 4 + 32 + 4);
+        v1.putShort((short) 1).putInt(1).putLong(9L).putShort((short) 2).putInt(1)
+                .putInt(0).putInt(4).putLong(100L).putLong(104L).putLong(1_700_000_000_000L);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(v1.array(), 0, v1.position());
+        v1.putInt((int) crc.getValue());
+        Files.write(ProducerSnapshotFile.path(dir, 105), v1.array());
+
+        List<io.skein.log.producer.ProducerStateTable.Producer> read = ProducerSnapshotFile.latest(dir, 105)
+                .orElseThrow().producers();
+
+        assertEquals(List.of(new io.skein.log.producer.ProducerStateTable.Producer(9L, (short) 2,
+                List.of(new io.skein.log.producer.BatchMetadata(0, 4, 100L, 104L, 1_700_000_000_000L)), -1, -1)), read);
+    }
 }
