@@ -287,6 +287,11 @@ final class LogLoader {
             log.warn("Truncated {} bytes of a torn batch at the end of {} in partition {}", cut,
                     segment.logFile().getFileName(), tp);
         }
+        if (segment.txnIndex().cutOnOpen() > 0) {
+            log.warn("Cut {} bytes of a torn entry at the end of the aborted-transaction index {} of {}; read_committed "
+                    + "consumers may see aborted records of the transaction it described", segment.txnIndex().cutOnOpen(),
+                    segment.txnIndex().file().getFileName(), tp);
+        }
         if (segment.indexesAgreeWithLog()) {
             return segment;
         }
