@@ -28,8 +28,10 @@ import io.skein.broker.handler.ProducerIdHandler;
 import io.skein.broker.handler.ReassignmentsHandler;
 import io.skein.broker.handler.ScramCredentialsHandler;
 import io.skein.broker.handler.TopicAdminHandler;
+import io.skein.broker.handler.WriteTxnMarkersHandler;
 import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.Purgatory;
+import io.skein.broker.txn.LocalTransactionMarkers;
 import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.coordinator.producerid.ProducerIdAllocator;
 import io.skein.replication.api.MetadataQuorum;
@@ -54,7 +56,7 @@ final class Handlers {
 
     static HandlerRegistry registry(BrokerConfig config, MetadataQuorum quorum, Partitions partitions,
                                     Purgatory<TopicPartition> fetchPurgatory, ProducerIdAllocator producerIds,
-                                    GroupCoordinator groups, Clock clock) {
+                                    GroupCoordinator groups, LocalTransactionMarkers txnMarkers, Clock clock) {
         int nodeId = config.nodeId();
         Authorization authz = config.authorizerSettings()
                 .map(settings -> Authorization.enabled(new AclAuthorizer(settings), quorum,
@@ -111,6 +113,7 @@ final class Handlers {
                 .register(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, scram)
                 .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, consumerGroups)
                 .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups)
+                .register(ApiKeys.WRITE_TXN_MARKERS, new WriteTxnMarkersHandler(txnMarkers, authz))
                 // KIP-848 consumer groups are served: clients and tools gate them on group.version
                 .feature("group.version", 0, 1, 1);
     }

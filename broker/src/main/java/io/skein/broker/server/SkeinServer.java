@@ -59,6 +59,7 @@ public final class SkeinServer implements AutoCloseable {
     private ScheduledExecutorService scheduler;
     private Purgatory<TopicPartition> fetchPurgatory;
     private GroupCoordinator groupCoordinator;
+    private io.skein.broker.txn.LocalTransactionMarkers txnMarkers;
     private KafkaWireServer wire;
     private BrokerHeartbeater heartbeater;
     private Map<String, InetSocketAddress> boundListeners = Map.of();
@@ -104,9 +105,10 @@ public final class SkeinServer implements AutoCloseable {
         ProducerIdAllocator producerIds = new ProducerIdAllocator(count -> quorum
                 .submit(new ControllerCommand.AllocateProducerIds(config.nodeId(), count))
                 .thenApply(ControllerResult::producerIdStart), blockSize);
+        txnMarkers = new io.skein.broker.txn.LocalTransactionMarkers(partitions, fetchPurgatory, clock);
         wire = KafkaWireServer.create(serverSettings(),
                 Handlers.registry(config, quorum, partitions, fetchPurgatory, producerIds, groupCoordinator,
-                        clock));
+                        txnMarkers, clock));
         try {
             boundListeners = wire.start();
         } catch (IOException | RuntimeException e) {
