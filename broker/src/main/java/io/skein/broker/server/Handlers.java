@@ -11,6 +11,7 @@ import io.skein.broker.handler.ConfigsHandler;
 import io.skein.broker.handler.ConsumerGroupHandler;
 import io.skein.broker.handler.DeleteRecordsHandler;
 import io.skein.broker.handler.DescribeQuorumHandler;
+import io.skein.broker.handler.ElectLeadersHandler;
 import io.skein.broker.handler.FetchHandler;
 import io.skein.broker.handler.FindCoordinatorHandler;
 import io.skein.broker.handler.GroupAdminHandler;
@@ -24,10 +25,13 @@ import io.skein.broker.handler.OffsetForLeaderEpochHandler;
 import io.skein.broker.handler.OffsetsTopic;
 import io.skein.broker.handler.ProduceHandler;
 import io.skein.broker.handler.ProducerIdHandler;
+import io.skein.broker.handler.ReassignmentsHandler;
 import io.skein.broker.handler.ScramCredentialsHandler;
 import io.skein.broker.handler.TopicAdminHandler;
+import io.skein.broker.handler.WriteTxnMarkersHandler;
 import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.Purgatory;
+import io.skein.broker.txn.LocalTransactionMarkers;
 import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.coordinator.producerid.ProducerIdAllocator;
 import io.skein.replication.api.MetadataQuorum;
@@ -52,7 +56,8 @@ final class Handlers {
 
     static HandlerRegistry registry(BrokerConfig config, MetadataQuorum quorum, Partitions partitions,
                                     Purgatory<TopicPartition> fetchPurgatory, ProducerIdAllocator producerIds,
-                                    GroupCoordinator groups, Clock clock, Replication replication) {
+                                    GroupCoordinator groups, LocalTransactionMarkers txnMarkers, Clock clock,
+                                    Replication replication) {
         int nodeId = config.nodeId();
         Authorization authz = config.authorizerSettings()
                 .map(settings -> Authorization.enabled(new AclAuthorizer(settings), quorum,
@@ -65,6 +70,7 @@ final class Handlers {
         GroupAdminHandler groupAdmin = new GroupAdminHandler(groups, quorum, authz);
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups, authz);
         AclsHandler acls = new AclsHandler(quorum, authz);
+        ReassignmentsHandler reassignments = new ReassignmentsHandler(quorum, authz);
         return new HandlerRegistry()
                 .register(ApiKeys.PRODUCE, new ProduceHandler(partitions, quorum, fetchPurgatory,
                         replication.producePurgatory(), clock, authz))
@@ -81,6 +87,9 @@ final class Handlers {
                 .register(ApiKeys.CREATE_TOPICS, topicAdmin)
                 .register(ApiKeys.DELETE_TOPICS, topicAdmin)
                 .register(ApiKeys.CREATE_PARTITIONS, topicAdmin)
+                .register(ApiKeys.ELECT_LEADERS, new ElectLeadersHandler(quorum, authz))
+                .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, reassignments)
+                .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, reassignments)
                 .register(ApiKeys.DESCRIBE_CONFIGS, new ConfigsHandler(quorum, config, authz))
                 .register(ApiKeys.ALTER_CONFIGS, alterConfigs)
                 .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, alterConfigs)
@@ -107,6 +116,7 @@ final class Handlers {
                 .register(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, scram)
                 .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, consumerGroups)
                 .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups)
+                .register(ApiKeys.WRITE_TXN_MARKERS, new WriteTxnMarkersHandler(txnMarkers, authz))
                 // KIP-848 consumer groups are served: clients and tools gate them on group.version
                 .feature("group.version", 0, 1, 1);
     }

@@ -31,7 +31,8 @@ public interface PartitionLog extends AutoCloseable {
      * (a fetch from inside a batch returns the whole batch), at most {@code maxBytes} long except
      * that with {@code minOneBatch} the first batch is returned whole even when larger. Never
      * returns bytes at or past {@code maxOffsetExclusive} (pass {@link #highWatermark()} for
-     * consumers). The returned slice, if not empty, must be released by the caller.
+     * consumers, {@link #lastStableOffset()} for read_committed ones). The returned slice, if not
+     * empty, must be released by the caller.
      *
      * @throws OffsetOutOfRangeException when fetchOffset is below the log start offset or above
      *     the log end offset
@@ -50,6 +51,34 @@ public interface PartitionLog extends AutoCloseable {
      * whose only in-sync replica is this log, e.g. on a single node).
      */
     long highWatermark();
+
+    /**
+     * One past the last offset read_committed consumers may read: the smaller of the high watermark
+     * and the first offset of the earliest transaction that is still open or whose marker is not
+     * yet below the high watermark. Equal to the high watermark when no transaction is open.
+     */
+    long lastStableOffset();
+
+    /**
+     * The leader's append of a transaction marker (a control batch with one COMMIT or ABORT record,
+     * written on behalf of the transaction coordinator; WriteTxnMarkers): ends the producer's open
+     * transaction in this partition (if any; a marker for a producer without one is still
+     * written), records an ABORT in the aborted-transaction index, and moves the last stable
+     * offset. Kafka's checks: a producer epoch below the producer's current one gets
+     * INVALID_PRODUCER_EPOCH, a coordinator epoch below the last marker's
+     * TRANSACTION_COORDINATOR_FENCED. The batch is stamped with {@code leaderEpoch} (or the log's,
+     * if higher) and {@code nowMs}. Never throws for bad input: the result carries the error.
+     */
+    AppendResult appendTransactionMarker(long producerId, short producerEpoch, int coordinatorEpoch, boolean commit,
+                                         int leaderEpoch, long nowMs);
+
+    /**
+     * The aborted transactions that overlap {@code [fetchOffset, upperBoundOffset)} (first offset
+     * below the bound, ABORT marker at or after the fetch offset), in marker order: the
+     * {@code aborted_transactions} of a read_committed fetch that returned data from
+     * {@code fetchOffset} up to {@code upperBoundOffset}.
+     */
+    java.util.List<AbortedTransaction> abortedTransactions(long fetchOffset, long upperBoundOffset);
 
     /**
      * Moves the high watermark up to {@code offset} (capped at the log end offset); a lower value is

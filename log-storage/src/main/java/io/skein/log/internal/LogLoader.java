@@ -5,7 +5,7 @@ import io.skein.log.compaction.SegmentSwap;
 import io.skein.log.epoch.EpochEntry;
 import io.skein.log.epoch.LeaderEpochCache;
 import io.skein.log.epoch.LeaderEpochCheckpointFile;
-import io.skein.log.producer.BatchMetadata;
+import io.skein.log.producer.CompletedTxn;
 import io.skein.log.producer.ProducerStateTable;
 import io.skein.log.segment.BatchHeader;
 import io.skein.log.segment.LogSegment;
@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * <li>restores producer state from the newest producer-state snapshot at or below the first
  *     walked segment ({@link ProducerSnapshotFile}) and the batch headers after it (every segment's
  *     when there is no snapshot), deletes snapshots past the log end, and restores the log start
- *     offset from its checkpoint (bounded by the segments);</li>
+ *     offset from its checkpoint (bounded by the segments); the aborted-transaction index of each
+ *     walked segment (recovered, or the active one) is rebuilt by that replay
+ *     ({@link ProducerStateReplay});</li>
  * <li>loads the leader-epoch history from {@code leader-epoch-checkpoint} (adding the epochs of
  *     recovered batches; rebuilt from every batch's partition leader epoch when the file is missing
  *     or corrupt) and drops entries past the log end or below the log start;</li>
@@ -90,11 +92,8 @@ final class LogLoader {
         Optional<List<EpochEntry>> storedEpochs = readEpochs(epochFile, tp);
         LeaderEpochCache epochs = new LeaderEpochCache(tp.toString(), storedEpochs.orElse(List.of()),
                 epochFile::write);
-        LogSegment.BatchVisitor restore = (header, position) -> {
-            restoreProducerState(producers, header);
-            restoreEpoch(epochs, header, options.checkpointedStartOffset());
-        };
         List<LogSegment> loaded = new ArrayList<>(bases.size());
+        List<CompletedTxn> completed = new ArrayList<>(); // transactions the replay saw end (nulls for other batches)
         long truncated = 0;
         String truncatedIn = null;
         int deletedSegments = 0;
@@ -112,13 +111,19 @@ final class LogLoader {
             LogSegment segment;
             long cut;
             if (recover || last) {
-                segment = LogSegment.open(dir, base, config.segmentIndexBytes(), config.indexIntervalBytes(), true, now);
-                cut = segment.recover(true, recover, restore);
+                LogSegment walked = LogSegment.open(dir, base, config.segmentIndexBytes(), config.indexIntervalBytes(),
+                        true, now);
+                walked.txnIndex().reset(); // rebuilt by the producer-state replay of the walk
+                cut = walked.recover(true, recover, (header, position) -> {
+                    completed.add(ProducerStateReplay.replay(producers, header, walked, position));
+                    restoreEpoch(epochs, header, options.checkpointedStartOffset());
+                });
+                segment = walked;
             } else {
                 segment = openRolled(dir, tp, base, config, now);
                 cut = 0;
                 if (i + 1 < bases.size() && bases.get(i + 1) > producersFrom) {
-                    restoreProducersFrom(segment, producers, producersFrom);
+                    restoreProducersFrom(segment, producers, producersFrom, completed);
                 }
             }
             if (cut > 0) {
@@ -164,8 +169,11 @@ final class LogLoader {
         ProducerSnapshotFile.deleteAbove(dir, end);
         long highWatermark = Math.max(start, Math.min(options.checkpointedHighWatermark(), end));
         // everything loaded was read back from disk (recovered or trusted): the recovery point is the end
-        return new DiskPartitionLog(tp, topicId, dir, segments, producers, epochs, config,
+        DiskPartitionLog loadedLog = new DiskPartitionLog(tp, topicId, dir, segments, producers, epochs, config,
                 new DiskPartitionLog.Offsets(start, end, highWatermark), services);
+        loadedLog.transactionsCompletedInReplay(completed.stream().filter(java.util.Objects::nonNull)
+                .filter(t -> t.lastOffset() < end).toList());
+        return loadedLog;
     }
 
     /**
@@ -240,6 +248,7 @@ final class LogLoader {
             }
             Long indexBase = baseOffsetOf(name, LogSegment.INDEX_SUFFIX);
             indexBase = indexBase != null ? indexBase : baseOffsetOf(name, LogSegment.TIME_INDEX_SUFFIX);
+            indexBase = indexBase != null ? indexBase : baseOffsetOf(name, LogSegment.TXN_INDEX_SUFFIX);
             if (indexBase != null) {
                 indexBases.add(indexBase);
             }
@@ -262,7 +271,8 @@ final class LogLoader {
     }
 
     private static void deleteSegmentFiles(Path dir, long base) throws IOException {
-        for (String suffix : List.of(LogSegment.LOG_SUFFIX, LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX)) {
+        for (String suffix : List.of(LogSegment.LOG_SUFFIX, LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX,
+                LogSegment.TXN_INDEX_SUFFIX)) {
             Files.deleteIfExists(dir.resolve(LogSegment.fileName(base, suffix)));
         }
     }
@@ -276,6 +286,11 @@ final class LogLoader {
         if (cut > 0) {
             log.warn("Truncated {} bytes of a torn batch at the end of {} in partition {}", cut,
                     segment.logFile().getFileName(), tp);
+        }
+        if (segment.txnIndex().cutOnOpen() > 0) {
+            log.warn("Cut {} bytes of a torn entry at the end of the aborted-transaction index {} of {}; read_committed "
+                    + "consumers may see aborted records of the transaction it described", segment.txnIndex().cutOnOpen(),
+                    segment.txnIndex().file().getFileName(), tp);
         }
         if (segment.indexesAgreeWithLog()) {
             return segment;
@@ -292,27 +307,13 @@ final class LogLoader {
         return segment;
     }
 
-    /** Replays one batch header into the producer state (idempotent and transactional batches only). */
     /** Restores producer state from a trusted rolled segment's batches at or after {@code from} (a snapshot's offset). */
-    private static void restoreProducersFrom(LogSegment segment, ProducerStateTable producers, long from)
-            throws IOException {
+    private static void restoreProducersFrom(LogSegment segment, ProducerStateTable producers, long from,
+                                             List<CompletedTxn> completed) throws IOException {
         forEachBatch(segment, segment.size(), ByteBuffer.allocate(BatchHeader.SIZE), (header, position) -> {
             if (BatchHeader.baseOffset(header, 0) >= from) {
-                restoreProducerState(producers, header);
+                completed.add(ProducerStateReplay.replay(producers, header, segment, position, false)); // index whole
             }
         });
-    }
-
-    static void restoreProducerState(ProducerStateTable producers, ByteBuffer header) {
-        long producerId = header.getLong(BatchHeader.PRODUCER_ID);
-        if (producerId < 0) {
-            return;
-        }
-        long firstOffset = BatchHeader.baseOffset(header, 0);
-        int delta = header.getInt(BatchHeader.LAST_OFFSET_DELTA);
-        int baseSeq = header.getInt(BatchHeader.BASE_SEQUENCE);
-        producers.update(producerId, header.getShort(BatchHeader.PRODUCER_EPOCH), new BatchMetadata(baseSeq,
-                ProducerStateTable.lastSequence(baseSeq, delta), firstOffset, firstOffset + delta,
-                BatchHeader.maxTimestamp(header, 0)));
     }
 }

@@ -7,6 +7,7 @@ import io.skein.replication.api.MetadataImage.BrokerRegistration;
 import io.skein.replication.api.MetadataImage.PartitionState;
 import io.skein.replication.api.MetadataImage.TopicImage;
 import io.skein.replication.metadata.MetadataRecord;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +31,9 @@ import org.apache.kafka.common.protocol.Errors;
  * </ol>
  *
  * An accepted change writes one partition record with the new ISR and the partition epoch bumped;
- * leader and leader epoch stay. An ISR equal to the current one is accepted without a record.
+ * leader and leader epoch stay. When the change brings every replica a reassignment adds into the
+ * ISR, the reassignment completes in the same entry ({@link ReassignmentProgress}). An ISR equal to
+ * the current one is accepted without a record.
  *
  * <p>Stateless.
  */
@@ -77,10 +80,14 @@ final class IsrAlteration {
         if (c.newIsr().equals(p.isr())) {
             return new Outcome(List.of(), List.of(ItemResult.ok(key)), -1);
         }
-        MetadataRecord record = new MetadataRecord.Partition(c.topicId(), c.partition(), p.replicas(),
-                List.copyOf(c.newIsr()), p.leader(), p.leaderEpoch(), p.partitionEpoch() + 1);
-        return new Outcome(List.of(record), List.of(new ItemResult(key, Errors.NONE,
-                "ISR of " + name + " " + p.isr() + " -> " + c.newIsr())), -1);
+        List<MetadataRecord> records = new ArrayList<>();
+        records.add(new MetadataRecord.Partition(c.topicId(), c.partition(), p.replicas(),
+                List.copyOf(c.newIsr()), p.leader(), p.leaderEpoch(), p.partitionEpoch() + 1));
+        // an added replica that just joined the ISR may complete a reassignment in the same entry
+        boolean completed = ReassignmentProgress.completeIfCaughtUp(image, c.topicId(), c.partition(), records) != null;
+        return new Outcome(List.copyOf(records), List.of(new ItemResult(key, Errors.NONE,
+                "ISR of " + name + " " + p.isr() + " -> " + c.newIsr()
+                        + (completed ? "; its reassignment completed" : ""))), -1);
     }
 
     private static String invalidIsr(List<Integer> isr, PartitionState p, int leader) {

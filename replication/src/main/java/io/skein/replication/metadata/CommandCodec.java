@@ -20,7 +20,9 @@ import org.apache.kafka.common.protocol.Errors;
  * as long as every node of a cluster runs the same one. Command layout: type int8 (1 register
  * broker, 2 create topics, 3 delete topics, 4 create partitions, 5 allocate producer ids,
  * 6 barrier, 7 alter topic configs, 8 alter SCRAM credentials, 9 create ACLs, 10 delete ACLs,
- * 11 fence broker, 12 unfence broker, 20 alter partition), then the command's fields in declaration order.
+ * 11 fence broker, 12 unfence broker, 20 elect leaders, 21 alter partition reassignments, 30 alter
+ * partition (ISR); see
+ * {@link OperationsCodec}), then the command's fields in declaration order.
  *
  * <p>Stateless.
  */
@@ -145,14 +147,14 @@ public final class CommandCodec {
                 out.writeInt(c.brokerId());
                 Codec.writeUuid(out, c.incarnationId());
             } else if (command instanceof ControllerCommand.AlterPartition c) {
-                out.writeByte(20);
+                out.writeByte(30);
                 out.writeInt(c.leaderId());
                 Codec.writeUuid(out, c.topicId());
                 out.writeInt(c.partition());
                 out.writeInt(c.leaderEpoch());
                 out.writeInt(c.partitionEpoch());
                 Codec.writeInts(out, c.newIsr());
-            } else {
+            } else if (!OperationsCodec.encode(command, out)) {
                 throw new IllegalArgumentException("unknown command " + command);
             }
             out.flush();
@@ -267,11 +269,11 @@ public final class CommandCodec {
                     return new ControllerCommand.FenceBroker(in.readInt(), Codec.readUuid(in), in.readBoolean());
                 case 12:
                     return new ControllerCommand.UnfenceBroker(in.readInt(), Codec.readUuid(in));
-                case 20:
+                case 30:
                     return new ControllerCommand.AlterPartition(in.readInt(), Codec.readUuid(in), in.readInt(),
                             in.readInt(), in.readInt(), Codec.readInts(in));
                 default:
-                    throw new IllegalArgumentException("unknown command type " + type);
+                    return OperationsCodec.decode(type, in);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
