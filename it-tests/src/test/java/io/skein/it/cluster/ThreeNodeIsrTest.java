@@ -137,32 +137,41 @@ class ThreeNodeIsrTest {
             });
 
             signal(stalled, "STOP");
-            long stoppedAt = System.nanoTime();
-            for (int i = 0; i < 5; i++) {
-                one.send(new ProducerRecord<>(topic, 0, null, bytes("one-" + i))).get();
+            try {
+                long stoppedAt = System.nanoTime();
+                for (int i = 0; i < 5; i++) {
+                    one.send(new ProducerRecord<>(topic, 0, null, bytes("one-" + i))).get();
+                }
+                Future<RecordMetadata> waiting = all.send(new ProducerRecord<>(topic, 0, null, bytes("waits")));
+
+                long hwWhileStalled = highWatermark(admin, tp);
+                List<ConsumerRecord<byte[], byte[]>> visible = readToEnd(leaderAddress, tp, quick);
+                long elapsedMs = (System.nanoTime() - stoppedAt) / 1_000_000;
+                if (elapsedMs < LAG_MS) { // the leader cannot have dropped the follower yet: nothing past 10 shows
+                    assertEquals(10, hwWhileStalled, "high watermark " + elapsedMs + " ms after the follower stalled");
+                    assertEquals(10, visible.size(), "consumers read only up to the high watermark");
+                }
+
+                RecordMetadata acked = waiting.get();
+                long ackedAfterMs = (System.nanoTime() - stoppedAt) / 1_000_000;
+                assertEquals(15, acked.offset());
+                assertTrue(ackedAfterMs >= LAG_MS - 500, "acks=all answered after " + ackedAfterMs
+                        + " ms, before the stalled follower could have been dropped");
+                assertTrue(ackedAfterMs < 5 * LAG_MS, "acks=all answered only after " + ackedAfterMs
+                        + " ms: the lag check (every half replica.lag.time.max.ms) was held up");
+                Set<Integer> rest = Set.of(1, 2, 3).stream().filter(id -> id != stalled).collect(Collectors.toSet());
+                Clients.await("the stalled follower out of the ISR " + rest, TIMEOUT,
+                        () -> isr(admin, topic).equals(rest));
+                Clients.await("high watermark 16", TIMEOUT, () -> {
+                    try {
+                        return highWatermark(admin, tp) == 16;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+            } finally {
+                signal(stalled, "CONT");
             }
-            Future<RecordMetadata> waiting = all.send(new ProducerRecord<>(topic, 0, null, bytes("waits")));
-
-            long hwWhileStalled = highWatermark(admin, tp);
-            List<ConsumerRecord<byte[], byte[]>> visible = readToEnd(leaderAddress, tp, quick);
-            long elapsedMs = (System.nanoTime() - stoppedAt) / 1_000_000;
-            if (elapsedMs < LAG_MS) { // the leader may not have dropped the follower yet: nothing past 10 is visible
-                assertEquals(10, hwWhileStalled, "high watermark " + elapsedMs + " ms after the follower stalled");
-                assertEquals(10, visible.size(), "consumers read only up to the high watermark");
-            }
-
-            RecordMetadata acked = waiting.get();
-            long ackedAfterMs = (System.nanoTime() - stoppedAt) / 1_000_000;
-            assertEquals(15, acked.offset());
-            assertTrue(ackedAfterMs >= LAG_MS - 500, "acks=all answered after " + ackedAfterMs
-                    + " ms, before the stalled follower could have been dropped");
-            assertTrue(ackedAfterMs < 5 * LAG_MS, "acks=all answered only after " + ackedAfterMs
-                    + " ms: the lag check (every half replica.lag.time.max.ms) was held up");
-            assertEquals(Set.of(1, 2, 3).stream().filter(id -> id != stalled).collect(Collectors.toSet()),
-                    isr(admin, topic), "the stalled follower left the ISR");
-            assertEquals(16, highWatermark(admin, tp));
-
-            signal(stalled, "CONT");
             Clients.await("broker " + stalled + " back in the ISR", TIMEOUT, () -> isr(admin, topic).size() == 3);
         }
         List<ConsumerRecord<byte[], byte[]>> read = readToEnd(leaderAddress, tp, Map.of());
