@@ -208,6 +208,15 @@ class ThreeNodeReplicationTest {
             for (int id : others) {
                 assertEquals(0, cluster.node(id).stop(), "clean stop of broker " + id); // leaves the ISRs
             }
+            try (Admin admin = quickAdmin(cluster.node(leader).bootstrap())) {
+                Clients.await("the leader's metadata shows itself as the only in-sync replica", TIMEOUT, () -> {
+                    try {
+                        return partition0(admin, topic).isr().stream().map(Node::id).toList().equals(List.of(leader));
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+            }
 
             ExecutionException refused = assertThrows(ExecutionException.class,
                     () -> producer.send(new ProducerRecord<>(topic, 0, null, value(99))).get());
