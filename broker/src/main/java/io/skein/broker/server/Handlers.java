@@ -21,15 +21,19 @@ import io.skein.broker.handler.MetadataHandler;
 import io.skein.broker.handler.OffsetCommitHandler;
 import io.skein.broker.handler.OffsetFetchHandler;
 import io.skein.broker.handler.OffsetForLeaderEpochHandler;
-import io.skein.broker.handler.OffsetsTopic;
+import io.skein.broker.handler.InternalTopic;
 import io.skein.broker.handler.ProduceHandler;
 import io.skein.broker.handler.ProducerIdHandler;
 import io.skein.broker.handler.ScramCredentialsHandler;
 import io.skein.broker.handler.TopicAdminHandler;
+import io.skein.broker.handler.TransactionAdminHandler;
+import io.skein.broker.handler.TransactionHandler;
+import io.skein.broker.handler.TxnOffsetCommitHandler;
 import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.Purgatory;
 import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.coordinator.producerid.ProducerIdAllocator;
+import io.skein.coordinator.transaction.TransactionCoordinator;
 import io.skein.replication.api.MetadataQuorum;
 import io.skein.security.acl.AclAuthorizer;
 import io.skein.security.acl.DenialLog;
@@ -50,9 +54,19 @@ final class Handlers {
     private Handlers() {
     }
 
+    /**
+     * The coordinators requests go to.
+     *
+     * @param servesTransactions whether transaction markers can be written, without which no
+     *     transaction can end: the transaction APIs are registered only then
+     */
+    record Coordinators(GroupCoordinator groups, TransactionCoordinator transactions, boolean servesTransactions) {
+    }
+
     static HandlerRegistry registry(BrokerConfig config, MetadataQuorum quorum, Partitions partitions,
                                     Purgatory<TopicPartition> fetchPurgatory, ProducerIdAllocator producerIds,
-                                    GroupCoordinator groups, Clock clock) {
+                                    Coordinators coordinators, Clock clock) {
+        GroupCoordinator groups = coordinators.groups();
         int nodeId = config.nodeId();
         Authorization authz = config.authorizerSettings()
                 .map(settings -> Authorization.enabled(new AclAuthorizer(settings), quorum,
@@ -65,7 +79,8 @@ final class Handlers {
         GroupAdminHandler groupAdmin = new GroupAdminHandler(groups, quorum, authz);
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups, authz);
         AclsHandler acls = new AclsHandler(quorum, authz);
-        return new HandlerRegistry()
+        InternalTopic offsetsTopic = InternalTopic.offsets(quorum, config);
+        HandlerRegistry registry = new HandlerRegistry()
                 .register(ApiKeys.PRODUCE, new ProduceHandler(partitions, quorum, fetchPurgatory, clock, authz))
                 .register(ApiKeys.FETCH, new FetchHandler(partitions, quorum, fetchPurgatory, authz))
                 .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions, authz))
@@ -85,9 +100,10 @@ final class Handlers {
                 .register(ApiKeys.DESCRIBE_CLUSTER, new ClusterHandler(quorum, nodeId, authz))
                 .register(ApiKeys.DESCRIBE_QUORUM, new DescribeQuorumHandler(quorum, config.voters(),
                         controllerListenerName(config), authz))
-                .register(ApiKeys.INIT_PRODUCER_ID, new ProducerIdHandler(producerIds, authz))
-                .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(new OffsetsTopic(quorum, config),
+                .register(ApiKeys.INIT_PRODUCER_ID, new ProducerIdHandler(producerIds, coordinators.transactions(),
                         authz))
+                .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(offsetsTopic,
+                        InternalTopic.transactionState(quorum, config), authz))
                 .register(ApiKeys.CREATE_ACLS, acls)
                 .register(ApiKeys.DESCRIBE_ACLS, acls)
                 .register(ApiKeys.DELETE_ACLS, acls)
@@ -107,6 +123,29 @@ final class Handlers {
                 .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups)
                 // KIP-848 consumer groups are served: clients and tools gate them on group.version
                 .feature("group.version", 0, 1, 1);
+        if (coordinators.servesTransactions()) {
+            registerTransactions(registry, quorum, coordinators, offsetsTopic, authz);
+        }
+        return registry;
+    }
+
+    /**
+     * The first transactions protocol (transactions version 1): AddPartitionsToTxn client versions
+     * 0-3, EndTxn 0-4 and TxnOffsetCommit 0-4. {@code transaction.version} is not advertised, so
+     * kafka-clients 4 uses this protocol too; version 2 (KIP-890 part 2) is not implemented.
+     */
+    private static void registerTransactions(HandlerRegistry registry, MetadataQuorum quorum, Coordinators coordinators,
+                                             InternalTopic offsetsTopic, Authorization authz) {
+        TransactionHandler transactions = new TransactionHandler(coordinators.transactions(), quorum, offsetsTopic,
+                authz);
+        TransactionAdminHandler transactionAdmin = new TransactionAdminHandler(coordinators.transactions(), authz);
+        registry.register(ApiKeys.ADD_PARTITIONS_TO_TXN, ApiKeys.ADD_PARTITIONS_TO_TXN.oldestVersion(), 3, transactions)
+                .register(ApiKeys.ADD_OFFSETS_TO_TXN, transactions)
+                .register(ApiKeys.END_TXN, ApiKeys.END_TXN.oldestVersion(), 4, transactions)
+                .register(ApiKeys.TXN_OFFSET_COMMIT, ApiKeys.TXN_OFFSET_COMMIT.oldestVersion(), 4,
+                        new TxnOffsetCommitHandler(coordinators.groups(), quorum, authz))
+                .register(ApiKeys.DESCRIBE_TRANSACTIONS, transactionAdmin)
+                .register(ApiKeys.LIST_TRANSACTIONS, transactionAdmin);
     }
 
     private static String controllerListenerName(BrokerConfig config) {

@@ -7,9 +7,11 @@ import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.Purgatory;
 import io.skein.broker.partition.ImageScramCredentials;
 import io.skein.broker.partition.ImageTopicsView;
-import io.skein.broker.partition.OffsetsTopicLeadership;
+import io.skein.broker.partition.CoordinatorLeadership;
 import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.coordinator.producerid.ProducerIdAllocator;
+import io.skein.coordinator.transaction.TransactionCoordinator;
+import io.skein.coordinator.transaction.TransactionMarkers;
 import io.skein.log.api.LogRegistry;
 import io.skein.replication.api.ControllerCommand;
 import io.skein.replication.api.ControllerResult;
@@ -34,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +61,7 @@ public final class SkeinServer implements AutoCloseable {
     private ScheduledExecutorService scheduler;
     private Purgatory<TopicPartition> fetchPurgatory;
     private GroupCoordinator groupCoordinator;
+    private TransactionCoordinator transactionCoordinator;
     private KafkaWireServer wire;
     private BrokerHeartbeater heartbeater;
     private Map<String, InetSocketAddress> boundListeners = Map.of();
@@ -87,7 +91,16 @@ public final class SkeinServer implements AutoCloseable {
         quorum = MetadataQuorum.create(quorumSettings());
         quorum.addListener(partitions);
         groupCoordinator = new GroupCoordinator(config.groupConfig(), clock, new ImageTopicsView(quorum));
-        quorum.addListener(new OffsetsTopicLeadership(partitions, groupCoordinator));
+        quorum.addListener(new CoordinatorLeadership(partitions, Topic.GROUP_METADATA_TOPIC_NAME, groupCoordinator));
+        int blockSize = config.getInt(BrokerConfigDef.PRODUCER_ID_BLOCK_SIZE);
+        ProducerIdAllocator producerIds = new ProducerIdAllocator(count -> quorum
+                .submit(new ControllerCommand.AllocateProducerIds(config.nodeId(), count))
+                .thenApply(ControllerResult::producerIdStart), blockSize);
+        TransactionMarkers markers = TransactionWiring.markers(partitions, groupCoordinator, clock);
+        transactionCoordinator = new TransactionCoordinator(config.transactionConfig(), clock,
+                TransactionWiring.blockingProducerIds(producerIds), markers);
+        quorum.addListener(new CoordinatorLeadership(partitions, Topic.TRANSACTION_STATE_TOPIC_NAME,
+                transactionCoordinator));
         startQuorum();
 
         config.authorizerSettings().ifPresent(acl -> log.info(
@@ -99,13 +112,10 @@ public final class SkeinServer implements AutoCloseable {
             return t;
         });
         fetchPurgatory = new Purgatory<>(scheduler);
-        int blockSize = config.getInt(BrokerConfigDef.PRODUCER_ID_BLOCK_SIZE);
-        ProducerIdAllocator producerIds = new ProducerIdAllocator(count -> quorum
-                .submit(new ControllerCommand.AllocateProducerIds(config.nodeId(), count))
-                .thenApply(ControllerResult::producerIdStart), blockSize);
         wire = KafkaWireServer.create(serverSettings(),
-                Handlers.registry(config, quorum, partitions, fetchPurgatory, producerIds, groupCoordinator,
-                        clock));
+                Handlers.registry(config, quorum, partitions, fetchPurgatory, producerIds,
+                        new Handlers.Coordinators(groupCoordinator, transactionCoordinator,
+                                TransactionWiring.servesTransactions(markers)), clock));
         try {
             boundListeners = wire.start();
         } catch (IOException | RuntimeException e) {
@@ -238,6 +248,7 @@ public final class SkeinServer implements AutoCloseable {
             fetchPurgatory.completeAll();
         }
         // answers parked JoinGroup/SyncGroup requests (NOT_COORDINATOR) so in-flight requests can finish
+        closeQuietly(transactionCoordinator, "transaction coordinator");
         closeQuietly(groupCoordinator, "group coordinator");
         closeQuietly(wire, "wire server");
         if (scheduler != null) {

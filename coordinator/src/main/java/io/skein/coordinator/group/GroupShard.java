@@ -32,6 +32,7 @@ final class GroupShard {
     private final Map<String, ClassicGroup> groups = new HashMap<>();
     private final Map<String, ConsumerGroup> consumerGroups = new HashMap<>();
     private final OffsetStore offsets = new OffsetStore();
+    private final PendingTransactionalOffsets pendingOffsets = new PendingTransactionalOffsets();
     private volatile ShardStatus status = ShardStatus.LOADING;
 
     GroupShard(int partition, GroupLog groupLog) {
@@ -77,6 +78,11 @@ final class GroupShard {
         return offsets;
     }
 
+    /** TxnOffsetCommit's offsets waiting for their transaction's marker. */
+    PendingTransactionalOffsets pendingOffsets() {
+        return pendingOffsets;
+    }
+
     /**
      * Replays the partition into memory, then starts serving. Called once, on the loading thread.
      *
@@ -85,20 +91,25 @@ final class GroupShard {
     List<ClassicGroup> load(int bufferBytes, long nowMs) {
         long started = System.nanoTime();
         Map<String, GroupSnapshot> snapshots = new HashMap<>();
-        long records = groupLog.replay(bufferBytes, decoded -> {
-            if (decoded instanceof GroupRecords.OffsetRecord o) {
-                TopicPartition tp = new TopicPartition(o.key().topic(), o.key().partition());
-                if (o.value() == null) {
-                    offsets.remove(o.key().group(), tp);
+        long records = groupLog.replay(bufferBytes, new GroupLog.TransactionalSink() {
+            @Override
+            public void record(CoordinatorLog.BatchInfo batch, GroupRecords.Decoded decoded) {
+                pendingOffsets.replayed(batch);
+                if (batch.transactional() && decoded instanceof GroupRecords.OffsetRecord o && o.value() != null) {
+                    pendingOffsets.stage(batch.producerId(), o.key().group(),
+                            new TopicPartition(o.key().topic(), o.key().partition()), o.value());
                 } else {
-                    offsets.put(o.key().group(), tp, o.value());
+                    replay(decoded, snapshots);
                 }
-            } else if (decoded instanceof GroupRecords.GroupRecord g) {
-                if (g.value() == null) {
-                    snapshots.remove(g.group());
-                } else {
-                    snapshots.put(g.group(), g.value());
-                }
+            }
+
+            @Override
+            public void marker(CoordinatorLog.BatchInfo batch, boolean commit) {
+                pendingOffsets.take(batch.producerId()).forEach((group, pending) -> {
+                    if (commit) {
+                        pending.forEach((tp, offset) -> offsets.put(group, tp, offset));
+                    }
+                });
             }
         });
         List<ClassicGroup> withMembers = new ArrayList<>();
@@ -120,6 +131,24 @@ final class GroupShard {
         log.info("Loaded {} group(s) and the offsets of {} group(s) from {} ({} records) in {} ms", snapshots.size(),
                 offsets.groups().size(), groupLog.name(), records, (System.nanoTime() - started) / 1_000_000);
         return withMembers;
+    }
+
+    /** Applies one non-transactional record of the offsets topic while loading. */
+    private void replay(GroupRecords.Decoded decoded, Map<String, GroupSnapshot> snapshots) {
+        if (decoded instanceof GroupRecords.OffsetRecord o) {
+            TopicPartition tp = new TopicPartition(o.key().topic(), o.key().partition());
+            if (o.value() == null) {
+                offsets.remove(o.key().group(), tp);
+            } else {
+                offsets.put(o.key().group(), tp, o.value());
+            }
+        } else if (decoded instanceof GroupRecords.GroupRecord g) {
+            if (g.value() == null) {
+                snapshots.remove(g.group());
+            } else {
+                snapshots.put(g.group(), g.value());
+            }
+        }
     }
 
     /** Persists the group's current metadata; the error is the one a group API answers with. */

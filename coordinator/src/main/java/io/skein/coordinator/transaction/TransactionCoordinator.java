@@ -1,5 +1,6 @@
 package io.skein.coordinator.transaction;
 
+import io.skein.coordinator.api.ShardedCoordinator;
 import io.skein.coordinator.records.ShardStatus;
 import io.skein.coordinator.records.CoordinatorLog;
 import io.skein.log.api.PartitionLog;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,8 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transaction coordinator of this node (first transactions protocol; not yet wired to the
- * broker's APIs): routes each transactional id to the shard of its {@code __transaction_state}
+ * The transaction coordinator of this node (first transactions protocol): routes each transactional id to the shard of its {@code __transaction_state}
  * partition, loads a shard when this node becomes that partition's leader (and finishes the
  * transactions it finds half-completed), writes every change to the log before answering, has
  * the markers written after a commit or abort decision, aborts transactions that outlive their
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * completes on, then take the lock again; loading, timers and marker retries run on the
  * {@code skein-txn-coordinator} thread.
  */
-public final class TransactionCoordinator implements AutoCloseable {
+public final class TransactionCoordinator implements ShardedCoordinator, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TransactionCoordinator.class);
 
@@ -70,6 +71,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     }
 
     /** The number of partitions of {@code __transaction_state}, once the topic exists. */
+    @Override
     public void partitionCount(int count) {
         partitionCount = count;
     }
@@ -80,6 +82,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     }
 
     /** This node now leads {@code partition} at {@code leaderEpoch}: load its transactional ids. */
+    @Override
     public void onElected(int partition, PartitionLog partitionLog, int leaderEpoch) {
         TransactionShard shard = new TransactionShard(partition,
                 new CoordinatorLog(partitionLog, leaderEpoch, "transaction coordinator"));
@@ -115,6 +118,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     }
 
     /** This node no longer leads {@code partition}: its transactional ids are dropped. */
+    @Override
     public void onResigned(int partition) {
         TransactionShard shard = shards.remove(partition);
         if (shard != null) {
@@ -136,6 +140,9 @@ public final class TransactionCoordinator implements AutoCloseable {
         if (shard == null) {
             return unavailable.apply(Errors.NOT_COORDINATOR);
         }
+        if (shard.availability() != Errors.NONE) {
+            return unavailable.apply(shard.availability()); // loading: answer at once, do not wait for its lock
+        }
         synchronized (shard) {
             Errors availability = shard.availability();
             return availability == Errors.NONE ? operation.apply(shard) : unavailable.apply(availability);
@@ -152,7 +159,13 @@ public final class TransactionCoordinator implements AutoCloseable {
             long now = clock.millis();
             TransactionMetadata txn = shard.get(transactionalId);
             if (txn == null) {
-                txn = ops.create(transactionalId, timeoutMs, now);
+                try {
+                    txn = ops.create(transactionalId, timeoutMs, now);
+                } catch (RuntimeException e) {
+                    log.warn("Transactional id {}: no producer id could be allocated ({}); the client will retry",
+                            transactionalId, e.getMessage());
+                    return InitResult.failed(Errors.COORDINATOR_NOT_AVAILABLE);
+                }
                 shard.put(txn);
             }
             TransactionOperations.Decision decision = ops.initProducerId(txn, timeoutMs, expectedProducerId,
@@ -205,6 +218,59 @@ public final class TransactionCoordinator implements AutoCloseable {
             TransactionMetadata txn = shard.get(transactionalId);
             return txn == null ? null : txn.current();
         }, error -> null);
+    }
+
+    /** One transactional id as ListTransactions reports it. */
+    public record Listed(String transactionalId, long producerId, TransactionState state) {
+    }
+
+    /** What ListTransactions found here: COORDINATOR_LOAD_IN_PROGRESS while a shard is still loading. */
+    public record ListResult(Errors error, List<Listed> transactions) {
+    }
+
+    /**
+     * The transactional ids of every shard this node serves that match all the filters: a state
+     * in {@code states} (any when empty), a producer id in {@code producerIds} (any when empty),
+     * and, when {@code minDurationMs} is not negative, a transaction open at least that long.
+     */
+    public ListResult list(Set<TransactionState> states, Set<Long> producerIds, long minDurationMs) {
+        List<Listed> out = new ArrayList<>();
+        Errors error = Errors.NONE;
+        long now = clock.millis();
+        for (TransactionShard shard : shards.values()) {
+            if (shard.status() == ShardStatus.LOADING) {
+                error = Errors.COORDINATOR_LOAD_IN_PROGRESS;
+                continue;
+            }
+            synchronized (shard) {
+                if (shard.status() != ShardStatus.ACTIVE) {
+                    continue;
+                }
+                for (TransactionMetadata txn : shard.all()) {
+                    TransactionLogEntry e = txn.current();
+                    boolean open = e.state().isInFlight() && e.startTimestampMs() >= 0;
+                    if ((states.isEmpty() || states.contains(e.state()))
+                            && (producerIds.isEmpty() || producerIds.contains(e.producerId()))
+                            && (minDurationMs < 0 || open && now - e.startTimestampMs() >= minDurationMs)) {
+                        out.add(new Listed(txn.transactionalId(), e.producerId(), e.state()));
+                    }
+                }
+            }
+        }
+        return new ListResult(error, out);
+    }
+
+    /** What DescribeTransactions found for one id: an error, or its current entry. */
+    public record Described(Errors error, TransactionLogEntry entry) {
+    }
+
+    /** DescribeTransactions: TRANSACTIONAL_ID_NOT_FOUND for an id this coordinator does not know. */
+    public Described describeTransaction(String transactionalId) {
+        return onShard(transactionalId, shard -> {
+            TransactionMetadata txn = shard.get(transactionalId);
+            return txn == null ? new Described(Errors.TRANSACTIONAL_ID_NOT_FOUND, null)
+                    : new Described(Errors.NONE, txn.current());
+        }, error -> new Described(error, null));
     }
 
     private Errors decide(TransactionShard shard, TransactionMetadata txn, TransactionOperations.Decision decision,

@@ -13,7 +13,9 @@ import org.apache.kafka.common.protocol.Errors;
  * metadata, rebuilt from the partition's log when the node is elected, and the log their changes
  * are written to.
  *
- * <p>Threading: everything but {@link #status} is guarded by the shard's own monitor.
+ * <p>Threading: everything but {@link #status} is guarded by the shard's own monitor; the
+ * replay of {@link #load} runs on the loading thread into a map of its own. {@code status} is
+ * volatile so a request can tell a loading shard without waiting for its lock.
  */
 final class TransactionShard {
 
@@ -44,19 +46,29 @@ final class TransactionShard {
         return status.availability();
     }
 
-    /** Replays the partition; afterwards the shard serves requests. */
-    synchronized long load(int bufferBytes) {
+    /**
+     * Replays the partition without holding the shard's lock (requests meanwhile see LOADING and
+     * answer COORDINATOR_LOAD_IN_PROGRESS at once), then installs the result and serves requests.
+     */
+    long load(int bufferBytes) {
+        Map<String, TransactionLogEntry> replayed = new HashMap<>();
         long records = log.replay(bufferBytes, (key, value) -> {
             String id = TransactionRecords.readKey(key);
             if (value == null) {
-                transactions.remove(id);
+                replayed.remove(id);
             } else {
-                transactions.put(id, new TransactionMetadata(id, TransactionRecords.readValue(value)));
+                replayed.put(id, TransactionRecords.readValue(value));
             }
         });
-        transactions.values().removeIf(t -> t.state() == TransactionState.DEAD);
-        if (status == ShardStatus.LOADING) {
-            status = ShardStatus.ACTIVE;
+        synchronized (this) {
+            replayed.forEach((id, entry) -> {
+                if (entry.state() != TransactionState.DEAD) {
+                    transactions.put(id, new TransactionMetadata(id, entry));
+                }
+            });
+            if (status == ShardStatus.LOADING) {
+                status = ShardStatus.ACTIVE;
+            }
         }
         return records;
     }
