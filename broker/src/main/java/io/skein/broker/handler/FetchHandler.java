@@ -26,7 +26,8 @@ import org.apache.kafka.common.resource.ResourceType;
  * Fetch for consumers and follower replicas: reads whole batches (zero-copy) and long-polls — when
  * fewer than {@code min_bytes} are available the request waits up to {@code max_wait_ms} in the
  * purgatory and is answered as soon as an append to one of its partitions arrives (or, for
- * consumers, the high watermark moves: whoever moves it calls {@code checkAndComplete}).
+ * consumers, the high watermark or, for read_committed ones, the last stable offset moves:
+ * whoever moves it — appends, replication, transaction markers — calls {@code checkAndComplete}).
  *
  * <p>Incremental fetch sessions (KIP-227) are declined: every response carries session id 0, so
  * clients send full fetch requests, which Kafka's protocol allows.
@@ -141,9 +142,11 @@ public final class FetchHandler implements RequestHandler {
             return read.hasErrors() || read.bytes() >= request.minBytes();
         }
 
-        /** How far this fetch may read: the log end for a follower, the high watermark for a consumer. */
+        /** How far this fetch may read: the log end for a follower, the high watermark or last stable offset for a consumer. */
         private long readBound(io.skein.log.api.PartitionLog log) {
-            return FetchReader.isFromFollower(request, version) ? log.logEndOffset() : log.highWatermark();
+            boolean readCommitted = request.isolationLevel() == org.apache.kafka.common.IsolationLevel.READ_COMMITTED.id();
+            return FetchReader.readBound(log, FetchReader.isFromFollower(request, version), readCommitted,
+                    readCommitted ? log.lastStableOffset() : -1);
         }
 
         @Override

@@ -23,8 +23,10 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  * Reads one fetch request's partitions from their logs into a response: whole batches from the
  * fetch offset, at most {@code partition_max_bytes} per partition and {@code max_bytes} in all
  * (the first partition with data may exceed it by one batch, as in Kafka), records left in the
- * segment files for zero-copy sending. Consumers read up to the high watermark, followers
- * (replica id set) up to the log end offset. A fetch naming its last fetched epoch (v12+) whose
+ * segment files for zero-copy sending. read_uncommitted consumers read up to the high watermark,
+ * read_committed ones up to the last stable offset (with the aborted transactions overlapping what
+ * they got, so they drop aborted records; read_uncommitted ones get none, as Kafka sends them),
+ * followers (replica id set) up to the log end offset. A fetch naming its last fetched epoch (v12+) whose
  * history diverged from this log is answered with {@code diverging_epoch} and no records
  * ({@link Divergence}).
  *
@@ -127,18 +129,23 @@ final class FetchReader {
                         errors = true; // answer at once: the fetcher must truncate before it fetches again
                         continue;
                     }
-                    // consumers read committed data only (up to the high watermark); followers up to the log end
-                    long bound = fromFollower ? log.logEndOffset() : log.highWatermark();
+                    // the last stable offset first: it is never above the high watermark the read then samples
+                    long lso = log.lastStableOffset();
+                    long bound = readBound(log, fromFollower, readCommitted, lso);
                     LogReadResult result = log.read(p.fetchOffset(), maxBytes, bound, total == 0);
-                    highWatermarks.put(tp, fromFollower ? result.logEndOffset() : result.highWatermark());
+                    highWatermarks.put(tp, fromFollower ? result.logEndOffset() : readCommitted ? lso
+                            : result.highWatermark());
                     out.setHighWatermark(result.highWatermark())
-                            .setLastStableOffset(result.highWatermark())
+                            .setLastStableOffset(lso)
                             .setLogStartOffset(result.logStartOffset());
                     int size = result.records().sizeInBytes();
                     if (size > 0) {
                         out.setRecords(new SliceRecords(result.records()));
                         total += size;
                         remaining = Math.max(0, remaining - size);
+                        if (readCommitted) {
+                            out.setAbortedTransactions(abortedTransactions(log, p.fetchOffset(), bound));
+                        }
                     }
                 } catch (java.io.UncheckedIOException e) {
                     errors = true;
@@ -147,12 +154,31 @@ final class FetchReader {
                     errors = true;
                     out.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code())
                             .setHighWatermark(log.highWatermark())
-                            .setLastStableOffset(log.highWatermark())
+                            .setLastStableOffset(log.lastStableOffset())
                             .setLogStartOffset(log.logStartOffset());
                 }
             }
         }
         return new Read(response, total, errors, watched, highWatermarks);
+    }
+
+    /**
+     * How far a fetch may read: a follower to the log end, a read_committed consumer to the last
+     * stable offset, a read_uncommitted one to the high watermark.
+     */
+    static long readBound(PartitionLog log, boolean fromFollower, boolean readCommitted, long lastStableOffset) {
+        return fromFollower ? log.logEndOffset() : readCommitted ? lastStableOffset : log.highWatermark();
+    }
+
+    /** The aborted transactions a read_committed consumer needs to drop what it read from {@code fetchOffset}. */
+    private static List<FetchResponseData.AbortedTransaction> abortedTransactions(PartitionLog log, long fetchOffset,
+                                                                                  long upperBound) {
+        List<FetchResponseData.AbortedTransaction> out = new ArrayList<>();
+        for (io.skein.log.api.AbortedTransaction txn : log.abortedTransactions(fetchOffset, upperBound)) {
+            out.add(new FetchResponseData.AbortedTransaction().setProducerId(txn.producerId())
+                    .setFirstOffset(txn.firstOffset()));
+        }
+        return out;
     }
 
     /** A fetch from a follower replica (replica id set) rather than a consumer. */

@@ -22,9 +22,10 @@ import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * ListOffsets: earliest, latest, max timestamp, earliest local, and the first offset at or after
- * a timestamp. Without transactions the last stable offset equals the high watermark, so both
- * isolation levels answer the high watermark for "latest" (with the partition's leader epoch);
- * "earliest" carries the epoch of the batches at the log start, as Kafka's answers do.
+ * a timestamp. "Latest" is the high watermark for read_uncommitted and the last stable offset for
+ * read_committed (with the partition's leader epoch), and a timestamp lookup never answers an
+ * offset at or past that end, as in Kafka; "earliest" carries the epoch of the batches at the log
+ * start, as Kafka's answers do.
  */
 public final class ListOffsetsHandler implements RequestHandler {
 
@@ -40,13 +41,14 @@ public final class ListOffsetsHandler implements RequestHandler {
     public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
         ListOffsetsRequestData data = ((ListOffsetsRequest) request).data();
         ListOffsetsResponseData response = new ListOffsetsResponseData();
+        boolean readCommitted = data.isolationLevel() == org.apache.kafka.common.IsolationLevel.READ_COMMITTED.id();
         for (ListOffsetsRequestData.ListOffsetsTopic topic : data.topics()) {
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
             response.topics().add(topicResponse);
             boolean describable = authz.authorize(context, AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name());
             for (ListOffsetsRequestData.ListOffsetsPartition p : topic.partitions()) {
                 ListOffsetsPartitionResponse out = describable
-                        ? answer(new TopicPartition(topic.name(), p.partitionIndex()), p)
+                        ? answer(new TopicPartition(topic.name(), p.partitionIndex()), p, readCommitted)
                         : new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex()).setTimestamp(-1)
                         .setOffset(-1).setLeaderEpoch(-1).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
                 if (context.apiVersion() < 4) {
@@ -58,7 +60,8 @@ public final class ListOffsetsHandler implements RequestHandler {
         return CompletableFuture.completedFuture(response);
     }
 
-    private ListOffsetsPartitionResponse answer(TopicPartition tp, ListOffsetsRequestData.ListOffsetsPartition p) {
+    private ListOffsetsPartitionResponse answer(TopicPartition tp, ListOffsetsRequestData.ListOffsetsPartition p,
+                                                boolean readCommitted) {
         ListOffsetsPartitionResponse out = new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex())
                 .setTimestamp(-1).setOffset(-1).setLeaderEpoch(-1);
         PartitionLookup lookup = partitions.lookup(tp);
@@ -76,23 +79,28 @@ public final class ListOffsetsHandler implements RequestHandler {
             // as Kafka: the epoch of the batches at the log start (-1 if the history does not reach back there)
             return out.setOffset(log.logStartOffset()).setLeaderEpoch(log.epochAtLogStart());
         }
+        // read_committed consumers see offsets below the last stable offset only
+        long visibleEnd = readCommitted ? log.lastStableOffset() : log.highWatermark();
         if (ts == ListOffsetsRequest.LATEST_TIMESTAMP) {
-            return out.setOffset(log.highWatermark()).setLeaderEpoch(epoch);
+            return out.setOffset(visibleEnd).setLeaderEpoch(epoch);
         }
         if (ts == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP) {
             return out; // no tiered storage: Kafka answers -1
         }
         if (ts == ListOffsetsRequest.MAX_TIMESTAMP) {
-            return fill(out, log.maxTimestamp());
+            return fill(out, log.maxTimestamp(), visibleEnd);
         }
         if (ts < 0) {
             return out.setErrorCode(Errors.INVALID_REQUEST.code());
         }
-        return fill(out, log.offsetForTimestamp(ts));
+        return fill(out, log.offsetForTimestamp(ts), visibleEnd);
     }
 
-    private static ListOffsetsPartitionResponse fill(ListOffsetsPartitionResponse out, Optional<TimestampAndOffset> found) {
-        found.ifPresent(t -> out.setTimestamp(t.timestamp()).setOffset(t.offset()).setLeaderEpoch(t.leaderEpoch()));
+    /** The found offset, unless it is at or past what the caller may see (then none, as Kafka answers). */
+    private static ListOffsetsPartitionResponse fill(ListOffsetsPartitionResponse out, Optional<TimestampAndOffset> found,
+                                                     long visibleEnd) {
+        found.filter(t -> t.offset() < visibleEnd)
+                .ifPresent(t -> out.setTimestamp(t.timestamp()).setOffset(t.offset()).setLeaderEpoch(t.leaderEpoch()));
         return out;
     }
 }

@@ -29,8 +29,10 @@ import io.skein.broker.handler.TopicAdminHandler;
 import io.skein.broker.handler.TransactionAdminHandler;
 import io.skein.broker.handler.TransactionHandler;
 import io.skein.broker.handler.TxnOffsetCommitHandler;
+import io.skein.broker.handler.WriteTxnMarkersHandler;
 import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.Purgatory;
+import io.skein.broker.txn.LocalTransactionMarkers;
 import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.coordinator.producerid.ProducerIdAllocator;
 import io.skein.coordinator.transaction.TransactionCoordinator;
@@ -54,13 +56,9 @@ final class Handlers {
     private Handlers() {
     }
 
-    /**
-     * The coordinators requests go to.
-     *
-     * @param servesTransactions whether transaction markers can be written, without which no
-     *     transaction can end: the transaction APIs are registered only then
-     */
-    record Coordinators(GroupCoordinator groups, TransactionCoordinator transactions, boolean servesTransactions) {
+    /** The coordinators requests go to, and the writer of transaction markers to this node's partitions. */
+    record Coordinators(GroupCoordinator groups, TransactionCoordinator transactions,
+                        LocalTransactionMarkers markers) {
     }
 
     static HandlerRegistry registry(BrokerConfig config, MetadataQuorum quorum, Partitions partitions,
@@ -121,11 +119,10 @@ final class Handlers {
                 .register(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, scram)
                 .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, consumerGroups)
                 .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, consumerGroups)
+                .register(ApiKeys.WRITE_TXN_MARKERS, new WriteTxnMarkersHandler(coordinators.markers(), authz))
                 // KIP-848 consumer groups are served: clients and tools gate them on group.version
                 .feature("group.version", 0, 1, 1);
-        if (coordinators.servesTransactions()) {
-            registerTransactions(registry, quorum, coordinators, offsetsTopic, authz);
-        }
+        registerTransactions(registry, quorum, coordinators, offsetsTopic, authz);
         return registry;
     }
 

@@ -5,13 +5,13 @@ import io.skein.broker.config.BrokerConfigDef;
 import io.skein.broker.config.ListenerSpec;
 import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.Purgatory;
+import io.skein.broker.txn.LocalTransactionMarkers;
 import io.skein.broker.partition.ImageScramCredentials;
 import io.skein.broker.partition.ImageTopicsView;
 import io.skein.broker.partition.CoordinatorLeadership;
 import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.coordinator.producerid.ProducerIdAllocator;
 import io.skein.coordinator.transaction.TransactionCoordinator;
-import io.skein.coordinator.transaction.TransactionMarkers;
 import io.skein.log.api.LogRegistry;
 import io.skein.replication.api.ControllerCommand;
 import io.skein.replication.api.ControllerResult;
@@ -96,7 +96,15 @@ public final class SkeinServer implements AutoCloseable {
         ProducerIdAllocator producerIds = new ProducerIdAllocator(count -> quorum
                 .submit(new ControllerCommand.AllocateProducerIds(config.nodeId(), count))
                 .thenApply(ControllerResult::producerIdStart), blockSize);
-        TransactionMarkers markers = TransactionWiring.markers(partitions, groupCoordinator, clock);
+        // before the quorum starts: a coordinator loaded at the first image may write markers at once
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "skein-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        fetchPurgatory = new Purgatory<>(scheduler);
+        LocalTransactionMarkers markers = TransactionWiring.markers(partitions, fetchPurgatory, groupCoordinator,
+                clock);
         transactionCoordinator = new TransactionCoordinator(config.transactionConfig(), clock,
                 TransactionWiring.blockingProducerIds(producerIds), markers);
         quorum.addListener(new CoordinatorLeadership(partitions, Topic.TRANSACTION_STATE_TOPIC_NAME,
@@ -106,16 +114,9 @@ public final class SkeinServer implements AutoCloseable {
         config.authorizerSettings().ifPresent(acl -> log.info(
                 "ACLs enforced by the built-in authorizer: super users {}, allow.everyone.if.no.acl.found={}",
                 acl.superUsers(), acl.allowEveryoneIfNoAclFound()));
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "skein-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
-        fetchPurgatory = new Purgatory<>(scheduler);
         wire = KafkaWireServer.create(serverSettings(),
                 Handlers.registry(config, quorum, partitions, fetchPurgatory, producerIds,
-                        new Handlers.Coordinators(groupCoordinator, transactionCoordinator,
-                                TransactionWiring.servesTransactions(markers)), clock));
+                        new Handlers.Coordinators(groupCoordinator, transactionCoordinator, markers), clock));
         try {
             boundListeners = wire.start();
         } catch (IOException | RuntimeException e) {

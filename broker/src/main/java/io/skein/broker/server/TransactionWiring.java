@@ -3,14 +3,15 @@ package io.skein.broker.server;
 import io.skein.broker.partition.Partitions;
 import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.coordinator.producerid.ProducerIdAllocator;
-import io.skein.coordinator.transaction.TransactionMarkers;
+import io.skein.broker.purgatory.Purgatory;
+import io.skein.broker.txn.LocalTransactionMarkers;
 import java.time.Clock;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
-import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.internals.Topic;
 
 /**
  * How the transaction coordinator is connected to the rest of the node: where its markers go
@@ -22,19 +23,22 @@ final class TransactionWiring {
     /** How long InitProducerId for a new transactional id waits for the controller to reserve a block of ids. */
     private static final long PRODUCER_ID_WAIT_MS = 10_000;
 
-    /** Marks the absence of a marker writer: no transaction could ever end, so no transaction API is served. */
-    private static final TransactionMarkers NONE = (producerId, epoch, commit, coordinatorEpoch, partitions) ->
-            CompletableFuture.completedFuture(Errors.COORDINATOR_NOT_AVAILABLE);
-
     private TransactionWiring() {
     }
 
-    static TransactionMarkers markers(Partitions partitions, GroupCoordinator groups, Clock clock) {
-        return NONE;
-    }
-
-    static boolean servesTransactions(TransactionMarkers markers) {
-        return markers != NONE;
+    /**
+     * Markers go to the partitions this node leads; a marker in {@code __consumer_offsets} also
+     * completes the producer's transactional offset commits in the group coordinator.
+     */
+    static LocalTransactionMarkers markers(Partitions partitions, Purgatory<TopicPartition> fetchPurgatory,
+                                           GroupCoordinator groups, Clock clock) {
+        LocalTransactionMarkers markers = new LocalTransactionMarkers(partitions, fetchPurgatory, clock);
+        markers.addListener((tp, producerId, commit) -> {
+            if (Topic.GROUP_METADATA_TOPIC_NAME.equals(tp.topic())) {
+                groups.onTransactionMarker(tp.partition(), producerId, commit);
+            }
+        });
+        return markers;
     }
 
     /**

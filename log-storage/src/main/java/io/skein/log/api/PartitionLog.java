@@ -52,6 +52,34 @@ public interface PartitionLog extends AutoCloseable {
     long highWatermark();
 
     /**
+     * One past the last offset read_committed consumers may read: the smaller of the high watermark
+     * and the first offset of the earliest transaction that is still open or whose marker is not
+     * yet below the high watermark. Equal to the high watermark when no transaction is open.
+     */
+    long lastStableOffset();
+
+    /**
+     * The leader's append of a transaction marker (a control batch with one COMMIT or ABORT record,
+     * written on behalf of the transaction coordinator; WriteTxnMarkers): ends the producer's open
+     * transaction in this partition (if any; a marker for a producer without one is still
+     * written), records an ABORT in the aborted-transaction index, and moves the last stable
+     * offset. Kafka's checks: a producer epoch below the producer's current one gets
+     * INVALID_PRODUCER_EPOCH, a coordinator epoch below the last marker's
+     * TRANSACTION_COORDINATOR_FENCED. The batch is stamped with {@code leaderEpoch} (or the log's,
+     * if higher) and {@code nowMs}. Never throws for bad input: the result carries the error.
+     */
+    AppendResult appendTransactionMarker(long producerId, short producerEpoch, int coordinatorEpoch, boolean commit,
+                                         int leaderEpoch, long nowMs);
+
+    /**
+     * The aborted transactions that overlap {@code [fetchOffset, upperBoundOffset)} (first offset
+     * below the bound, ABORT marker at or after the fetch offset), in marker order: the
+     * {@code aborted_transactions} of a read_committed fetch that returned data from
+     * {@code fetchOffset} up to {@code upperBoundOffset}.
+     */
+    java.util.List<AbortedTransaction> abortedTransactions(long fetchOffset, long upperBoundOffset);
+
+    /**
      * Moves the high watermark up to {@code offset} (capped at the log end offset); a lower value is
      * ignored, so the high watermark never goes back except when {@link #truncateTo} cuts below it.
      * Called by the leader's replica manager once the ISR has the offsets, and by a follower with

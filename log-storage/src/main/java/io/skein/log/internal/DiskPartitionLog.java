@@ -55,6 +55,8 @@ final class DiskPartitionLog implements PartitionLog {
     private final LeaderEpochCache epochs;
     private final FollowerAppender followerAppender;
     private final LogTruncation truncation;
+    private final LogTransactions txns;
+    private final TransactionMarkerAppender markers;
     private final Object appendLock = new Object();
     private volatile LogConfig config;
     private volatile long logStartOffset;
@@ -80,9 +82,11 @@ final class DiskPartitionLog implements PartitionLog {
         this.logStartOffset = offsets.logStartOffset();
         this.recoveryPoint = offsets.recoveryPoint();
         this.services = services;
-        this.appender = new LogAppender(tp, dir, segments, producers, epochs, this::flushRolledInBackground);
+        this.txns = new LogTransactions(producers, segments);
+        this.appender = new LogAppender(tp, dir, segments, producers, epochs, txns, this::flushRolledInBackground);
         this.appender.flushed(recoveryPoint);
-        this.followerAppender = new FollowerAppender(tp, dir, segments, producers, epochs, appender);
+        this.followerAppender = new FollowerAppender(tp, dir, segments, producers, epochs, txns, appender);
+        this.markers = new TransactionMarkerAppender(tp, producers, appender);
         this.truncation = new LogTruncation(tp, dir, segments, producers, epochs, services.deleter());
         this.retention = new LogRetention(tp, segments, appender, services.deleter());
         this.lastFlushMs = services.clock().millis();
@@ -132,6 +136,18 @@ final class DiskPartitionLog implements PartitionLog {
 
     @Override
     public AppendResult append(MemoryRecords records, AppendContext context) {
+        return leaderAppend(context, c -> appender.append(records, c, config, logStartOffset));
+    }
+
+    @Override
+    public AppendResult appendTransactionMarker(long producerId, short producerEpoch, int coordinatorEpoch,
+                                                boolean commit, int leaderEpoch, long nowMs) {
+        return leaderAppend(new AppendContext(leaderEpoch, nowMs), c -> markers.append(producerId, producerEpoch,
+                coordinatorEpoch, commit, c, config, logStartOffset));
+    }
+
+    /** A leader append at the context's epoch or the log's, whichever is higher. */
+    private AppendResult leaderAppend(AppendContext context, java.util.function.Function<AppendContext, AppendResult> op) {
         synchronized (appendLock) {
             if (closed) {
                 return AppendResult.failure(Errors.NOT_LEADER_OR_FOLLOWER, "The log of " + tp + " is closed",
@@ -141,8 +157,8 @@ final class DiskPartitionLog implements PartitionLog {
             if (epoch > leaderEpoch) {
                 becomeLeaderLocked(epoch);
             }
-            return afterAppend(appender.append(records, epoch == context.leaderEpoch() ? context
-                    : new AppendContext(epoch, context.nowMs()), config, logStartOffset));
+            return afterAppend(op.apply(epoch == context.leaderEpoch() ? context : new AppendContext(epoch,
+                    context.nowMs())));
         }
     }
 
@@ -150,6 +166,7 @@ final class DiskPartitionLog implements PartitionLog {
     private AppendResult afterAppend(AppendResult result) {
         recoveryPoint = Math.max(recoveryPoint, appender.flushedUpTo());
         followLogEnd();
+        txns.highWatermarkMoved(highWatermark.get());
         if (result.error() == Errors.KAFKA_STORAGE_ERROR) {
             log.error("{}", result.errorMessage());
         }
@@ -271,9 +288,11 @@ final class DiskPartitionLog implements PartitionLog {
         highWatermark.resetTo(offset);
         appender.truncatedTo(offset);
         recoveryPoint = offset;
+        txns.reset();
     }
 
     private void afterTruncation(long end) {
+        txns.reset();
         highWatermark.truncatedTo(end);
         appender.truncatedTo(end);
         recoveryPoint = Math.min(recoveryPoint, end);
@@ -288,7 +307,9 @@ final class DiskPartitionLog implements PartitionLog {
     @Override
     public boolean updateHighWatermark(long offset) {
         synchronized (appendLock) {
-            return highWatermark.advanceTo(offset, segments.end().offset());
+            boolean moved = highWatermark.advanceTo(offset, segments.end().offset());
+            txns.highWatermarkMoved(highWatermark.get());
+            return moved;
         }
     }
 
@@ -332,6 +353,19 @@ final class DiskPartitionLog implements PartitionLog {
     @Override
     public long highWatermark() {
         return highWatermark.get();
+    }
+
+    @Override
+    public long lastStableOffset() {
+        long hw = highWatermark.get(); // first: see LogTransactions on the order of the two reads
+        return txns.lastStableOffset(hw);
+    }
+
+    @Override
+    public java.util.List<io.skein.log.api.AbortedTransaction> abortedTransactions(long fetchOffset,
+                                                                                 long upperBoundOffset) {
+        return txns.aborted(fetchOffset, upperBoundOffset).stream()
+                .map(t -> new io.skein.log.api.AbortedTransaction(t.producerId(), t.firstOffset())).toList();
     }
 
     @Override

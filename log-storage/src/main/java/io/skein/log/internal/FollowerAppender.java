@@ -3,7 +3,6 @@ package io.skein.log.internal;
 import io.skein.log.api.AppendResult;
 import io.skein.log.api.LogConfig;
 import io.skein.log.epoch.LeaderEpochCache;
-import io.skein.log.producer.BatchMetadata;
 import io.skein.log.producer.ProducerStateTable;
 import io.skein.log.segment.LogEnd;
 import io.skein.log.segment.LogSegment;
@@ -40,9 +39,11 @@ final class FollowerAppender {
     private final ProducerStateTable producers;
     private final LeaderEpochCache epochs;
     private final LogAppender appender;
+    private final LogTransactions txns;
 
     FollowerAppender(TopicPartition tp, Path dir, Segments segments, ProducerStateTable producers,
-                     LeaderEpochCache epochs, LogAppender appender) {
+                     LeaderEpochCache epochs, LogTransactions txns, LogAppender appender) {
+        this.txns = txns;
         this.tp = tp;
         this.dir = dir;
         this.segments = segments;
@@ -131,12 +132,14 @@ final class FollowerAppender {
             LogSegment segment = appender.segmentFor(length, first, last, config, nowMs);
             segment.append(bytes, last, new LogSegment.TimestampMark(markTimestamp, markBase, markPosition), starts,
                     bases, count);
+            boolean transactional = false;
             for (MutableRecordBatch batch : batches) {
                 epochs.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
-                if (batch.hasProducerId()) {
-                    producers.update(batch.producerId(), batch.producerEpoch(), new BatchMetadata(batch.baseSequence(),
-                            batch.lastSequence(), batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp()));
-                }
+                txns.completed(ProducerStateReplay.appended(producers, batch, segment));
+                transactional |= batch.isTransactional();
+            }
+            if (transactional) {
+                txns.publish(-1); // before the end (and so the high watermark) moves past the batches
             }
             segments.publish(new LogEnd(last + 1, segment, segment.size()));
             appender.maybeFlush(last + 1 - first, config, last + 1);

@@ -43,6 +43,7 @@ final class LogAppender {
     private final Segments segments;
     private final ProducerStateTable producers;
     private final LeaderEpochCache epochs;
+    private final LogTransactions txns;
     private MutableRecordBatch[] batches = new MutableRecordBatch[4];
     private int[] starts = new int[4];
     private long[] bases = new long[4];
@@ -57,7 +58,8 @@ final class LogAppender {
     }
 
     LogAppender(TopicPartition tp, Path dir, Segments segments, ProducerStateTable producers, LeaderEpochCache epochs,
-                RollListener onRoll) {
+                LogTransactions txns, RollListener onRoll) {
+        this.txns = txns;
         this.onRoll = onRoll;
         this.epochs = epochs;
         this.tp = tp;
@@ -96,6 +98,21 @@ final class LogAppender {
                 return sequenceProblem;
             }
             return write(buffer, start, count, context, config, logStartOffset);
+        } finally {
+            Arrays.fill(batches, 0, count, null);
+        }
+    }
+
+    /**
+     * The leader's append of a control batch it built itself (a transaction marker): stamped and
+     * written like any batch, without the client checks (which refuse control batches) and
+     * without sequence checks (markers carry none; the caller checked the producer epoch).
+     */
+    AppendResult appendControl(MemoryRecords records, AppendContext context, LogConfig config, long logStartOffset) {
+        int start = records.buffer().position();
+        int count = collectBatches(records, start);
+        try {
+            return write(records.buffer(), start, count, context, config, logStartOffset);
         } finally {
             Arrays.fill(batches, 0, count, null);
         }
@@ -188,12 +205,14 @@ final class LogAppender {
             segment.append(bytes, next - 1, new LogSegment.TimestampMark(markTimestamp, markBase, markPosition),
                     starts, bases, count);
             epochs.assign(context.leaderEpoch(), first);
+            boolean transactional = false;
             for (int i = 0; i < count; i++) {
                 MutableRecordBatch batch = batches[i];
-                if (batch.hasProducerId()) {
-                    producers.update(batch.producerId(), batch.producerEpoch(), new BatchMetadata(batch.baseSequence(),
-                            batch.lastSequence(), bases[i], batch.lastOffset(), batch.maxTimestamp()));
-                }
+                txns.completed(ProducerStateReplay.appended(producers, batch, segment));
+                transactional |= batch.isTransactional();
+            }
+            if (transactional) {
+                txns.publish(-1); // before the end (and so the high watermark) moves past the batches
             }
             segments.publish(new LogEnd(next, segment, segment.size()));
             maybeFlush(records, config, next);

@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * <li>restores producer state from the newest producer-state snapshot at or below the first
  *     walked segment ({@link ProducerSnapshotFile}) and the batch headers after it (every segment's
  *     when there is no snapshot), deletes snapshots past the log end, and restores the log start
- *     offset from its checkpoint (bounded by the segments);</li>
+ *     offset from its checkpoint (bounded by the segments); the aborted-transaction index of each
+ *     walked segment (recovered, or the active one) is rebuilt by that replay
+ *     ({@link ProducerStateReplay});</li>
  * <li>loads the leader-epoch history from {@code leader-epoch-checkpoint} (adding the epochs of
  *     recovered batches; rebuilt from every batch's partition leader epoch when the file is missing
  *     or corrupt) and drops entries past the log end or below the log start;</li>
@@ -90,10 +92,6 @@ final class LogLoader {
         Optional<List<EpochEntry>> storedEpochs = readEpochs(epochFile, tp);
         LeaderEpochCache epochs = new LeaderEpochCache(tp.toString(), storedEpochs.orElse(List.of()),
                 epochFile::write);
-        LogSegment.BatchVisitor restore = (header, position) -> {
-            restoreProducerState(producers, header);
-            restoreEpoch(epochs, header, options.checkpointedStartOffset());
-        };
         List<LogSegment> loaded = new ArrayList<>(bases.size());
         long truncated = 0;
         String truncatedIn = null;
@@ -112,8 +110,14 @@ final class LogLoader {
             LogSegment segment;
             long cut;
             if (recover || last) {
-                segment = LogSegment.open(dir, base, config.segmentIndexBytes(), config.indexIntervalBytes(), true, now);
-                cut = segment.recover(true, recover, restore);
+                LogSegment walked = LogSegment.open(dir, base, config.segmentIndexBytes(), config.indexIntervalBytes(),
+                        true, now);
+                walked.txnIndex().reset(); // rebuilt by the producer-state replay of the walk
+                cut = walked.recover(true, recover, (header, position) -> {
+                    ProducerStateReplay.replay(producers, header, walked, position);
+                    restoreEpoch(epochs, header, options.checkpointedStartOffset());
+                });
+                segment = walked;
             } else {
                 segment = openRolled(dir, tp, base, config, now);
                 cut = 0;
@@ -240,6 +244,7 @@ final class LogLoader {
             }
             Long indexBase = baseOffsetOf(name, LogSegment.INDEX_SUFFIX);
             indexBase = indexBase != null ? indexBase : baseOffsetOf(name, LogSegment.TIME_INDEX_SUFFIX);
+            indexBase = indexBase != null ? indexBase : baseOffsetOf(name, LogSegment.TXN_INDEX_SUFFIX);
             if (indexBase != null) {
                 indexBases.add(indexBase);
             }
@@ -262,7 +267,8 @@ final class LogLoader {
     }
 
     private static void deleteSegmentFiles(Path dir, long base) throws IOException {
-        for (String suffix : List.of(LogSegment.LOG_SUFFIX, LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX)) {
+        for (String suffix : List.of(LogSegment.LOG_SUFFIX, LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX,
+                LogSegment.TXN_INDEX_SUFFIX)) {
             Files.deleteIfExists(dir.resolve(LogSegment.fileName(base, suffix)));
         }
     }
@@ -292,27 +298,13 @@ final class LogLoader {
         return segment;
     }
 
-    /** Replays one batch header into the producer state (idempotent and transactional batches only). */
     /** Restores producer state from a trusted rolled segment's batches at or after {@code from} (a snapshot's offset). */
     private static void restoreProducersFrom(LogSegment segment, ProducerStateTable producers, long from)
             throws IOException {
         forEachBatch(segment, segment.size(), ByteBuffer.allocate(BatchHeader.SIZE), (header, position) -> {
             if (BatchHeader.baseOffset(header, 0) >= from) {
-                restoreProducerState(producers, header);
+                ProducerStateReplay.replay(producers, header, null, position); // its index is whole already
             }
         });
-    }
-
-    static void restoreProducerState(ProducerStateTable producers, ByteBuffer header) {
-        long producerId = header.getLong(BatchHeader.PRODUCER_ID);
-        if (producerId < 0) {
-            return;
-        }
-        long firstOffset = BatchHeader.baseOffset(header, 0);
-        int delta = header.getInt(BatchHeader.LAST_OFFSET_DELTA);
-        int baseSeq = header.getInt(BatchHeader.BASE_SEQUENCE);
-        producers.update(producerId, header.getShort(BatchHeader.PRODUCER_EPOCH), new BatchMetadata(baseSeq,
-                ProducerStateTable.lastSequence(baseSeq, delta), firstOffset, firstOffset + delta,
-                BatchHeader.maxTimestamp(header, 0)));
     }
 }

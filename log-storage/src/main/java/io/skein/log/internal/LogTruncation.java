@@ -82,13 +82,15 @@ final class LogTruncation {
         LogSegment fresh = LogSegment.open(dir, holding.baseOffset(), config.segmentIndexBytes(),
                 config.indexIntervalBytes(), true, nowMs);
         fresh.recover(true, false, null);
+        fresh.txnIndex().truncateTo(fresh.lastOffset() + 1);
         List<LogSegment> later = segments.truncateTo(fresh);
         long laterBytes = retire(later, config);
         long end = segments.end().offset();
         epochs.truncateFromEnd(end);
         ProducerSnapshotFile.deleteAbove(dir, end); // snapshots of the history cut away must never be loaded
         producers.clear(); // rebuilt from the remaining batches
-        LogLoader.forEachBatch(segments, (batch, position) -> LogLoader.restoreProducerState(producers, batch));
+        LogLoader.forEachBatch(segments, (batch, position) -> ProducerStateReplay.replay(producers, batch, null,
+                position));
         log.info("Truncated {} in {} to offset {}: cut {} bytes of {} and removed {} later segments ({} bytes); "
                 + "the log now ends at offset {}", tp, dir.getParent(), offset, bytesCut,
                 holding.logFile().getFileName(), later.size(), laterBytes, end);

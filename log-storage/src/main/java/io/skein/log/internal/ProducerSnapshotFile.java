@@ -25,9 +25,12 @@ import org.slf4j.LoggerFactory;
  * <p>Files are replaced whole but not fsynced (they are written on the append path): after a
  * power cut a snapshot may be empty or torn, which its CRC reveals.
  *
- * <p>Format (Skein's own): int16 version (1), int32 producer count, then per producer int64 id,
- * int16 epoch, int32 batch count and per batch int32 first and last sequence, int64 first and last
- * offset, int64 timestamp; a CRC-32C of everything before it ends the file. A file that does not
+ * <p>Format (Skein's own): int16 version (2), int32 producer count, then per producer int64 id,
+ * int16 epoch, int32 coordinator epoch of its last marker (-1 if none), int64 first offset of its
+ * open transaction (-1 if none; Kafka's {@code current_txn_first_offset}), int32 batch count and
+ * per batch int32 first and last sequence, int64 first and last offset, int64 timestamp; a CRC-32C
+ * of everything before it ends the file. Version 1 files (written before transactions, without
+ * the two transaction fields) are still read, as producers without transaction state. A file that does not
  * check out is skipped with a warning and an older one (or the batches) used instead.
  *
  * <p>Stateless; called under the log's lock (roll, truncation) or while loading.
@@ -37,7 +40,8 @@ final class ProducerSnapshotFile {
     static final String SUFFIX = ".snapshot";
     /** How many snapshots a partition keeps (the newest ones). */
     static final int KEEP = 3;
-    private static final short VERSION = 1;
+    private static final short VERSION = 2;
+    private static final short VERSION_WITHOUT_TXN = 1;
     private static final Logger log = LoggerFactory.getLogger(ProducerSnapshotFile.class);
 
     /** A snapshot read back: its offset and the producers. */
@@ -56,12 +60,13 @@ final class ProducerSnapshotFile {
         List<ProducerStateTable.Producer> producers = table.producers();
         int size = 2 + 4 + 4;
         for (ProducerStateTable.Producer p : producers) {
-            size += 8 + 2 + 4 + p.recent().size() * (4 + 4 + 8 + 8 + 8);
+            size += 8 + 2 + 4 + 8 + 4 + p.recent().size() * (4 + 4 + 8 + 8 + 8);
         }
         ByteBuffer out = ByteBuffer.allocate(size);
         out.putShort(VERSION).putInt(producers.size());
         for (ProducerStateTable.Producer p : producers) {
-            out.putLong(p.producerId()).putShort(p.epoch()).putInt(p.recent().size());
+            out.putLong(p.producerId()).putShort(p.epoch()).putInt(p.coordinatorEpoch()).putLong(p.txnFirstOffset())
+                    .putInt(p.recent().size());
             for (BatchMetadata b : p.recent()) {
                 out.putInt(b.firstSeq()).putInt(b.lastSeq()).putLong(b.firstOffset()).putLong(b.lastOffset())
                         .putLong(b.timestamp());
@@ -131,7 +136,7 @@ final class ProducerSnapshotFile {
             throw new IOException("CRC mismatch");
         }
         short version = in.getShort();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_WITHOUT_TXN) {
             throw new IOException("unknown version " + version);
         }
         int count = in.getInt();
@@ -139,12 +144,14 @@ final class ProducerSnapshotFile {
         for (int i = 0; i < count; i++) {
             long id = in.getLong();
             short epoch = in.getShort();
+            int coordinatorEpoch = version == VERSION ? in.getInt() : -1;
+            long txnFirstOffset = version == VERSION ? in.getLong() : -1;
             int batches = in.getInt();
             List<BatchMetadata> recent = new ArrayList<>(Math.min(batches, ProducerStateTable.RECENT_BATCHES));
             for (int b = 0; b < batches; b++) {
                 recent.add(new BatchMetadata(in.getInt(), in.getInt(), in.getLong(), in.getLong(), in.getLong()));
             }
-            producers.add(new ProducerStateTable.Producer(id, epoch, recent));
+            producers.add(new ProducerStateTable.Producer(id, epoch, recent, coordinatorEpoch, txnFirstOffset));
         }
         if (in.remaining() != 4) {
             throw new IOException(in.remaining() - 4 + " unexpected bytes at the end");

@@ -2,6 +2,7 @@ package io.skein.log.segment;
 
 import io.skein.log.index.OffsetIndex;
 import io.skein.log.index.TimeIndex;
+import io.skein.log.index.TransactionIndex;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -40,12 +41,14 @@ public final class LogSegment {
     public static final String LOG_SUFFIX = SegmentFiles.LOG_SUFFIX;
     public static final String INDEX_SUFFIX = SegmentFiles.INDEX_SUFFIX;
     public static final String TIME_INDEX_SUFFIX = SegmentFiles.TIME_INDEX_SUFFIX;
+    public static final String TXN_INDEX_SUFFIX = SegmentFiles.TXN_INDEX_SUFFIX;
 
     private final long baseOffset;
     private final Path dir;
     private final FileChannel channel;
     private final OffsetIndex index;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
     private final int indexIntervalBytes;
     private final AtomicInteger refs = new AtomicInteger(1);
     private volatile int size;
@@ -57,7 +60,8 @@ public final class LogSegment {
     private long createdMs;
 
     private LogSegment(long baseOffset, Path dir, FileChannel channel, OffsetIndex index, TimeIndex timeIndex,
-                       int indexIntervalBytes) {
+                       TransactionIndex txnIndex, int indexIntervalBytes) {
+        this.txnIndex = txnIndex;
         this.baseOffset = baseOffset;
         this.dir = dir;
         this.logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
@@ -80,7 +84,7 @@ public final class LogSegment {
         LogSegment segment = new LogSegment(baseOffset, dir, channel,
                 OffsetIndex.createEmpty(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset, maxIndexBytes),
                 TimeIndex.createEmpty(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)), baseOffset, maxIndexBytes),
-                indexIntervalBytes);
+                TransactionIndex.createEmpty(dir.resolve(fileName(baseOffset, TXN_INDEX_SUFFIX))), indexIntervalBytes);
         segment.timestampMark = TimestampMark.NONE;
         segment.createdMs = nowMs;
         return segment;
@@ -103,7 +107,9 @@ public final class LogSegment {
                 : OffsetIndex.openExisting(indexFile, baseOffset, channel.size());
         TimeIndex timeIndex = freshIndexes ? TimeIndex.createEmpty(timeIndexFile, baseOffset, maxIndexBytes)
                 : TimeIndex.openExisting(timeIndexFile, baseOffset);
-        LogSegment segment = new LogSegment(baseOffset, dir, channel, index, timeIndex, indexIntervalBytes);
+        // the aborted-transaction index is kept as on disk: only a replay of producer state can rebuild it
+        TransactionIndex txnIndex = TransactionIndex.open(dir.resolve(fileName(baseOffset, TXN_INDEX_SUFFIX)));
+        LogSegment segment = new LogSegment(baseOffset, dir, channel, index, timeIndex, txnIndex, indexIntervalBytes);
         segment.size = (int) Math.min(channel.size(), Integer.MAX_VALUE);
         segment.createdMs = nowMs;
         return segment;
@@ -356,6 +362,7 @@ public final class LogSegment {
         try {
             index.trim();
             timeIndex.trim();
+            txnIndex.close();
         } finally {
             release();
         }
@@ -382,7 +389,13 @@ public final class LogSegment {
             channel.force(true);
             index.flush();
             timeIndex.flush();
+            txnIndex.flush();
         }
+    }
+
+    /** The segment's aborted-transaction index (entries for the ABORT markers in this segment). */
+    public TransactionIndex txnIndex() {
+        return txnIndex;
     }
 
     /** Whether the offset index may be full: the segment must roll. */

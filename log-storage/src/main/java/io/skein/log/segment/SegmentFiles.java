@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The names of a segment's files (Kafka's: the base offset as 20 zero-padded digits, then
- * {@code .log}, {@code .index} or {@code .timeindex}) and the file-system steps of retiring them:
+ * {@code .log}, {@code .index}, {@code .timeindex} or {@code .txnindex}) and the file-system steps of retiring them:
  * rename to {@code <name>.deleted} (atomic, so a crash leaves either name and the loader removes
  * {@code .deleted} leftovers), later delete. Stateless.
  */
@@ -18,8 +18,9 @@ public final class SegmentFiles {
     public static final String LOG_SUFFIX = ".log";
     public static final String INDEX_SUFFIX = ".index";
     public static final String TIME_INDEX_SUFFIX = ".timeindex";
+    public static final String TXN_INDEX_SUFFIX = ".txnindex";
     public static final String DELETED_SUFFIX = ".deleted";
-    private static final List<String> SUFFIXES = List.of(LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX);
+    private static final List<String> SUFFIXES = List.of(LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX);
 
     private SegmentFiles() {
     }

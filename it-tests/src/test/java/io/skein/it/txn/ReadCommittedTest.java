@@ -1,0 +1,236 @@
+package io.skein.it.txn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.skein.it.harness.Clients;
+import io.skein.it.harness.RawKafkaConnection;
+import io.skein.it.harness.TestBroker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
+import org.apache.kafka.common.message.WriteTxnMarkersResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Transaction markers and read_committed reads end to end, with transactional batches and
+ * WriteTxnMarkers sent over raw connections (the coordinator's role) and kafka-clients consumers
+ * reading: one producer's transactions are committed, another's aborted, a third's left open.
+ * read_committed consumers get exactly the committed records and stop before the open
+ * transaction, read_uncommitted ones get every record, ListOffsets answers the last stable offset
+ * for read_committed; all of it again after kill -9 and a restart.
+ */
+class ReadCommittedTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final short PRODUCE_VERSION = 11;
+
+    private TestBroker broker;
+    private Admin admin;
+    private String topic;
+    private TopicPartition tp;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = TestBroker.start("read-committed");
+        admin = Clients.admin(broker.bootstrap());
+        topic = broker.topic("txn");
+        tp = new TopicPartition(topic, 0);
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        Clients.awaitTopic(admin, topic, 1, TIMEOUT);
+    }
+
+    @AfterEach
+    void stop() {
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private RawKafkaConnection connect() throws Exception {
+        return RawKafkaConnection.open(broker.host(), broker.port(), TIMEOUT);
+    }
+
+    private long producerId() throws Exception {
+        try (RawKafkaConnection c = connect()) {
+            InitProducerIdResponseData response = (InitProducerIdResponseData) c.call(ApiKeys.INIT_PRODUCER_ID,
+                    (short) 5, new InitProducerIdRequestData().setTransactionalId(null)
+                            .setTransactionTimeoutMs(60_000).setProducerId(-1).setProducerEpoch((short) -1));
+            assertEquals(Errors.NONE.code(), response.errorCode());
+            return response.producerId();
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Records named {@code <name>-0..n-1}, keys and values both. */
+    private static SimpleRecord[] records(String name, int count) {
+        SimpleRecord[] out = new SimpleRecord[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = new SimpleRecord(System.currentTimeMillis(), bytes("k-" + name + "-" + i),
+                    bytes("v-" + name + "-" + i));
+        }
+        return out;
+    }
+
+    private short produce(TopicPartition partition, MemoryRecords records) throws Exception {
+        ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
+        topics.add(new ProduceRequestData.TopicProduceData().setName(partition.topic()).setPartitionData(List.of(
+                new ProduceRequestData.PartitionProduceData().setIndex(partition.partition()).setRecords(records))));
+        try (RawKafkaConnection c = connect()) {
+            ProduceResponseData response = (ProduceResponseData) c.call(ApiKeys.PRODUCE, PRODUCE_VERSION,
+                    new ProduceRequestData().setAcks((short) -1).setTimeoutMs(10_000).setTopicData(topics));
+            return response.responses().iterator().next().partitionResponses().get(0).errorCode();
+        }
+    }
+
+    private void produceTxn(long producerId, short epoch, int firstSeq, SimpleRecord... records) throws Exception {
+        assertEquals(Errors.NONE.code(), produce(tp, MemoryRecords.withTransactionalRecords(Compression.NONE,
+                producerId, epoch, firstSeq, records)));
+    }
+
+    private short writeMarker(long producerId, short epoch, boolean commit, TopicPartition partition)
+            throws Exception {
+        WriteTxnMarkersRequestData request = new WriteTxnMarkersRequestData();
+        request.markers().add(new WriteTxnMarkersRequestData.WritableTxnMarker().setProducerId(producerId)
+                .setProducerEpoch(epoch).setTransactionResult(commit).setCoordinatorEpoch(0)
+                .setTopics(List.of(new WriteTxnMarkersRequestData.WritableTxnMarkerTopic().setName(partition.topic())
+                        .setPartitionIndexes(List.of(partition.partition())))));
+        try (RawKafkaConnection c = connect()) {
+            WriteTxnMarkersResponseData response = (WriteTxnMarkersResponseData) c.call(ApiKeys.WRITE_TXN_MARKERS,
+                    ApiKeys.WRITE_TXN_MARKERS.latestVersion(), request);
+            return response.markers().get(0).topics().get(0).partitions().get(0).errorCode();
+        }
+    }
+
+    private long latest(IsolationLevel isolation) throws Exception {
+        return admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(isolation)).all().get()
+                .get(tp).offset();
+    }
+
+    /** Every record a consumer with the isolation level reads from the start until its end offset (and a bit more). */
+    private List<ConsumerRecord<byte[], byte[]>> consume(IsolationLevel isolation) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap(),
+                Map.of("isolation.level", isolation.toString().toLowerCase(java.util.Locale.ROOT)))) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp), TIMEOUT).get(tp);
+            Clients.await("the " + isolation + " consumer to reach offset " + end, TIMEOUT, () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+                return consumer.position(tp) >= end;
+            });
+            consumer.poll(Duration.ofMillis(500)).forEach(out::add); // nothing more may show up
+        }
+        return out;
+    }
+
+    private static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
+    }
+
+    private static List<String> values(SimpleRecord[]... groups) {
+        List<String> out = new ArrayList<>();
+        for (SimpleRecord[] group : groups) {
+            for (SimpleRecord r : group) {
+                byte[] value = new byte[r.value().remaining()];
+                r.value().duplicate().get(value);
+                out.add(new String(value, StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void readCommittedSeesExactlyTheCommittedRecordsAndStopsAtTheOpenTransaction() throws Exception {
+        long committer = producerId();
+        long aborter = producerId();
+        long open = producerId();
+        SimpleRecord[] a1 = records("a1", 3);
+        SimpleRecord[] b1 = records("b1", 2);
+        SimpleRecord[] a2 = records("a2", 2);
+        SimpleRecord[] c1 = records("c1", 2);
+        SimpleRecord[] a3 = records("a3", 2);
+        produceTxn(committer, (short) 0, 0, a1);          // 0-2
+        produceTxn(aborter, (short) 0, 0, b1);            // 3-4
+        produceTxn(committer, (short) 0, 3, a2);          // 5-6
+        assertEquals(Errors.NONE.code(), writeMarker(committer, (short) 0, true, tp));   // 7
+        assertEquals(Errors.NONE.code(), writeMarker(aborter, (short) 0, false, tp));    // 8
+        produceTxn(open, (short) 0, 0, c1);               // 9-10, left open
+        produceTxn(committer, (short) 0, 5, a3);          // 11-12
+        assertEquals(Errors.NONE.code(), writeMarker(committer, (short) 0, true, tp));   // 13
+
+        checkVisibility(a1, b1, a2, c1, a3);
+
+        broker.killAndRestart();
+        Clients.awaitTopic(admin, topic, 1, TIMEOUT);
+
+        checkVisibility(a1, b1, a2, c1, a3);
+        assertEquals(Errors.NONE.code(), writeMarker(open, (short) 0, true, tp));        // 14
+        assertEquals(15, latest(IsolationLevel.READ_COMMITTED));
+        assertEquals(values(a1, a2, c1, a3), values(consume(IsolationLevel.READ_COMMITTED)));
+    }
+
+    private void checkVisibility(SimpleRecord[] a1, SimpleRecord[] b1, SimpleRecord[] a2, SimpleRecord[] c1,
+                                 SimpleRecord[] a3) throws Exception {
+        assertEquals(9, latest(IsolationLevel.READ_COMMITTED));
+        assertEquals(14, latest(IsolationLevel.READ_UNCOMMITTED));
+        List<ConsumerRecord<byte[], byte[]>> committed = consume(IsolationLevel.READ_COMMITTED);
+        assertEquals(values(a1, a2), values(committed));
+        assertArrayEquals(bytes("k-a1-0"), committed.get(0).key());
+        assertEquals(List.of(0L, 1L, 2L, 5L, 6L), committed.stream().map(ConsumerRecord::offset).toList());
+        assertEquals(values(a1, b1, a2, c1, a3), values(consume(IsolationLevel.READ_UNCOMMITTED)));
+    }
+
+    @Test
+    void markersForAnUnknownPartitionAreRefused() throws Exception {
+        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(),
+                writeMarker(producerId(), (short) 0, true, new TopicPartition(broker.topic("no-such-topic"), 0)));
+    }
+
+    @Test
+    void aMarkerWithAnOlderProducerEpochIsRefused() throws Exception {
+        long producer = producerId();
+        produceTxn(producer, (short) 1, 0, records("fenced", 1));
+
+        assertEquals(Errors.INVALID_PRODUCER_EPOCH.code(), writeMarker(producer, (short) 0, false, tp));
+        assertEquals(0, latest(IsolationLevel.READ_COMMITTED));
+    }
+
+    @Test
+    void aClientMayNotProduceAControlBatch() throws Exception {
+        MemoryRecords marker = MemoryRecords.withEndTransactionMarker(0L, System.currentTimeMillis(), 0, producerId(),
+                (short) 0, new EndTransactionMarker(ControlRecordType.COMMIT, 0));
+
+        assertEquals(Errors.INVALID_RECORD.code(), produce(tp, marker));
+    }
+}

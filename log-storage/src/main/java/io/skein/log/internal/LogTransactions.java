@@ -1,0 +1,120 @@
+package io.skein.log.internal;
+
+import io.skein.log.index.AbortedTxn;
+import io.skein.log.producer.CompletedTxn;
+import io.skein.log.producer.ProducerStateTable;
+import io.skein.log.segment.LogSegment;
+import io.skein.log.segment.Segments;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The transaction side of one partition log: which offsets are not yet stable, and the aborted
+ * transactions a read_committed fetch must be told about.
+ *
+ * <p>The first unstable offset is the first offset of the earliest transaction that is still open
+ * (from the {@link ProducerStateTable}) or whose marker is not yet below the high watermark (a
+ * completed transaction whose outcome not every in-sync replica has). The last stable offset
+ * (LSO) is the smaller of it and the high watermark: read_committed consumers read below it.
+ *
+ * <p>Threading: {@link #completed}, {@link #publish} and {@link #reset} run on the partition's
+ * writer under the log's lock. Readers call {@link #lastStableOffset} and {@link #aborted} from any
+ * thread: the writer publishes an immutable {@link Unstable} through a volatile before the log
+ * end and high watermark move past the batch that changed it, so a reader that reads the high
+ * watermark first and then the published state never sees a high watermark past a transaction
+ * it does not know about.
+ */
+final class LogTransactions {
+
+    /** Immutable state for readers: the earliest open transaction and the completed ones not yet replicated. */
+    private record Unstable(long firstOngoing, long[] completedFirst, long[] completedMarker) {
+        static final Unstable NONE = new Unstable(-1, new long[0], new long[0]);
+    }
+
+    private final ProducerStateTable producers;
+    private final Segments segments;
+    private final ArrayDeque<CompletedTxn> unreplicated = new ArrayDeque<>();
+    private volatile Unstable published = Unstable.NONE;
+
+    LogTransactions(ProducerStateTable producers, Segments segments) {
+        this.producers = producers;
+        this.segments = segments;
+        publish(Long.MAX_VALUE);
+    }
+
+    /** A marker in the log completed {@code txn}: it stays unstable until the high watermark passes the marker. */
+    void completed(CompletedTxn txn) {
+        if (txn != null) {
+            unreplicated.addLast(txn);
+        }
+    }
+
+    /**
+     * Publishes the producer state's open transactions and the completed transactions whose
+     * markers are at or above {@code highWatermark} (the others are forgotten). Call after any
+     * transactional or control batch reached the producer state, before the end is published.
+     */
+    void publish(long highWatermark) {
+        while (!unreplicated.isEmpty() && unreplicated.peekFirst().lastOffset() < highWatermark) {
+            unreplicated.removeFirst();
+        }
+        long[] firsts = new long[unreplicated.size()];
+        long[] markers = new long[unreplicated.size()];
+        int i = 0;
+        for (CompletedTxn txn : unreplicated) {
+            firsts[i] = txn.firstOffset();
+            markers[i] = txn.lastOffset();
+            i++;
+        }
+        published = new Unstable(producers.firstOngoingOffset(), firsts, markers);
+    }
+
+    /** The high watermark moved: forget the completed transactions whose markers are now below it. */
+    void highWatermarkMoved(long highWatermark) {
+        if (!unreplicated.isEmpty() && unreplicated.peekFirst().lastOffset() < highWatermark) {
+            publish(highWatermark);
+        }
+    }
+
+    /** Truncation or a reload rebuilt the producer state: forget completed transactions and publish it. */
+    void reset() {
+        unreplicated.clear();
+        publish(Long.MAX_VALUE);
+    }
+
+    /** The last stable offset given a high watermark read just before (see the class comment). */
+    long lastStableOffset(long highWatermark) {
+        Unstable u = published;
+        long lso = highWatermark;
+        if (u.firstOngoing() >= 0) {
+            lso = Math.min(lso, u.firstOngoing());
+        }
+        for (int i = 0; i < u.completedMarker().length; i++) {
+            if (u.completedMarker()[i] >= highWatermark) {
+                lso = Math.min(lso, u.completedFirst()[i]);
+            }
+        }
+        return lso;
+    }
+
+    /**
+     * The aborted transactions overlapping {@code [fetchOffset, upperBoundOffset)}, in marker order,
+     * from the indexes of the segment holding {@code fetchOffset} and the later ones (a
+     * transaction's entry lives with its marker, at or after everything it overlaps).
+     */
+    List<AbortedTxn> aborted(long fetchOffset, long upperBoundOffset) {
+        List<AbortedTxn> out = new ArrayList<>();
+        LogSegment segment = segments.floor(fetchOffset);
+        if (segment == null) {
+            segment = segments.all().stream().findFirst().orElse(null);
+        }
+        while (segment != null) {
+            if (segment.txnIndex().collect(fetchOffset, upperBoundOffset, out)) {
+                break;
+            }
+            segment = segments.next(segment);
+        }
+        return out;
+    }
+}
