@@ -10,6 +10,7 @@ import io.skein.broker.handler.ClusterHandler;
 import io.skein.broker.handler.ConfigsHandler;
 import io.skein.broker.handler.ConsumerGroupHandler;
 import io.skein.broker.handler.DeleteRecordsHandler;
+import io.skein.broker.handler.DescribeProducersHandler;
 import io.skein.broker.handler.DescribeQuorumHandler;
 import io.skein.broker.handler.FetchHandler;
 import io.skein.broker.handler.FindCoordinatorHandler;
@@ -122,7 +123,7 @@ final class Handlers {
                 .register(ApiKeys.WRITE_TXN_MARKERS, new WriteTxnMarkersHandler(coordinators.markers(), authz))
                 // KIP-848 consumer groups are served: clients and tools gate them on group.version
                 .feature("group.version", 0, 1, 1);
-        registerTransactions(registry, quorum, coordinators, offsetsTopic, authz);
+        registerTransactions(registry, quorum, partitions, coordinators, offsetsTopic, authz);
         return registry;
     }
 
@@ -131,8 +132,9 @@ final class Handlers {
      * 0-3, EndTxn 0-4 and TxnOffsetCommit 0-4. {@code transaction.version} is not advertised, so
      * kafka-clients 4 uses this protocol too; version 2 (KIP-890 part 2) is not implemented.
      */
-    private static void registerTransactions(HandlerRegistry registry, MetadataQuorum quorum, Coordinators coordinators,
-                                             InternalTopic offsetsTopic, Authorization authz) {
+    private static void registerTransactions(HandlerRegistry registry, MetadataQuorum quorum, Partitions partitions,
+                                             Coordinators coordinators, InternalTopic offsetsTopic,
+                                             Authorization authz) {
         TransactionHandler transactions = new TransactionHandler(coordinators.transactions(), quorum, offsetsTopic,
                 authz);
         TransactionAdminHandler transactionAdmin = new TransactionAdminHandler(coordinators.transactions(), authz);
@@ -142,7 +144,8 @@ final class Handlers {
                 .register(ApiKeys.TXN_OFFSET_COMMIT, ApiKeys.TXN_OFFSET_COMMIT.oldestVersion(), 4,
                         new TxnOffsetCommitHandler(coordinators.groups(), quorum, authz))
                 .register(ApiKeys.DESCRIBE_TRANSACTIONS, transactionAdmin)
-                .register(ApiKeys.LIST_TRANSACTIONS, transactionAdmin);
+                .register(ApiKeys.LIST_TRANSACTIONS, transactionAdmin)
+                .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(partitions, authz));
     }
 
     private static String controllerListenerName(BrokerConfig config) {
