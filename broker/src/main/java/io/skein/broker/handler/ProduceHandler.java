@@ -32,6 +32,9 @@ import org.apache.kafka.common.resource.ResourceType;
  * Produce: appends each partition's batches to its log (validation, offsets and idempotence are
  * the log's) and wakes fetches parked on the partition. With acks=0 no response is sent.
  *
+ * <p>A transactional batch is appended only to a partition in its producer's ongoing transaction
+ * ({@link TransactionVerification}, KIP-890 part 1).
+ *
  * <p>On one node the high watermark moves with every append, so acks=-1 needs no wait yet; the
  * replication issue parks acks=-1 responses until the ISR has the batch.
  */
@@ -42,10 +45,12 @@ public final class ProduceHandler implements RequestHandler {
     private final Purgatory<TopicPartition> fetchPurgatory;
     private final Clock clock;
     private final Authorization authz;
+    private final TransactionVerification transactions;
 
     public ProduceHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> fetchPurgatory,
-                          Clock clock, Authorization authz) {
+                          Clock clock, Authorization authz, TransactionVerification transactions) {
         this.authz = authz;
+        this.transactions = transactions;
         this.partitions = partitions;
         this.quorum = quorum;
         this.fetchPurgatory = fetchPurgatory;
@@ -108,6 +113,12 @@ public final class ProduceHandler implements RequestHandler {
                 }
                 if (!(partition.records() instanceof MemoryRecords records)) {
                     fail(out, Errors.CORRUPT_MESSAGE, "No record batches in the request");
+                    continue;
+                }
+                Errors verified = transactions.verify(data.transactionalId(), tp, records);
+                if (verified != Errors.NONE) {
+                    fail(out, verified, verified == Errors.INVALID_TXN_STATE ? "Partition " + tp
+                            + " is not in an ongoing transaction of producer " + data.transactionalId() : null);
                     continue;
                 }
                 AppendResult result = lookup.partition().log()

@@ -35,7 +35,8 @@ import org.apache.kafka.common.utils.Utils;
 
 /**
  * The transactional producer's requests to its transaction coordinator (first transactions
- * protocol): AddPartitionsToTxn (client versions 0-3), AddOffsetsToTxn and EndTxn (versions 0-4).
+ * protocol): AddPartitionsToTxn (client versions 0-3; versions 4-5 are the partition leaders'
+ * batched form, with KIP-890's {@code verify_only}), AddOffsetsToTxn and EndTxn (versions 0-4).
  * With ACLs, as in Kafka: WRITE on the transactional id for all three
  * (TRANSACTIONAL_ID_AUTHORIZATION_FAILED); WRITE on each added topic (TOPIC_AUTHORIZATION_FAILED,
  * the other partitions OPERATION_NOT_ATTEMPTED); READ on the group for AddOffsetsToTxn
@@ -72,6 +73,9 @@ public final class TransactionHandler implements RequestHandler {
 
     private ApiMessage addPartitions(RequestContext context, AddPartitionsToTxnRequestData data) {
         short version = context.apiVersion();
+        if (version >= 4) {
+            return addPartitionsBatched(context, data);
+        }
         String transactionalId = data.v3AndBelowTransactionalId();
         Map<TopicPartition, Errors> refused = new HashMap<>();
         List<TopicPartition> all = new ArrayList<>();
@@ -99,6 +103,41 @@ public final class TransactionHandler implements RequestHandler {
                     data.v3AndBelowProducerId(), data.v3AndBelowProducerEpoch(), all), version, 2);
             all.forEach(tp -> results.put(tp, error));
         }
+        return new AddPartitionsToTxnResponseData().setResultsByTopicV3AndBelow(topicResults(results));
+    }
+
+    /**
+     * Versions 4+, sent by partition leaders (CLUSTER_ACTION, else CLUSTER_AUTHORIZATION_FAILED):
+     * several transactions at once, each either verified ({@code verify_only}, KIP-890 part 1) or
+     * added to.
+     */
+    private ApiMessage addPartitionsBatched(RequestContext context, AddPartitionsToTxnRequestData data) {
+        AddPartitionsToTxnResponseData response = new AddPartitionsToTxnResponseData();
+        if (!authz.authorizeCluster(context, AclOperation.CLUSTER_ACTION)) {
+            return response.setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code());
+        }
+        for (AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction txn : data.transactions()) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            txn.topics().forEach(t -> t.partitions().forEach(p -> partitions.add(new TopicPartition(t.name(), p))));
+            Map<TopicPartition, Errors> results;
+            if (txn.verifyOnly()) {
+                results = coordinator.verifyPartitions(txn.transactionalId(), txn.producerId(), txn.producerEpoch(),
+                        partitions);
+            } else {
+                Errors error = coordinator.addPartitions(txn.transactionalId(), txn.producerId(), txn.producerEpoch(),
+                        partitions);
+                results = new HashMap<>();
+                for (TopicPartition tp : partitions) {
+                    results.put(tp, error);
+                }
+            }
+            response.resultsByTransaction().add(new AddPartitionsToTxnResponseData.AddPartitionsToTxnResult()
+                    .setTransactionalId(txn.transactionalId()).setTopicResults(topicResults(results)));
+        }
+        return response.setErrorCode(Errors.NONE.code());
+    }
+
+    private static AddPartitionsToTxnTopicResultCollection topicResults(Map<TopicPartition, Errors> results) {
         AddPartitionsToTxnTopicResultCollection topics = new AddPartitionsToTxnTopicResultCollection();
         results.forEach((tp, error) -> {
             AddPartitionsToTxnTopicResult topic = topics.find(tp.topic());
@@ -109,7 +148,7 @@ public final class TransactionHandler implements RequestHandler {
             topic.resultsByPartition().add(new AddPartitionsToTxnPartitionResult().setPartitionIndex(tp.partition())
                     .setPartitionErrorCode(error.code()));
         });
-        return new AddPartitionsToTxnResponseData().setResultsByTopicV3AndBelow(topics);
+        return topics;
     }
 
     private CompletableFuture<ApiMessage> addOffsets(RequestContext context, AddOffsetsToTxnRequestData data) {

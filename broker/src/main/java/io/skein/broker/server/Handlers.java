@@ -29,6 +29,7 @@ import io.skein.broker.handler.ScramCredentialsHandler;
 import io.skein.broker.handler.TopicAdminHandler;
 import io.skein.broker.handler.TransactionAdminHandler;
 import io.skein.broker.handler.TransactionHandler;
+import io.skein.broker.handler.TransactionVerification;
 import io.skein.broker.handler.TxnOffsetCommitHandler;
 import io.skein.broker.handler.WriteTxnMarkersHandler;
 import io.skein.broker.partition.Partitions;
@@ -80,7 +81,8 @@ final class Handlers {
         AclsHandler acls = new AclsHandler(quorum, authz);
         InternalTopic offsetsTopic = InternalTopic.offsets(quorum, config);
         HandlerRegistry registry = new HandlerRegistry()
-                .register(ApiKeys.PRODUCE, new ProduceHandler(partitions, quorum, fetchPurgatory, clock, authz))
+                .register(ApiKeys.PRODUCE, new ProduceHandler(partitions, quorum, fetchPurgatory, clock, authz,
+                        new TransactionVerification(coordinators.transactions())))
                 .register(ApiKeys.FETCH, new FetchHandler(partitions, quorum, fetchPurgatory, authz))
                 .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions, authz))
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(partitions, authz))
@@ -129,7 +131,8 @@ final class Handlers {
 
     /**
      * The first transactions protocol (transactions version 1): AddPartitionsToTxn client versions
-     * 0-3, EndTxn 0-4 and TxnOffsetCommit 0-4. {@code transaction.version} is not advertised, so
+     * 0-3 and the partition leaders' versions 4-5 (KIP-890 part 1 verification), EndTxn 0-4 and
+     * TxnOffsetCommit 0-4; DescribeTransactions, ListTransactions and DescribeProducers. {@code transaction.version} is not advertised, so
      * kafka-clients 4 uses this protocol too; version 2 (KIP-890 part 2) is not implemented.
      */
     private static void registerTransactions(HandlerRegistry registry, MetadataQuorum quorum, Partitions partitions,
@@ -138,7 +141,7 @@ final class Handlers {
         TransactionHandler transactions = new TransactionHandler(coordinators.transactions(), quorum, offsetsTopic,
                 authz);
         TransactionAdminHandler transactionAdmin = new TransactionAdminHandler(coordinators.transactions(), authz);
-        registry.register(ApiKeys.ADD_PARTITIONS_TO_TXN, ApiKeys.ADD_PARTITIONS_TO_TXN.oldestVersion(), 3, transactions)
+        registry.register(ApiKeys.ADD_PARTITIONS_TO_TXN, transactions)
                 .register(ApiKeys.ADD_OFFSETS_TO_TXN, transactions)
                 .register(ApiKeys.END_TXN, ApiKeys.END_TXN.oldestVersion(), 4, transactions)
                 .register(ApiKeys.TXN_OFFSET_COMMIT, ApiKeys.TXN_OFFSET_COMMIT.oldestVersion(), 4,

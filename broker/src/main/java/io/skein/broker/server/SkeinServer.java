@@ -103,10 +103,10 @@ public final class SkeinServer implements AutoCloseable {
             return t;
         });
         fetchPurgatory = new Purgatory<>(scheduler);
-        LocalTransactionMarkers markers = TransactionWiring.markers(partitions, fetchPurgatory, groupCoordinator,
-                clock);
+        LocalTransactionMarkers markers = TransactionWiring.localMarkers(partitions, fetchPurgatory,
+                groupCoordinator, clock);
         transactionCoordinator = new TransactionCoordinator(config.transactionConfig(), clock,
-                TransactionWiring.blockingProducerIds(producerIds), markers);
+                TransactionWiring.blockingProducerIds(producerIds), TransactionWiring.forCoordinator(markers));
         quorum.addListener(new CoordinatorLeadership(partitions, Topic.TRANSACTION_STATE_TOPIC_NAME,
                 transactionCoordinator));
         startQuorum();

@@ -5,13 +5,19 @@ import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.coordinator.producerid.ProducerIdAllocator;
 import io.skein.broker.purgatory.Purgatory;
 import io.skein.broker.txn.LocalTransactionMarkers;
+import io.skein.coordinator.transaction.TransactionMarkers;
 import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How the transaction coordinator is connected to the rest of the node: where its markers go
@@ -19,6 +25,8 @@ import org.apache.kafka.common.internals.Topic;
  * producer ids come from. Stateless.
  */
 final class TransactionWiring {
+
+    private static final Logger log = LoggerFactory.getLogger(TransactionWiring.class);
 
     /** How long InitProducerId for a new transactional id waits for the controller to reserve a block of ids. */
     private static final long PRODUCER_ID_WAIT_MS = 10_000;
@@ -30,8 +38,8 @@ final class TransactionWiring {
      * Markers go to the partitions this node leads; a marker in {@code __consumer_offsets} also
      * completes the producer's transactional offset commits in the group coordinator.
      */
-    static LocalTransactionMarkers markers(Partitions partitions, Purgatory<TopicPartition> fetchPurgatory,
-                                           GroupCoordinator groups, Clock clock) {
+    static LocalTransactionMarkers localMarkers(Partitions partitions, Purgatory<TopicPartition> fetchPurgatory,
+                                                GroupCoordinator groups, Clock clock) {
         LocalTransactionMarkers markers = new LocalTransactionMarkers(partitions, fetchPurgatory, clock);
         markers.addListener((tp, producerId, commit) -> {
             if (Topic.GROUP_METADATA_TOPIC_NAME.equals(tp.topic())) {
@@ -39,6 +47,27 @@ final class TransactionWiring {
             }
         });
         return markers;
+    }
+
+    /**
+     * The coordinator's view of {@code local}: a partition whose topic was deleted since it joined
+     * the transaction needs no marker (as in Kafka), so it does not hold the transaction's
+     * completion back; any other failure is reported and the coordinator retries.
+     */
+    static TransactionMarkers forCoordinator(LocalTransactionMarkers local) {
+        return (producerId, epoch, commit, coordinatorEpoch, partitions) -> {
+            Errors first = Errors.NONE;
+            for (Map.Entry<TopicPartition, Errors> r : local.writeAll(producerId, epoch, commit, coordinatorEpoch,
+                    partitions).entrySet()) {
+                if (r.getValue() == Errors.UNKNOWN_TOPIC_OR_PARTITION) {
+                    log.info("No {} marker for producer {} in {}: the partition no longer exists",
+                            commit ? "COMMIT" : "ABORT", producerId, r.getKey());
+                } else if (r.getValue() != Errors.NONE && first == Errors.NONE) {
+                    first = r.getValue();
+                }
+            }
+            return CompletableFuture.completedFuture(first);
+        };
     }
 
     /**

@@ -198,6 +198,21 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
         }, Function.identity());
     }
 
+    /**
+     * Whether each partition is in the producer's ongoing transaction (KIP-890 part 1); every
+     * partition gets the coordinator's error (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS...)
+     * when this node does not serve the id.
+     */
+    public Map<TopicPartition, Errors> verifyPartitions(String transactionalId, long producerId, short epoch,
+                                                        Collection<TopicPartition> partitions) {
+        return onShard(transactionalId, shard -> ops.verify(shard.get(transactionalId), producerId, epoch, partitions),
+                error -> {
+                    Map<TopicPartition, Errors> failed = new java.util.LinkedHashMap<>();
+                    partitions.forEach(tp -> failed.put(tp, error));
+                    return failed;
+                });
+    }
+
     /** EndTxn: the decision is written, the client answered, and the markers then written. */
     public Errors endTransaction(String transactionalId, long producerId, short epoch, boolean commit) {
         return onShard(transactionalId, shard -> {

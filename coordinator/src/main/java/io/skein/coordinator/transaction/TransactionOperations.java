@@ -153,6 +153,31 @@ public final class TransactionOperations {
         }, nowMs), false);
     }
 
+    /**
+     * KIP-890 part 1 (AddPartitionsToTxn v4 {@code verify_only}, and the produce path before a
+     * transactional batch is appended): NONE for each partition in the producer's ongoing
+     * transaction, INVALID_TXN_STATE for the others, so a late or stray write cannot land outside
+     * (or after) its transaction.
+     */
+    public java.util.Map<TopicPartition, Errors> verify(TransactionMetadata txn, long producerId, short epoch,
+                                                       Collection<TopicPartition> partitions) {
+        java.util.Map<TopicPartition, Errors> out = new java.util.LinkedHashMap<>();
+        Errors all = null;
+        if (txn == null || txn.current().producerId() != producerId) {
+            all = Errors.INVALID_PRODUCER_ID_MAPPING;
+        } else if (txn.current().producerEpoch() != epoch) {
+            all = Errors.PRODUCER_FENCED;
+        } else if (txn.state() != TransactionState.ONGOING) {
+            all = Errors.INVALID_TXN_STATE;
+        }
+        for (TopicPartition tp : partitions) {
+            out.put(tp, all != null ? all : txn.current().partitions().getOrDefault(tp.topic(),
+                    java.util.Collections.emptySortedSet()).contains(tp.partition()) ? Errors.NONE
+                    : Errors.INVALID_TXN_STATE);
+        }
+        return out;
+    }
+
     /** EndTxn from the producer: PrepareCommit or PrepareAbort to write, or Kafka's answer for a retry or a bad state. */
     public Decision endTransaction(TransactionMetadata txn, long producerId, short epoch, boolean commit, long nowMs) {
         if (txn == null || txn.current().producerId() != producerId) {

@@ -64,6 +64,12 @@ class TransactionCoordinatorTest {
         coordinator = new TransactionCoordinator(config, Clock.systemUTC(), producerIds::getAndIncrement, markers);
         coordinator.partitionCount(1);
         coordinator.onElected(0, stateLog, 1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        // while loading, requests are answered COORDINATOR_LOAD_IN_PROGRESS at once rather than waiting
+        while (coordinator.describeTransaction("probe").error() == Errors.COORDINATOR_LOAD_IN_PROGRESS) {
+            assertTrue(System.nanoTime() < deadline, "the coordinator did not load");
+            Thread.sleep(5);
+        }
     }
 
     private void restart() throws Exception {

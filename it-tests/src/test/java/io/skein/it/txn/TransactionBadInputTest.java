@@ -8,6 +8,7 @@ import io.skein.it.harness.RawKafkaConnection;
 import io.skein.it.harness.TestBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +26,13 @@ import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -151,9 +157,59 @@ class TransactionBadInputTest {
                     new ApiVersionsRequestData().setClientSoftwareName("raw").setClientSoftwareVersion("1"));
             assertEquals(5, versions.apiKeys().find(ApiKeys.INIT_PRODUCER_ID.id).maxVersion());
             assertEquals(4, versions.apiKeys().find(ApiKeys.END_TXN.id).maxVersion(), "EndTxn v5 is transactions v2");
-            assertEquals(3, versions.apiKeys().find(ApiKeys.ADD_PARTITIONS_TO_TXN.id).maxVersion());
             assertNull(versions.finalizedFeatures().find("transaction.version"),
                     "transactions version 2 is not finalized, so clients use version 1");
+        }
+    }
+
+    /**
+     * KIP-890 part 1: a transactional batch for a partition its transaction never added is refused
+     * (INVALID_TXN_STATE) and AddPartitionsToTxn v4 {@code verify_only} tells added from not added.
+     */
+    @Test
+    void aTransactionalWriteOutsideTheTransactionIsRefused() throws Exception {
+        String other = broker.topic("txn-bad-input-other");
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            admin.createTopics(List.of(new NewTopic(other, 1, (short) 1))).all().get();
+            Clients.awaitTopic(admin, other, 1, Duration.ofSeconds(30));
+        }
+        try (RawKafkaConnection c = connect("stray")) {
+            InitProducerIdResponseData id = init(c, INIT_V5, initRequest("stray", 60_000));
+            AddPartitionsToTxnTopicCollection topics = new AddPartitionsToTxnTopicCollection();
+            topics.add(new AddPartitionsToTxnTopic().setName(topic).setPartitions(List.of(0)));
+            AddPartitionsToTxnResponseData added = (AddPartitionsToTxnResponseData) c.call(
+                    ApiKeys.ADD_PARTITIONS_TO_TXN, ADD_V3, new AddPartitionsToTxnRequestData()
+                            .setV3AndBelowTransactionalId("stray").setV3AndBelowProducerId(id.producerId())
+                            .setV3AndBelowProducerEpoch(id.producerEpoch()).setV3AndBelowTopics(topics));
+            assertEquals(Errors.NONE.code(),
+                    added.resultsByTopicV3AndBelow().find(topic).resultsByPartition().find(0).partitionErrorCode());
+
+            ProduceRequestData.TopicProduceDataCollection produce = new ProduceRequestData.TopicProduceDataCollection();
+            produce.add(new ProduceRequestData.TopicProduceData().setName(other).setPartitionData(List.of(
+                    new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(MemoryRecords
+                            .withTransactionalRecords(Compression.NONE, id.producerId(), id.producerEpoch(), 0,
+                                    new SimpleRecord("stray".getBytes(StandardCharsets.UTF_8)))))));
+            ProduceResponseData produced = (ProduceResponseData) c.call(ApiKeys.PRODUCE, (short) 11,
+                    new ProduceRequestData().setTransactionalId("stray").setAcks((short) -1).setTimeoutMs(10_000)
+                            .setTopicData(produce));
+            assertEquals(Errors.INVALID_TXN_STATE.code(),
+                    produced.responses().iterator().next().partitionResponses().get(0).errorCode());
+
+            AddPartitionsToTxnTopicCollection both = new AddPartitionsToTxnTopicCollection();
+            both.add(new AddPartitionsToTxnTopic().setName(topic).setPartitions(List.of(0)));
+            both.add(new AddPartitionsToTxnTopic().setName(other).setPartitions(List.of(0)));
+            AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection txns =
+                    new AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection();
+            txns.add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction().setTransactionalId("stray")
+                    .setProducerId(id.producerId()).setProducerEpoch(id.producerEpoch()).setVerifyOnly(true)
+                    .setTopics(both));
+            AddPartitionsToTxnResponseData verified = (AddPartitionsToTxnResponseData) c.call(
+                    ApiKeys.ADD_PARTITIONS_TO_TXN, (short) 4, new AddPartitionsToTxnRequestData().setTransactions(txns));
+            AddPartitionsToTxnResponseData.AddPartitionsToTxnResult result = verified.resultsByTransaction().find("stray");
+            assertEquals(Errors.NONE.code(), result.topicResults().find(topic).resultsByPartition().find(0)
+                    .partitionErrorCode());
+            assertEquals(Errors.INVALID_TXN_STATE.code(), result.topicResults().find(other).resultsByPartition()
+                    .find(0).partitionErrorCode());
         }
     }
 
