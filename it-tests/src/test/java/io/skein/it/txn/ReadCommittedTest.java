@@ -2,6 +2,8 @@ package io.skein.it.txn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skein.it.harness.Clients;
 import io.skein.it.harness.RawKafkaConnection;
@@ -20,6 +22,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -209,6 +214,62 @@ class ReadCommittedTest {
         assertArrayEquals(bytes("k-a1-0"), committed.get(0).key());
         assertEquals(List.of(0L, 1L, 2L, 5L, 6L), committed.stream().map(ConsumerRecord::offset).toList());
         assertEquals(values(a1, b1, a2, c1, a3), values(consume(IsolationLevel.READ_UNCOMMITTED)));
+    }
+
+    /** A read_committed fetch from offset 0 waiting up to 20 s for one byte. */
+    private FetchResponseData.PartitionData longPollReadCommitted(Uuid topicId) {
+        return longPoll(topicId, IsolationLevel.READ_COMMITTED);
+    }
+
+    private FetchResponseData.PartitionData longPoll(Uuid topicId, IsolationLevel isolation) {
+        FetchRequestData request = new FetchRequestData().setMaxWaitMs(20_000).setMinBytes(1).setMaxBytes(1 << 20)
+                .setIsolationLevel(isolation.id()).setSessionEpoch(-1);
+        request.topics().add(new FetchRequestData.FetchTopic().setTopicId(topicId).setPartitions(List.of(
+                new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0).setCurrentLeaderEpoch(-1)
+                        .setLastFetchedEpoch(-1).setPartitionMaxBytes(1 << 20))));
+        try (RawKafkaConnection c = connect()) {
+            FetchResponseData response = (FetchResponseData) c.call(ApiKeys.FETCH, ApiKeys.FETCH.latestVersion(),
+                    request);
+            return response.responses().get(0).partitions().get(0);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aParkedReadCommittedFetchCompletesWhenTheCommitMarkerMovesTheLastStableOffset() throws Exception {
+        long producer = producerId();
+        produceTxn(producer, (short) 0, 0, records("parked", 2));
+        Uuid topicId = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId();
+        java.util.concurrent.CompletableFuture<FetchResponseData.PartitionData> fetched =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> longPollReadCommitted(topicId));
+        assertFalse(Clients.waitFor(fetched::isDone, Duration.ofSeconds(1)), "nothing is committed yet: the fetch waits");
+
+        long start = System.nanoTime();
+        assertEquals(Errors.NONE.code(), writeMarker(producer, (short) 0, true, tp));
+        FetchResponseData.PartitionData data = fetched.get(15, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(10).toNanos(), "woken by the marker, not the timeout");
+        assertEquals(Errors.NONE.code(), data.errorCode());
+        assertEquals(3, data.lastStableOffset());
+        assertEquals(List.of(), data.abortedTransactions());
+        assertTrue(((MemoryRecords) data.records()).sizeInBytes() > 0);
+    }
+
+    @Test
+    void anAbortedTransactionIsListedForReadCommittedFetchesOnly() throws Exception {
+        long producer = producerId();
+        produceTxn(producer, (short) 0, 0, records("dropped", 2));
+        assertEquals(Errors.NONE.code(), writeMarker(producer, (short) 0, false, tp));
+        Uuid topicId = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId();
+
+        FetchResponseData.PartitionData committed = longPollReadCommitted(topicId);
+
+        assertEquals(List.of(new FetchResponseData.AbortedTransaction().setProducerId(producer).setFirstOffset(0)),
+                committed.abortedTransactions());
+        assertEquals(null, longPoll(topicId, IsolationLevel.READ_UNCOMMITTED).abortedTransactions());
+        assertEquals(List.of(), values(consume(IsolationLevel.READ_COMMITTED)));
+        assertEquals(List.of("v-dropped-0", "v-dropped-1"), values(consume(IsolationLevel.READ_UNCOMMITTED)));
     }
 
     @Test

@@ -26,6 +26,12 @@ public interface CleanableLog {
 
     long highWatermark();
 
+    /**
+     * The last stable offset: nothing at or past it is cleaned (an open transaction may still
+     * abort, and whether its records survive depends on its marker).
+     */
+    long lastStableOffset();
+
     Segments segments();
 
     /**

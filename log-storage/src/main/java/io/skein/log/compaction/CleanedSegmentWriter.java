@@ -1,7 +1,9 @@
 package io.skein.log.compaction;
 
 import io.skein.log.index.OffsetIndex;
+import io.skein.log.index.AbortedTxn;
 import io.skein.log.index.TimeIndex;
+import io.skein.log.index.TransactionIndex;
 import io.skein.log.segment.BatchHeader;
 import io.skein.log.segment.LogSegment;
 import java.io.IOException;
@@ -13,8 +15,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
- * Writes one cleaned segment as {@code <base>.log.cleaned}, {@code <base>.index.cleaned} and
- * {@code <base>.timeindex.cleaned}: the retained batches back to back (same format as any
+ * Writes one cleaned segment as {@code <base>.log.cleaned}, {@code <base>.index.cleaned},
+ * {@code <base>.timeindex.cleaned} and {@code <base>.txnindex.cleaned} (the aborted transactions
+ * whose markers it keeps, possibly none): the retained batches back to back (same format as any
  * segment), a sparse offset index entry every {@code index.interval.bytes} and a time index entry
  * with the largest timestamp so far at each, the last one added at {@link #finish}. The files
  * are forced to disk and the indexes trimmed before {@link #finish} returns, so a {@code .swap}
@@ -32,6 +35,7 @@ final class CleanedSegmentWriter implements AutoCloseable {
     private final FileChannel channel;
     private final OffsetIndex index;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
     private final int indexIntervalBytes;
     private int size;
     private int bytesSinceIndexEntry;
@@ -49,16 +53,17 @@ final class CleanedSegmentWriter implements AutoCloseable {
                 maxIndexBytes);
         this.timeIndex = TimeIndex.createEmpty(file(dir, baseOffset, LogSegment.TIME_INDEX_SUFFIX), baseOffset,
                 maxIndexBytes);
+        this.txnIndex = TransactionIndex.createEmpty(file(dir, baseOffset, LogSegment.TXN_INDEX_SUFFIX));
     }
 
     static Path file(Path dir, long baseOffset, String suffix) {
         return dir.resolve(LogSegment.fileName(baseOffset, suffix + CLEANED_SUFFIX));
     }
 
-    /** The three files, log last. */
+    /** The four files, log last. */
     static List<Path> files(Path dir, long baseOffset) {
         return List.of(file(dir, baseOffset, LogSegment.INDEX_SUFFIX), file(dir, baseOffset, LogSegment.TIME_INDEX_SUFFIX),
-                file(dir, baseOffset, LogSegment.LOG_SUFFIX));
+                file(dir, baseOffset, LogSegment.TXN_INDEX_SUFFIX), file(dir, baseOffset, LogSegment.LOG_SUFFIX));
     }
 
     /** Appends whole batches (the buffer's remaining bytes), indexing them. */
@@ -88,6 +93,11 @@ final class CleanedSegmentWriter implements AutoCloseable {
         size += length;
     }
 
+    /** Adds an aborted transaction whose ABORT marker this cleaned segment keeps. */
+    void appendAborted(AbortedTxn txn) throws IOException {
+        txnIndex.append(txn);
+    }
+
     /** Bytes written so far. */
     int size() {
         return size;
@@ -106,6 +116,11 @@ final class CleanedSegmentWriter implements AutoCloseable {
         timeIndex.trim();
         index.flush();
         timeIndex.flush();
+        txnIndex.close();
+        Path txnFile = file(dir, baseOffset, LogSegment.TXN_INDEX_SUFFIX);
+        if (!Files.exists(txnFile)) {
+            Files.write(txnFile, new byte[0]); // always present, so the swap moves the same four files
+        }
         channel.force(true);
         channel.close();
         finished = true;
@@ -116,6 +131,7 @@ final class CleanedSegmentWriter implements AutoCloseable {
     public void close() throws IOException {
         if (!finished) {
             channel.close();
+            txnIndex.close();
             for (Path p : files(dir, baseOffset)) {
                 Files.deleteIfExists(p);
             }

@@ -86,7 +86,7 @@ final class Cleaner {
             }
             Map<Long, Long> lastBatchOfProducer = new HashMap<>();
             try (OffsetMap map = OffsetMap.create(mapDir, mapPrefix, plan.maxDirtyKeys(), mapMemoryBytes)) {
-                buildMap(plan, map, lastBatchOfProducer);
+                buildMap(log, plan, map, lastBatchOfProducer);
                 map.seal();
                 long mapNanos = System.nanoTime() - started;
                 return rewrite(log, plan, map, lastBatchOfProducer, nowMs, started, mapNanos);
@@ -97,7 +97,8 @@ final class Cleaner {
     }
 
     /** Pass 1: keys of the dirty section; producers' last batches over the whole cleanable section. */
-    private void buildMap(CleaningPlan plan, OffsetMap map, Map<Long, Long> lastBatchOfProducer) throws IOException {
+    private void buildMap(CleanableLog log, CleaningPlan plan, OffsetMap map, Map<Long, Long> lastBatchOfProducer)
+            throws IOException {
         List<LogSegment> segments = plan.segments();
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
         for (int i = 0; i < plan.firstDirtyIndex(); i++) {
@@ -110,14 +111,21 @@ final class Cleaner {
                 }
             }
         }
-        for (LogSegment s : plan.dirtySegments()) {
+        List<LogSegment> dirty = plan.dirtySegments();
+        CleanedTransactions transactions = dirty.isEmpty() ? null
+                : CleanedTransactions.of(log.segments(), dirty.get(0).baseOffset(), plan.endOffset());
+        for (LogSegment s : dirty) {
             chunks.forEachChunk(s, chunk -> {
                 for (MutableRecordBatch batch : chunk.batches()) {
                     if (batch.hasProducerId()) {
                         lastBatchOfProducer.put(batch.producerId(), batch.baseOffset());
                     }
                     if (batch.isControlBatch()) {
+                        transactions.onControlBatch(batch);
                         continue;
+                    }
+                    if (transactions.onDataBatch(batch)) {
+                        continue; // aborted: its keys must not hide the committed values before them
                     }
                     try (CloseableIterator<Record> records = batch.streamingIterator(decompression,
                             MAX_DECOMPRESSED_BATCH)) {
@@ -139,8 +147,10 @@ final class Cleaner {
                                  Map<Long, Long> lastBatchOfProducer, long nowMs, long started, long mapNanos)
             throws IOException {
         LogConfig config = log.config();
+        CleanedTransactions transactions = CleanedTransactions.of(log.segments(), plan.segments().get(0).baseOffset(),
+                plan.endOffset());
         RetentionFilter filter = new RetentionFilter(nowMs, config.compaction().deleteRetentionMs(), map, hasher,
-                lastBatchOfProducer);
+                lastBatchOfProducer, transactions);
         long[] counts = new long[3]; // records read, records retained, bytes written
         long bytesRead = 0;
         int groups = 0;
@@ -162,6 +172,9 @@ final class Cleaner {
                         throttler.acquire(output.remaining());
                         writer.append(output);
                     });
+                }
+                for (io.skein.log.index.AbortedTxn kept : transactions.drainRetainedAborts()) {
+                    writer.appendAborted(kept);
                 }
                 writer.finish();
                 counts[2] += writer.size();

@@ -121,7 +121,7 @@ public final class LogCleaner implements AutoCloseable {
                 continue;
             }
             CleaningPlan plan = CleanerPolicy.plan(new ArrayList<>(l.segments().all()), l.logStartOffset(),
-                    l.highWatermark(), cleanPoints.getOrDefault(l.topicPartition(), -1L), l.config().compaction(), now);
+                    l.lastStableOffset(), cleanPoints.getOrDefault(l.topicPartition(), -1L), l.config().compaction(), now);
             if (plan != null && (chosenPlan == null || (plan.forced() && !chosenPlan.forced())
                     || (plan.forced() == chosenPlan.forced() && plan.dirtyRatio() > chosenPlan.dirtyRatio()))) {
                 chosen = l;

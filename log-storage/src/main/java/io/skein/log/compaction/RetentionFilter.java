@@ -9,7 +9,10 @@ import org.apache.kafka.common.record.internal.RecordBatch;
 /**
  * Decides, for the rewrite pass, which records of a segment survive:
  * <ul>
- * <li>control batches (transaction markers) are kept as they are;</li>
+ * <li>records of aborted transactions are dropped, and transaction markers are kept until their
+ *     transaction has no data left and {@code delete.retention.ms} has passed since a cleaning
+ *     first found that ({@link CleanedTransactions}, the batch's delete horizon); until then
+ *     they are kept as they are;</li>
  * <li>a record without a key is dropped (a compacted topic refuses them; they can only come from
  *     before the policy changed), as Kafka's cleaner does;</li>
  * <li>a record whose key has a later offset in the map is dropped;</li>
@@ -31,12 +34,16 @@ final class RetentionFilter extends MemoryRecords.RecordFilter {
     private final OffsetMap map;
     private final KeyHasher hasher;
     private final Map<Long, Long> lastBatchOfProducer;
+    private final CleanedTransactions transactions;
+    /** Whether the current batch's records all go (aborted data, or an expired marker); set per batch. */
+    private boolean discardBatchRecords;
     private long segmentMaxTimestamp;
     private long groupLastOffset = -1;
 
     RetentionFilter(long nowMs, long deleteRetentionMs, OffsetMap map, KeyHasher hasher,
-                    Map<Long, Long> lastBatchOfProducer) {
+                    Map<Long, Long> lastBatchOfProducer, CleanedTransactions transactions) {
         super(nowMs, deleteRetentionMs);
+        this.transactions = transactions;
         this.map = map;
         this.hasher = hasher;
         this.lastBatchOfProducer = lastBatchOfProducer;
@@ -57,18 +64,31 @@ final class RetentionFilter extends MemoryRecords.RecordFilter {
 
     @Override
     protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
+        boolean markerMayGo = false;
         if (batch.isControlBatch()) {
-            return new BatchRetentionResult(BatchRetention.RETAIN_EMPTY, false);
+            markerMayGo = transactions.onControlBatch(batch);
+            var horizon = batch.deleteHorizonMs();
+            discardBatchRecords = markerMayGo && horizon.isPresent() && horizon.getAsLong() <= currentTime;
+        } else {
+            discardBatchRecords = transactions.onDataBatch(batch);
         }
         Long last = batch.hasProducerId() ? lastBatchOfProducer.get(batch.producerId()) : null;
         boolean producersLast = last != null && last == batch.baseOffset();
         boolean groupsLast = batch.lastOffset() == groupLastOffset;
-        return new BatchRetentionResult(producersLast || groupsLast ? BatchRetention.RETAIN_EMPTY
-                : BatchRetention.DELETE_EMPTY, false);
+        BatchRetention retention = producersLast || groupsLast ? BatchRetention.RETAIN_EMPTY
+                : discardBatchRecords ? BatchRetention.DELETE : BatchRetention.DELETE_EMPTY;
+        if (batch.isControlBatch() && retention == BatchRetention.DELETE_EMPTY) {
+            retention = BatchRetention.RETAIN_EMPTY; // a marker kept is kept whole
+        }
+        // a marker that may go gets its delete horizon set (once), so a later cleaning can drop it
+        return new BatchRetentionResult(retention, markerMayGo);
     }
 
     @Override
     protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
+        if (discardBatchRecords) {
+            return false;
+        }
         if (batch.isControlBatch()) {
             return true;
         }

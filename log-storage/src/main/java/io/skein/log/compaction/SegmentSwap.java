@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * a swap a crash interrupted. The steps (each rename atomic, the directory forced after each
  * group of renames):
  * <ol>
- * <li>{@code <base>.{index,timeindex,log}.cleaned} → {@code .swap}, the log last: a
+ * <li>{@code <base>.{index,timeindex,txnindex,log}.cleaned} → {@code .swap}, the log last: a
  *     {@code <base>.log.swap} means a complete cleaned segment is ready;</li>
  * <li>under the log's writer lock: the old segments' files → {@code .deleted} (their open
  *     channels keep serving readers), {@code .swap} → final names, the new segment opened and put
@@ -44,7 +44,7 @@ public final class SegmentSwap {
     private static final Logger log = LoggerFactory.getLogger(SegmentSwap.class);
     static final String SWAP_SUFFIX = ".swap";
     private static final List<String> SUFFIXES = List.of(LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX,
-            LogSegment.LOG_SUFFIX);
+            LogSegment.TXN_INDEX_SUFFIX, LogSegment.LOG_SUFFIX);
 
     private SegmentSwap() {
     }

@@ -49,6 +49,11 @@ final class CleanableDiskLog implements CleanableLog {
     }
 
     @Override
+    public long lastStableOffset() {
+        return log.lastStableOffset();
+    }
+
+    @Override
     public Segments segments() {
         return log.segments();
     }

@@ -370,15 +370,12 @@ final class DiskPartitionLog implements PartitionLog {
 
     @Override
     public long lastStableOffset() {
-        long hw = highWatermark.get(); // first: see LogTransactions on the order of the two reads
-        return txns.lastStableOffset(hw);
+        return txns.lastStableOffset(highWatermark.get(), logStartOffset); // the high watermark first: see LogTransactions
     }
 
     @Override
-    public java.util.List<io.skein.log.api.AbortedTransaction> abortedTransactions(long fetchOffset,
-                                                                                 long upperBoundOffset) {
-        return txns.aborted(fetchOffset, upperBoundOffset).stream()
-                .map(t -> new io.skein.log.api.AbortedTransaction(t.producerId(), t.firstOffset())).toList();
+    public java.util.List<io.skein.log.api.AbortedTransaction> abortedTransactions(long fetchOffset, long upperBound) {
+        return txns.aborted(fetchOffset, upperBound);
     }
 
     @Override

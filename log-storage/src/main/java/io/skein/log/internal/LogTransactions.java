@@ -1,5 +1,6 @@
 package io.skein.log.internal;
 
+import io.skein.log.api.AbortedTransaction;
 import io.skein.log.index.AbortedTxn;
 import io.skein.log.producer.CompletedTxn;
 import io.skein.log.producer.ProducerStateTable;
@@ -83,8 +84,12 @@ final class LogTransactions {
         publish(Long.MAX_VALUE);
     }
 
-    /** The last stable offset given a high watermark read just before (see the class comment). */
-    long lastStableOffset(long highWatermark) {
+    /**
+     * The last stable offset given a high watermark read just before (see the class comment).
+     * Never below the log start offset: a transaction whose first batches retention deleted
+     * holds the offsets from the log start.
+     */
+    long lastStableOffset(long highWatermark, long logStartOffset) {
         Unstable u = published;
         long lso = highWatermark;
         if (u.firstOngoing() >= 0) {
@@ -95,7 +100,7 @@ final class LogTransactions {
                 lso = Math.min(lso, u.completedFirst()[i]);
             }
         }
-        return lso;
+        return Math.min(highWatermark, Math.max(lso, logStartOffset));
     }
 
     /**
@@ -103,7 +108,7 @@ final class LogTransactions {
      * from the indexes of the segment holding {@code fetchOffset} and the later ones (a
      * transaction's entry lives with its marker, at or after everything it overlaps).
      */
-    List<AbortedTxn> aborted(long fetchOffset, long upperBoundOffset) {
+    List<AbortedTransaction> aborted(long fetchOffset, long upperBoundOffset) {
         List<AbortedTxn> out = new ArrayList<>();
         LogSegment segment = segments.floor(fetchOffset);
         if (segment == null) {
@@ -115,6 +120,6 @@ final class LogTransactions {
             }
             segment = segments.next(segment);
         }
-        return out;
+        return out.stream().map(t -> new AbortedTransaction(t.producerId(), t.firstOffset())).toList();
     }
 }

@@ -244,4 +244,46 @@ class TransactionMarkerTest {
         assertEquals(-1, restored.ongoingTxnFirstOffset(2L));
         assertEquals(Errors.TRANSACTION_COORDINATOR_FENCED, restored.checkMarker(3L, EPOCH, 8).error());
     }
+
+    @Test
+    void recoveryThatCutsATornMarkerReopensTheTransaction() throws IOException {
+        try (LogFixture f = new LogFixture(dir, CONFIG)) {
+            f.append(txnBatch(1L, EPOCH, 0, 2));
+            long logBytes = f.diskLog().segments().active().size();
+            marker(f, 1L, EPOCH, false);
+            Path log = f.partitionDir().resolve("00000000000000000000.log");
+
+            f.crashAndReopen(CONFIG, () -> {
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(log,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.truncate(logBytes + 20); // the marker's batch is torn
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+
+            assertEquals(2, f.log.logEndOffset());
+            assertEquals(0, f.log.lastStableOffset());
+            assertEquals(List.of(), f.log.abortedTransactions(0, 3));
+        }
+    }
+
+    @Test
+    void retentionDeletesTheTxnIndexWithItsSegment() throws IOException {
+        LogConfig small = LogFixture.config(java.util.Map.of("file.delete.delay.ms", "0")).withSegmentBytes(600);
+        try (LogFixture f = new LogFixture(dir, small)) {
+            f.append(txnBatch(1L, EPOCH, 0, 2));
+            marker(f, 1L, EPOCH, false);
+            for (int i = 0; i < 10; i++) {
+                f.append(Batches.batch(3));
+            }
+            Path index = txnIndex(f, 0);
+            assertTrue(Files.exists(index));
+
+            f.log.deleteRecordsBefore(f.log.highWatermark());
+
+            assertTrue(!Files.exists(index), "renamed for deletion with its segment");
+            assertEquals(List.of(), f.log.abortedTransactions(f.log.logStartOffset(), f.log.logEndOffset()));
+        }
+    }
 }
