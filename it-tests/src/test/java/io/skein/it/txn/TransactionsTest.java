@@ -228,20 +228,30 @@ class TransactionsTest {
     void aTransactionOpenAtAKillIsAbortedByTheNextProducerWithItsId() throws Exception {
         String topic = topic("txn-kill", 1);
         TopicPartition tp = new TopicPartition(topic, 0);
+        String group = "kill-group";
         KafkaProducer<byte[], byte[]> before = TxnClients.producer(broker.bootstrap(), "survivor");
         before.initTransactions();
         before.beginTransaction();
         before.send(new ProducerRecord<>(topic, 0, null, bytes("open-at-kill"))).get();
+        before.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(100)),
+                new org.apache.kafka.clients.consumer.ConsumerGroupMetadata(group));
 
         broker.killAndRestart();
         before.close(Duration.ZERO);
 
         try (KafkaProducer<byte[], byte[]> after = TxnClients.producer(broker.bootstrap(), "survivor")) {
             after.initTransactions(); // the reloaded coordinator aborts the open transaction first
+            assertEquals(Map.of(), committed(group), "the aborted transaction's offsets are not committed");
             after.beginTransaction();
             after.send(new ProducerRecord<>(topic, 0, null, bytes("after-restart")));
+            after.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(7)),
+                    new org.apache.kafka.clients.consumer.ConsumerGroupMetadata(group));
             after.commitTransaction();
         }
         assertEquals(List.of("after-restart"), readCommitted(broker.bootstrap(), List.of(tp)));
+        assertEquals(Map.of(tp, 7L), committed(group));
+
+        broker.restart();
+        assertEquals(Map.of(tp, 7L), committed(group), "the committed transactional offset is replayed after a restart");
     }
 }
