@@ -115,7 +115,7 @@ public final class ProduceHandler implements RequestHandler {
                     fail(out, Errors.CORRUPT_MESSAGE, "No record batches in the request");
                     continue;
                 }
-                Errors verified = transactions.verify(data.transactionalId(), tp, records);
+                Errors verified = transactions.verify(data.transactionalId(), tp, records, context.apiVersion());
                 if (verified != Errors.NONE) {
                     fail(out, verified, verified == Errors.INVALID_TXN_STATE ? "Partition " + tp
                             + " is not in an ongoing transaction of producer " + data.transactionalId() : null);

@@ -36,7 +36,8 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * The transactional producer's requests to its transaction coordinator (first transactions
  * protocol): AddPartitionsToTxn (client versions 0-3; versions 4-5 are the partition leaders'
- * batched form, with KIP-890's {@code verify_only}), AddOffsetsToTxn and EndTxn (versions 0-4).
+ * batched form, with KIP-890's {@code verify_only}), AddOffsetsToTxn and EndTxn (versions 0-4);
+ * and EndTxn v5 of transactions version 2 (KIP-890 part 2), which bumps the epoch at every end.
  * With ACLs, as in Kafka: WRITE on the transactional id for all three
  * (TRANSACTIONAL_ID_AUTHORIZATION_FAILED); WRITE on each added topic (TOPIC_AUTHORIZATION_FAILED,
  * the other partitions OPERATION_NOT_ATTEMPTED); READ on the group for AddOffsetsToTxn
@@ -181,6 +182,14 @@ public final class TransactionHandler implements RequestHandler {
     private ApiMessage endTxn(RequestContext context, EndTxnRequestData data) {
         if (!authz.authorize(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, data.transactionalId())) {
             return new EndTxnResponseData().setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code());
+        }
+        if (context.apiVersion() >= 5) {
+            // transactions version 2: the epoch is bumped, and a fenced producer is told INVALID_PRODUCER_EPOCH
+            TransactionCoordinator.EndResult result = coordinator.endTransactionV2(data.transactionalId(),
+                    data.producerId(), data.producerEpoch(), data.committed());
+            Errors error = result.error() == Errors.PRODUCER_FENCED ? Errors.INVALID_PRODUCER_EPOCH : result.error();
+            return new EndTxnResponseData().setErrorCode(error.code()).setProducerId(result.producerId())
+                    .setProducerEpoch(result.producerEpoch());
         }
         Errors error = coordinator.endTransaction(data.transactionalId(), data.producerId(), data.producerEpoch(),
                 data.committed());

@@ -1,6 +1,7 @@
 package io.skein.broker.handler;
 
 import io.skein.coordinator.transaction.TransactionCoordinator;
+import io.skein.coordinator.transaction.TransactionV2Operations;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
@@ -17,11 +18,15 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  *
  * <p>Verified only when the request names its transactional id and this node coordinates that
  * id: a coordinator on another node would need the broker-to-broker AddPartitionsToTxn (v4
- * {@code verify_only}) client, which does not exist yet; such batches are appended unverified.
+ * {@code verify_only}) client, which does not exist yet; such batches are appended unverified
+ * (transactions version 1) or refused (version 2, whose partitions can only join that way).
  *
  * <p>Stateless; safe from any request thread.
  */
 public final class TransactionVerification {
+
+    /** Produce v12: the client uses transactions version 2 and relies on the implicit add. */
+    private static final short FIRST_V2_PRODUCE_VERSION = 12;
 
     private final TransactionCoordinator coordinator;
 
@@ -29,8 +34,12 @@ public final class TransactionVerification {
         this.coordinator = coordinator;
     }
 
-    /** NONE when {@code records} may be appended to {@code tp}, else the produce error for the partition. */
-    public Errors verify(String transactionalId, TopicPartition tp, MemoryRecords records) {
+    /**
+     * NONE when {@code records} may be appended to {@code tp}, else the produce error for the
+     * partition. From Produce v12 (transactions version 2) the partition joins the transaction
+     * here rather than through the client's AddPartitionsToTxn.
+     */
+    public Errors verify(String transactionalId, TopicPartition tp, MemoryRecords records, short produceVersion) {
         if (transactionalId == null) {
             return Errors.NONE;
         }
@@ -42,8 +51,14 @@ public final class TransactionVerification {
         if (first == null || !first.isTransactional()) {
             return Errors.NONE;
         }
-        Errors verified = coordinator.verifyPartitions(transactionalId, first.producerId(), first.producerEpoch(),
-                List.of(tp)).get(tp);
+        Errors verified = produceVersion >= FIRST_V2_PRODUCE_VERSION
+                ? coordinator.addPartitions(transactionalId, first.producerId(), first.producerEpoch(), List.of(tp),
+                        TransactionV2Operations.VERSION)
+                : coordinator.verifyPartitions(transactionalId, first.producerId(), first.producerEpoch(),
+                        List.of(tp)).get(tp);
+        if (verified == Errors.NOT_COORDINATOR && produceVersion >= FIRST_V2_PRODUCE_VERSION) {
+            return Errors.INVALID_TXN_STATE; // the partition cannot join a transaction coordinated elsewhere (yet)
+        }
         return switch (verified) {
             case NONE, NOT_COORDINATOR -> Errors.NONE;
             case COORDINATOR_LOAD_IN_PROGRESS, CONCURRENT_TRANSACTIONS -> Errors.NOT_ENOUGH_REPLICAS;

@@ -2,6 +2,8 @@ package io.skein.broker.handler;
 
 import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.coordinator.group.OffsetCommitEntry;
+import io.skein.coordinator.transaction.TransactionCoordinator;
+import io.skein.coordinator.transaction.TransactionV2Operations;
 import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataQuorum;
 import io.skein.wire.api.RequestContext;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
 import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition;
@@ -23,8 +26,10 @@ import org.apache.kafka.common.requests.TxnOffsetCommitRequest;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * TxnOffsetCommit (versions 0-4, topics by name): a transactional producer commits a group's
+ * TxnOffsetCommit (versions 0-5, topics by name): a transactional producer commits a group's
  * offsets inside its transaction; the group coordinator holds them until the transaction's marker.
+ * From version 5 (transactions version 2) the group's offsets partition joins the transaction
+ * here, as no AddOffsetsToTxn precedes it.
  * With ACLs, as in Kafka: WRITE on the transactional id (TRANSACTIONAL_ID_AUTHORIZATION_FAILED),
  * READ on the group (GROUP_AUTHORIZATION_FAILED) and READ on each topic
  * (TOPIC_AUTHORIZATION_FAILED); topics that do not exist get UNKNOWN_TOPIC_OR_PARTITION.
@@ -33,12 +38,18 @@ import org.apache.kafka.common.resource.ResourceType;
  */
 public final class TxnOffsetCommitHandler implements RequestHandler {
 
+    /** TxnOffsetCommit v5: the client uses transactions version 2 and sent no AddOffsetsToTxn. */
+    private static final short FIRST_V2_VERSION = 5;
+
     private final GroupCoordinator coordinator;
+    private final TransactionCoordinator transactions;
     private final MetadataQuorum quorum;
     private final Authorization authz;
 
-    public TxnOffsetCommitHandler(GroupCoordinator coordinator, MetadataQuorum quorum, Authorization authz) {
+    public TxnOffsetCommitHandler(GroupCoordinator coordinator, TransactionCoordinator transactions,
+                                  MetadataQuorum quorum, Authorization authz) {
         this.coordinator = coordinator;
+        this.transactions = transactions;
         this.quorum = quorum;
         this.authz = authz;
     }
@@ -69,9 +80,16 @@ public final class TxnOffsetCommitHandler implements RequestHandler {
                         p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata()));
             }
         }
-        Map<TopicPartition, Errors> results = entries.isEmpty() ? Map.of()
-                : coordinator.commitTransactionalOffsets(data.groupId(), data.producerId(), data.producerEpoch(),
-                        data.generationIdOrMemberEpoch(), data.memberId(), data.groupInstanceId(), entries);
+        Errors joined = entries.isEmpty() || context.apiVersion() < FIRST_V2_VERSION ? Errors.NONE
+                : joinTransaction(data, image);
+        Map<TopicPartition, Errors> results = new java.util.HashMap<>();
+        if (joined != Errors.NONE) {
+            entries.forEach(e -> results.put(e.topicPartition(), joined));
+        } else if (!entries.isEmpty()) {
+            results.putAll(coordinator.commitTransactionalOffsets(data.groupId(), data.producerId(),
+                    data.producerEpoch(), data.generationIdOrMemberEpoch(), data.memberId(), data.groupInstanceId(),
+                    entries));
+        }
         TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
         for (int i = 0; i < data.topics().size(); i++) {
             TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic topic = data.topics().get(i);
@@ -85,5 +103,27 @@ public final class TxnOffsetCommitHandler implements RequestHandler {
             response.topics().add(out);
         }
         return CompletableFuture.completedFuture(response);
+    }
+
+    /**
+     * Transactions version 2: the group's offsets partition joins the producer's transaction here
+     * (what AddOffsetsToTxn did in version 1), so the transaction's marker reaches it.
+     */
+    private Errors joinTransaction(TxnOffsetCommitRequestData data, MetadataImage image) {
+        int partitions = image.topic(Topic.GROUP_METADATA_TOPIC_NAME).map(t -> t.partitions().size()).orElse(0);
+        if (partitions <= 0) {
+            return Errors.COORDINATOR_NOT_AVAILABLE;
+        }
+        TopicPartition offsets = new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME,
+                GroupCoordinator.partitionFor(data.groupId(), partitions));
+        Errors added = transactions.addPartitions(data.transactionalId(), data.producerId(), data.producerEpoch(),
+                List.of(offsets), TransactionV2Operations.VERSION);
+        return switch (added) {
+            case NONE -> Errors.NONE;
+            case PRODUCER_FENCED, INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
+            case CONCURRENT_TRANSACTIONS, COORDINATOR_LOAD_IN_PROGRESS -> Errors.COORDINATOR_LOAD_IN_PROGRESS;
+            case INVALID_PRODUCER_ID_MAPPING -> Errors.INVALID_PRODUCER_ID_MAPPING;
+            default -> Errors.INVALID_TXN_STATE; // e.g. NOT_COORDINATOR: its coordinator is on another node
+        };
     }
 }

@@ -143,12 +143,14 @@ final class Handlers {
         TransactionAdminHandler transactionAdmin = new TransactionAdminHandler(coordinators.transactions(), authz);
         registry.register(ApiKeys.ADD_PARTITIONS_TO_TXN, transactions)
                 .register(ApiKeys.ADD_OFFSETS_TO_TXN, transactions)
-                .register(ApiKeys.END_TXN, ApiKeys.END_TXN.oldestVersion(), 4, transactions)
-                .register(ApiKeys.TXN_OFFSET_COMMIT, ApiKeys.TXN_OFFSET_COMMIT.oldestVersion(), 4,
-                        new TxnOffsetCommitHandler(coordinators.groups(), quorum, authz))
+                .register(ApiKeys.END_TXN, transactions)
+                .register(ApiKeys.TXN_OFFSET_COMMIT, ApiKeys.TXN_OFFSET_COMMIT.oldestVersion(), 5,
+                        new TxnOffsetCommitHandler(coordinators.groups(), coordinators.transactions(), quorum, authz))
                 .register(ApiKeys.DESCRIBE_TRANSACTIONS, transactionAdmin)
                 .register(ApiKeys.LIST_TRANSACTIONS, transactionAdmin)
-                .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(partitions, authz));
+                .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(partitions, authz))
+                // transactions version 2 (KIP-890 part 2) is served beside version 1: clients gate it on this
+                .feature("transaction.version", 0, 2, 2);
     }
 
     private static String controllerListenerName(BrokerConfig config) {

@@ -48,6 +48,7 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
     private final TransactionConfig config;
     private final Clock clock;
     private final TransactionOperations ops;
+    private final TransactionV2Operations opsV2;
     private final TransactionMarkers markers;
     private final Map<Integer, TransactionShard> shards = new ConcurrentHashMap<>();
     private final ScheduledExecutorService background;
@@ -58,6 +59,7 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
         this.config = config;
         this.clock = clock;
         this.ops = new TransactionOperations(producerIds, config.maxTimeoutMs());
+        this.opsV2 = new TransactionV2Operations(producerIds);
         this.markers = markers;
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "skein-txn-coordinator");
@@ -191,11 +193,44 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
     /** AddPartitionsToTxn (client versions), and AddOffsetsToTxn with the group's offsets partition. */
     public Errors addPartitions(String transactionalId, long producerId, short epoch,
                                 Collection<TopicPartition> partitions) {
+        return addPartitions(transactionalId, producerId, epoch, partitions, (short) 0);
+    }
+
+    /**
+     * As {@link #addPartitions(String, long, short, Collection)}, recording the client's
+     * transactions version in a transaction this starts (2: an implicit add by the produce path or
+     * TxnOffsetCommit).
+     */
+    public Errors addPartitions(String transactionalId, long producerId, short epoch,
+                                Collection<TopicPartition> partitions, short clientTransactionVersion) {
         return onShard(transactionalId, shard -> {
             long now = clock.millis();
             TransactionMetadata txn = shard.get(transactionalId);
-            return decide(shard, txn, ops.addPartitions(txn, producerId, epoch, partitions, now), now);
+            return decide(shard, txn, ops.addPartitions(txn, producerId, epoch, partitions, clientTransactionVersion,
+                    now), now);
         }, Function.identity());
+    }
+
+    /** The answer to EndTxn v5: the error, and the producer id and epoch the client continues with. */
+    public record EndResult(Errors error, long producerId, short producerEpoch) {
+    }
+
+    /**
+     * EndTxn v5 (transactions version 2): as {@link #endTransaction}, with the epoch bumped by the
+     * decision; the answer carries the producer id and epoch for the next transaction.
+     */
+    public EndResult endTransactionV2(String transactionalId, long producerId, short epoch, boolean commit) {
+        return onShard(transactionalId, shard -> {
+            long now = clock.millis();
+            TransactionMetadata txn = shard.get(transactionalId);
+            TransactionV2Operations.EndDecision decision = opsV2.endTransaction(txn, producerId, epoch, commit, now);
+            Errors result = decide(shard, txn, decision.decision(), now);
+            if (result == Errors.NONE && decision.decision() instanceof TransactionOperations.Write write) {
+                writeMarkers(shard, txn, write.entry());
+            }
+            return result == Errors.NONE ? new EndResult(result, decision.producerId(), decision.producerEpoch())
+                    : new EndResult(result, -1L, (short) -1);
+        }, error -> new EndResult(error, -1L, (short) -1));
     }
 
     /**

@@ -131,6 +131,16 @@ public final class TransactionOperations {
     /** AddPartitionsToTxn (client versions) and AddOffsetsToTxn (with the group's offsets partition). */
     public Decision addPartitions(TransactionMetadata txn, long producerId, short epoch,
                                   Collection<TopicPartition> partitions, long nowMs) {
+        return addPartitions(txn, producerId, epoch, partitions, (short) 0, nowMs);
+    }
+
+    /**
+     * As {@link #addPartitions(TransactionMetadata, long, short, Collection, long)}; a transaction
+     * this starts records {@code clientTransactionVersion} (2: partitions added implicitly by the
+     * produce path and TxnOffsetCommit, KIP-890 part 2).
+     */
+    public Decision addPartitions(TransactionMetadata txn, long producerId, short epoch,
+                                  Collection<TopicPartition> partitions, short clientTransactionVersion, long nowMs) {
         if (txn == null || txn.current().producerId() != producerId) {
             return new Answer(Errors.INVALID_PRODUCER_ID_MAPPING);
         }
@@ -149,7 +159,7 @@ public final class TransactionOperations {
         boolean starts = e.state() != TransactionState.ONGOING;
         return new Write(txn.prepare(TransactionState.ONGOING, c -> {
             c.addPartitions(partitions);
-            return starts ? c.startTimestampMs(nowMs) : c;
+            return starts ? c.startTimestampMs(nowMs).clientTransactionVersion(clientTransactionVersion) : c;
         }, nowMs), false);
     }
 
@@ -211,6 +221,12 @@ public final class TransactionOperations {
             default -> throw new IllegalStateException("transactional id " + txn.transactionalId()
                     + " has no transaction to complete in state " + txn.state().displayName());
         };
+        TransactionLogEntry e = txn.current();
+        if (e.nextProducerId() >= 0) {
+            // transactions v2 with its epoch exhausted: the producer continues under the next producer id
+            return txn.prepare(done, c -> c.previousProducerId(e.producerId()).producer(e.nextProducerId(), (short) 0)
+                    .nextProducerId(-1), nowMs);
+        }
         return txn.prepare(done, c -> c, nowMs);
     }
 

@@ -1,7 +1,6 @@
 package io.skein.it.txn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.skein.it.harness.Clients;
 import io.skein.it.harness.RawKafkaConnection;
@@ -149,16 +148,16 @@ class TransactionBadInputTest {
     /**
      * Two-phase commit (KIP-939: InitProducerId v6 with keep_prepared_txn) is not implemented:
      * version 6 is not advertised, so no client asks for it (the handler refuses the flags anyway).
+     * Transactions version 2 is finalized, beside version 1's APIs.
      */
     @Test
-    void twoPhaseCommitIsNotAdvertised() throws Exception {
+    void twoPhaseCommitIsNotAdvertisedAndTransactionsVersion2Is() throws Exception {
         try (RawKafkaConnection c = connect("bad-2pc")) {
             ApiVersionsResponseData versions = (ApiVersionsResponseData) c.call(ApiKeys.API_VERSIONS, (short) 3,
                     new ApiVersionsRequestData().setClientSoftwareName("raw").setClientSoftwareVersion("1"));
             assertEquals(5, versions.apiKeys().find(ApiKeys.INIT_PRODUCER_ID.id).maxVersion());
-            assertEquals(4, versions.apiKeys().find(ApiKeys.END_TXN.id).maxVersion(), "EndTxn v5 is transactions v2");
-            assertNull(versions.finalizedFeatures().find("transaction.version"),
-                    "transactions version 2 is not finalized, so clients use version 1");
+            assertEquals(5, versions.apiKeys().find(ApiKeys.END_TXN.id).maxVersion(), "EndTxn v5 is transactions v2");
+            assertEquals(2, versions.finalizedFeatures().find("transaction.version").maxVersionLevel());
         }
     }
 

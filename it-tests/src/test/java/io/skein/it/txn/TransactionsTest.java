@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * kafka-clients' transactional producer against one Skein node (transactions version 1, as
- * kafka-clients 4.4 uses it when the broker does not finalize {@code transaction.version} 2):
+ * kafka-clients' transactional producer against one Skein node (transactions version 2, which
+ * kafka-clients 4.4 uses as the broker finalizes {@code transaction.version} 2):
  * commits and aborts, what read_committed readers see, fencing, consume-transform-produce with
  * {@code sendOffsetsToTransaction}, the coordinator aborting a timed-out transaction, and (last)
  * a kill -9 of the broker with a transaction open.
@@ -103,6 +103,9 @@ class TransactionsTest {
             producer.commitTransaction();
         }
 
+        TransactionDescription described = admin.describeTransactions(List.of("commit-abort"))
+                .description("commit-abort").get();
+        assertEquals(3, described.producerEpoch(), "transactions version 2: the epoch goes up by one at every end");
         List<TopicPartition> tps = partitions(topic, 3);
         assertEquals(List.of("committed-0", "later-0", "committed-1", "later-1", "committed-2", "later-2"),
                 readCommitted(broker.bootstrap(), tps));

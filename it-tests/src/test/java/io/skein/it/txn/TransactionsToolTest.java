@@ -73,7 +73,9 @@ class TransactionsToolTest {
                 assertTrue(described.contains(topic + "-0"), described);
 
                 String producers = run(broker, "describe-producers", "--topic", topic, "--partition", "0").output();
-                List<String> row = row(producers, openProducerId);
+                List<String> row = producers.lines().map(l -> Arrays.asList(l.trim().split("\\s+")))
+                        .filter(cols -> cols.get(0).equals(openProducerId)).findFirst()
+                        .orElseThrow(() -> new AssertionError("no producer " + openProducerId + ":\n" + producers));
                 assertEquals(String.valueOf(first.offset()), row.get(row.size() - 1),
                         "the open transaction's start offset: " + producers);
                 open.abortTransaction();
