@@ -1,6 +1,7 @@
 package io.skein.broker.handler;
 
 import io.skein.coordinator.transaction.TransactionCoordinator;
+import io.skein.coordinator.transaction.TransactionListing;
 import io.skein.coordinator.transaction.TransactionLogEntry;
 import io.skein.coordinator.transaction.TransactionState;
 import io.skein.wire.api.RequestContext;
@@ -106,10 +107,10 @@ public final class TransactionAdminHandler implements RequestHandler {
             return response.setErrorCode(Errors.INVALID_REGULAR_EXPRESSION.code());
         }
         long minDuration = context.apiVersion() >= 1 ? data.durationFilter() : -1;
-        TransactionCoordinator.ListResult result = coordinator.list(states, new HashSet<>(data.producerIdFilters()),
+        TransactionListing.Result result = coordinator.list(states, new HashSet<>(data.producerIdFilters()),
                 minDuration);
         response.setErrorCode(result.error().code());
-        for (TransactionCoordinator.Listed listed : result.transactions()) {
+        for (TransactionListing.Listed listed : result.transactions()) {
             if ((pattern == null || pattern.matcher(listed.transactionalId()).matches())
                     && authz.allows(context, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID,
                     listed.transactionalId())) {

@@ -23,16 +23,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transaction coordinator of this node (first transactions protocol): routes each transactional id to the shard of its {@code __transaction_state}
- * partition, loads a shard when this node becomes that partition's leader (and finishes the
+ * The transaction coordinator of this node, for both transaction protocols at once (decisions in
+ * {@link TransactionOperations} and, for EndTxn v5, {@link TransactionV2Operations}): routes each
+ * transactional id to the shard of its {@code __transaction_state} partition, loads a shard when this node becomes that partition's leader (and finishes the
  * transactions it finds half-completed), writes every change to the log before answering, has
  * the markers written after a commit or abort decision, aborts transactions that outlive their
  * timeout and removes transactional ids idle past {@code transactional.id.expiration.ms}.
  *
  * <p>Threading: request methods run on request-handler threads and hold the shard's lock for the
  * decision and its log write; markers complete on whatever thread the {@link TransactionMarkers}
- * completes on, then take the lock again; loading, timers and marker retries run on the
- * {@code skein-txn-coordinator} thread.
+ * completes on, then take the lock again (the broker's local markers complete at once, on the
+ * caller's thread, with the lock still held); loading, timers and marker retries run on the
+ * {@code skein-txn-coordinator} thread. A loading shard answers COORDINATOR_LOAD_IN_PROGRESS
+ * without waiting for its lock.
  */
 public final class TransactionCoordinator implements ShardedCoordinator, AutoCloseable {
 
@@ -270,44 +273,11 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
         }, error -> null);
     }
 
-    /** One transactional id as ListTransactions reports it. */
-    public record Listed(String transactionalId, long producerId, TransactionState state) {
-    }
-
-    /** What ListTransactions found here: COORDINATOR_LOAD_IN_PROGRESS while a shard is still loading. */
-    public record ListResult(Errors error, List<Listed> transactions) {
-    }
-
     /**
-     * The transactional ids of every shard this node serves that match all the filters: a state
-     * in {@code states} (any when empty), a producer id in {@code producerIds} (any when empty),
-     * and, when {@code minDurationMs} is not negative, a transaction open at least that long.
+     * ListTransactions over every shard this node serves; see {@link TransactionListing#list}.
      */
-    public ListResult list(Set<TransactionState> states, Set<Long> producerIds, long minDurationMs) {
-        List<Listed> out = new ArrayList<>();
-        Errors error = Errors.NONE;
-        long now = clock.millis();
-        for (TransactionShard shard : shards.values()) {
-            if (shard.status() == ShardStatus.LOADING) {
-                error = Errors.COORDINATOR_LOAD_IN_PROGRESS;
-                continue;
-            }
-            synchronized (shard) {
-                if (shard.status() != ShardStatus.ACTIVE) {
-                    continue;
-                }
-                for (TransactionMetadata txn : shard.all()) {
-                    TransactionLogEntry e = txn.current();
-                    boolean open = e.state().isInFlight() && e.startTimestampMs() >= 0;
-                    if ((states.isEmpty() || states.contains(e.state()))
-                            && (producerIds.isEmpty() || producerIds.contains(e.producerId()))
-                            && (minDurationMs < 0 || open && now - e.startTimestampMs() >= minDurationMs)) {
-                        out.add(new Listed(txn.transactionalId(), e.producerId(), e.state()));
-                    }
-                }
-            }
-        }
-        return new ListResult(error, out);
+    public TransactionListing.Result list(Set<TransactionState> states, Set<Long> producerIds, long minDurationMs) {
+        return TransactionListing.list(shards.values(), states, producerIds, minDurationMs, clock.millis());
     }
 
     /** What DescribeTransactions found for one id: an error, or its current entry. */
