@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.FetchRequestData;
@@ -142,9 +143,9 @@ public final class FetchHandler implements RequestHandler {
             return read.hasErrors() || read.bytes() >= request.minBytes();
         }
 
-        /** How far this fetch may read: the log end for a follower, the high watermark or last stable offset for a consumer. */
+        /** How far this fetch may read: see {@link FetchReader#readBound}. */
         private long readBound(io.skein.log.api.PartitionLog log) {
-            boolean readCommitted = request.isolationLevel() == org.apache.kafka.common.IsolationLevel.READ_COMMITTED.id();
+            boolean readCommitted = request.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
             return FetchReader.readBound(log, FetchReader.isFromFollower(request, version), readCommitted,
                     readCommitted ? log.lastStableOffset() : -1);
         }

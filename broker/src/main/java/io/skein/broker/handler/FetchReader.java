@@ -26,9 +26,9 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  * segment files for zero-copy sending. read_uncommitted consumers read up to the high watermark,
  * read_committed ones up to the last stable offset (with the aborted transactions overlapping what
  * they got, so they drop aborted records; read_uncommitted ones get none, as Kafka sends them),
- * followers (replica id set) up to the log end offset. A fetch naming its last fetched epoch (v12+) whose
- * history diverged from this log is answered with {@code diverging_epoch} and no records
- * ({@link Divergence}).
+ * followers (replica id set) up to the log end offset. A fetch naming its last fetched epoch
+ * (v12+) whose history diverged from this log is answered with {@code diverging_epoch} and no
+ * records ({@link Divergence}).
  *
  * <p>Stateless; safe on any thread.
  */

@@ -8,6 +8,7 @@ import io.skein.wire.api.RequestContext;
 import io.skein.wire.api.RequestHandler;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
@@ -41,7 +42,7 @@ public final class ListOffsetsHandler implements RequestHandler {
     public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
         ListOffsetsRequestData data = ((ListOffsetsRequest) request).data();
         ListOffsetsResponseData response = new ListOffsetsResponseData();
-        boolean readCommitted = data.isolationLevel() == org.apache.kafka.common.IsolationLevel.READ_COMMITTED.id();
+        boolean readCommitted = data.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
         for (ListOffsetsRequestData.ListOffsetsTopic topic : data.topics()) {
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
             response.topics().add(topicResponse);
@@ -97,8 +98,8 @@ public final class ListOffsetsHandler implements RequestHandler {
     }
 
     /** The found offset, unless it is at or past what the caller may see (then none, as Kafka answers). */
-    private static ListOffsetsPartitionResponse fill(ListOffsetsPartitionResponse out, Optional<TimestampAndOffset> found,
-                                                     long visibleEnd) {
+    private static ListOffsetsPartitionResponse fill(ListOffsetsPartitionResponse out,
+                                                     Optional<TimestampAndOffset> found, long visibleEnd) {
         found.filter(t -> t.offset() < visibleEnd)
                 .ifPresent(t -> out.setTimestamp(t.timestamp()).setOffset(t.offset()).setLeaderEpoch(t.leaderEpoch()));
         return out;

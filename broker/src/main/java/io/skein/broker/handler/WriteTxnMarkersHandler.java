@@ -23,12 +23,13 @@ import org.apache.kafka.common.requests.WriteTxnMarkersRequest;
 /**
  * WriteTxnMarkers (sent by a transaction coordinator to partition leaders): writes each marker
  * entry's COMMIT or ABORT control batch to each of its partitions through
- * {@link LocalTransactionMarkers} and answers an error code per partition. With ACLs the caller
+ * {@link LocalTransactionMarkers} and answers an error code per partition once every marker is
+ * replicated to the in-sync replicas (or the wait timed out: REQUEST_TIMED_OUT). With ACLs the caller
  * needs CLUSTER_ACTION on the cluster, otherwise every partition gets CLUSTER_AUTHORIZATION_FAILED,
  * as in Kafka. The v2 {@code transaction_version} field is accepted and not needed: the log's
  * marker checks are the same for both transaction protocols.
  *
- * <p>Stateless; runs on the request thread (appends are synchronous).
+ * <p>Stateless; appends on the request thread, answers on whichever thread completes the wait.
  */
 public final class WriteTxnMarkersHandler implements RequestHandler {
 
@@ -47,7 +48,7 @@ public final class WriteTxnMarkersHandler implements RequestHandler {
             return CompletableFuture.completedFuture(Authorization.refused(request,
                     Errors.CLUSTER_AUTHORIZATION_FAILED));
         }
-        WriteTxnMarkersResponseData response = new WriteTxnMarkersResponseData();
+        List<CompletableFuture<WritableTxnMarkerResult>> results = new ArrayList<>();
         for (WriteTxnMarkersRequestData.WritableTxnMarker marker : data.markers()) {
             List<TopicPartition> tps = new ArrayList<>();
             for (WriteTxnMarkersRequestData.WritableTxnMarkerTopic topic : marker.topics()) {
@@ -55,11 +56,15 @@ public final class WriteTxnMarkersHandler implements RequestHandler {
                     tps.add(new TopicPartition(topic.name(), partition));
                 }
             }
-            Map<TopicPartition, Errors> errors = markers.writeAll(marker.producerId(), marker.producerEpoch(),
-                    marker.transactionResult(), marker.coordinatorEpoch(), tps);
-            response.markers().add(result(marker.producerId(), errors));
+            results.add(markers.writeAllReplicated(marker.producerId(), marker.producerEpoch(),
+                    marker.transactionResult(), marker.coordinatorEpoch(), tps)
+                    .thenApply(errors -> result(marker.producerId(), errors)));
         }
-        return CompletableFuture.completedFuture(response);
+        return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
+            WriteTxnMarkersResponseData response = new WriteTxnMarkersResponseData();
+            results.forEach(r -> response.markers().add(r.join()));
+            return response;
+        });
     }
 
     private static WritableTxnMarkerResult result(long producerId, Map<TopicPartition, Errors> errors) {

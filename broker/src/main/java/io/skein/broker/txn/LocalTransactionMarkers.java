@@ -30,64 +30,106 @@ import org.slf4j.LoggerFactory;
  * <p>Markers for partitions led elsewhere are not forwarded: the coordinator gets
  * NOT_LEADER_OR_FOLLOWER for them (the inter-broker client is another piece of work).
  *
- * <p>On a partition with followers in its ISR the marker is acknowledged once it is in the
- * leader's log, without waiting for the high watermark to pass it (the last stable offset does
- * wait: the transaction stays unstable until then).
+ * <p>{@link #write} (the coordinator's interface) and {@link #writeAllReplicated} (WriteTxnMarkers)
+ * complete only once each marker is below its partition's high watermark, as Kafka appends markers
+ * with acks=all; {@link #writeAll} does not wait.
  *
- * <p>Threading: {@link #write} and {@link #writeAll} run on the caller's thread (a request handler
- * or the coordinator) and append synchronously; the logs serialise their own appends. Listeners
- * are held in a copy-on-write list and called on that same thread, after the append.
+ * <p>Threading: the appends run on the caller's thread (a request handler or the coordinator); the
+ * logs serialise their own appends. Listeners are held in a copy-on-write list and called on that
+ * same thread, after the append. The replication wait completes on whichever thread moves the
+ * high watermark past the last marker (at once, on the caller's thread, on a single node).
  */
 public final class LocalTransactionMarkers implements TransactionMarkers {
 
     private static final Logger log = LoggerFactory.getLogger(LocalTransactionMarkers.class);
 
-    /** Told about each marker written to a log (e.g. the group coordinator, to materialise transactional offset commits). */
+    /**
+     * Told about each marker written to a log (e.g. the group coordinator, to materialise
+     * transactional offset commits).
+     */
     @FunctionalInterface
     public interface MarkerListener {
         void onMarker(TopicPartition partition, long producerId, boolean commit);
     }
 
+    /** How long markers wait for the in-sync replicas by default (Kafka's {@code request.timeout.ms}). */
+    public static final long DEFAULT_REPLICATION_TIMEOUT_MS = 30_000;
+
     private final Partitions partitions;
     private final Purgatory<TopicPartition> fetchPurgatory;
     private final Clock clock;
+    private final long replicationTimeoutMs;
     private final List<MarkerListener> listeners = new CopyOnWriteArrayList<>();
 
     public LocalTransactionMarkers(Partitions partitions, Purgatory<TopicPartition> fetchPurgatory, Clock clock) {
+        this(partitions, fetchPurgatory, clock, DEFAULT_REPLICATION_TIMEOUT_MS);
+    }
+
+    /** @param replicationTimeoutMs how long {@link #writeAllReplicated} waits for the in-sync replicas */
+    public LocalTransactionMarkers(Partitions partitions, Purgatory<TopicPartition> fetchPurgatory, Clock clock,
+                                   long replicationTimeoutMs) {
         this.partitions = partitions;
         this.fetchPurgatory = fetchPurgatory;
         this.clock = clock;
+        this.replicationTimeoutMs = replicationTimeoutMs;
     }
 
     public void addListener(MarkerListener listener) {
         listeners.add(listener);
     }
 
-    /** Completes with NONE when every marker is written, else with the first partition's error. */
+    /**
+     * Completes with NONE when every marker is written and replicated ({@link #writeAllReplicated}),
+     * else with the first partition's error.
+     */
     @Override
     public CompletableFuture<Errors> write(long producerId, short producerEpoch, boolean commit, int coordinatorEpoch,
                                            Collection<TopicPartition> partitionsOfTxn) {
-        Map<TopicPartition, Errors> results = writeAll(producerId, producerEpoch, commit, coordinatorEpoch,
-                partitionsOfTxn);
-        return CompletableFuture.completedFuture(results.values().stream().filter(e -> e != Errors.NONE).findFirst()
-                .orElse(Errors.NONE));
+        return writeAllReplicated(producerId, producerEpoch, commit, coordinatorEpoch, partitionsOfTxn)
+                .thenApply(results -> results.values().stream().filter(e -> e != Errors.NONE).findFirst()
+                        .orElse(Errors.NONE));
     }
 
-    /** Writes the marker to each partition; the error of each, in the given order. */
+    /**
+     * Writes the marker to each partition and completes once every marker written is below its
+     * partition's high watermark (at once on a partition whose only in-sync replica is this node),
+     * with each partition's error in the given order ({@link DelayedMarkers}): what WriteTxnMarkers
+     * answers, and what a coordinator should wait for before it calls the transaction complete.
+     */
+    public CompletableFuture<Map<TopicPartition, Errors>> writeAllReplicated(long producerId, short producerEpoch,
+            boolean commit, int coordinatorEpoch, Collection<TopicPartition> partitionsOfTxn) {
+        Map<TopicPartition, Errors> errors = new LinkedHashMap<>();
+        Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+        for (TopicPartition tp : partitionsOfTxn) {
+            AppendResult result = writeOne(tp, producerId, producerEpoch, commit, coordinatorEpoch);
+            errors.put(tp, result.error());
+            if (result.succeeded()) {
+                offsets.put(tp, result.baseOffset());
+            }
+        }
+        DelayedMarkers delayed = new DelayedMarkers(partitions, errors, offsets);
+        fetchPurgatory.watch(delayed, offsets.keySet(), replicationTimeoutMs);
+        return delayed.future();
+    }
+
+    /**
+     * Writes the marker to each partition's log; the error of each, in the given order. Does not
+     * wait for the in-sync replicas: see {@link #writeAllReplicated}.
+     */
     public Map<TopicPartition, Errors> writeAll(long producerId, short producerEpoch, boolean commit,
                                                int coordinatorEpoch, Collection<TopicPartition> partitionsOfTxn) {
         Map<TopicPartition, Errors> results = new LinkedHashMap<>();
         for (TopicPartition tp : partitionsOfTxn) {
-            results.put(tp, writeOne(tp, producerId, producerEpoch, commit, coordinatorEpoch));
+            results.put(tp, writeOne(tp, producerId, producerEpoch, commit, coordinatorEpoch).error());
         }
         return results;
     }
 
-    private Errors writeOne(TopicPartition tp, long producerId, short producerEpoch, boolean commit,
-                            int coordinatorEpoch) {
+    private AppendResult writeOne(TopicPartition tp, long producerId, short producerEpoch, boolean commit,
+                                  int coordinatorEpoch) {
         PartitionLookup lookup = partitions.lookup(tp);
         if (!lookup.ok()) {
-            return lookup.error();
+            return AppendResult.failure(lookup.error(), null, -1);
         }
         AppendResult result = lookup.partition().log().appendTransactionMarker(producerId, producerEpoch,
                 coordinatorEpoch, commit, lookup.partition().leaderEpoch(), clock.millis());
@@ -95,7 +137,7 @@ public final class LocalTransactionMarkers implements TransactionMarkers {
             log.info("Refused the {} marker of producer {} (epoch {}, coordinator epoch {}) for {}: {} {}",
                     commit ? "COMMIT" : "ABORT", producerId, producerEpoch, coordinatorEpoch, tp, result.error(),
                     result.errorMessage());
-            return result.error();
+            return result;
         }
         fetchPurgatory.checkAndComplete(tp);
         for (MarkerListener listener : listeners) {
@@ -106,6 +148,6 @@ public final class LocalTransactionMarkers implements TransactionMarkers {
                         producerId, tp, e);
             }
         }
-        return Errors.NONE;
+        return result;
     }
 }

@@ -31,7 +31,8 @@ public interface PartitionLog extends AutoCloseable {
      * (a fetch from inside a batch returns the whole batch), at most {@code maxBytes} long except
      * that with {@code minOneBatch} the first batch is returned whole even when larger. Never
      * returns bytes at or past {@code maxOffsetExclusive} (pass {@link #highWatermark()} for
-     * consumers). The returned slice, if not empty, must be released by the caller.
+     * consumers, {@link #lastStableOffset()} for read_committed ones). The returned slice, if not
+     * empty, must be released by the caller.
      *
      * @throws OffsetOutOfRangeException when fetchOffset is below the log start offset or above
      *     the log end offset

@@ -35,10 +35,16 @@ public final class TransactionIndex {
     private FileChannel channel;
     private volatile List<AbortedTxn> entries;
     private boolean dirty;
+    private long cutOnOpen;
 
     private TransactionIndex(Path file, List<AbortedTxn> entries) {
         this.file = file;
         this.entries = entries;
+    }
+
+    /** Bytes of a torn tail {@link #open} cut off (for the loader's log line); 0 normally. */
+    public long cutOnOpen() {
+        return cutOnOpen;
     }
 
     /** Opens the index at {@code file} (empty when the file does not exist), cutting a torn tail. */
@@ -58,6 +64,7 @@ public final class TransactionIndex {
         }
         TransactionIndex index = new TransactionIndex(file, List.copyOf(read));
         if ((long) read.size() * ENTRY_SIZE != bytes.length) {
+            index.cutOnOpen = bytes.length - (long) read.size() * ENTRY_SIZE;
             index.rewrite(read.size());
         }
         return index;

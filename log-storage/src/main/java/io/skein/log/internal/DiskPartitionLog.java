@@ -129,7 +129,18 @@ final class DiskPartitionLog implements PartitionLog {
         }
     }
 
-    /** The producer state; only for the writer's thread (and tests) while no append runs. */
+    /**
+     * Loading: the transactions whose markers the producer-state replay saw; those whose markers
+     * are not below the restored high watermark stay unstable until it passes them (as Kafka's).
+     */
+    void transactionsCompletedInReplay(java.util.List<io.skein.log.producer.CompletedTxn> completed) {
+        synchronized (appendLock) {
+            completed.forEach(txns::completed);
+            txns.publish(highWatermark.get());
+        }
+    }
+
+        /** The producer state; only for the writer's thread (and tests) while no append runs. */
     ProducerStateTable producers() {
         return producers;
     }

@@ -5,7 +5,7 @@ import io.skein.log.compaction.SegmentSwap;
 import io.skein.log.epoch.EpochEntry;
 import io.skein.log.epoch.LeaderEpochCache;
 import io.skein.log.epoch.LeaderEpochCheckpointFile;
-import io.skein.log.producer.BatchMetadata;
+import io.skein.log.producer.CompletedTxn;
 import io.skein.log.producer.ProducerStateTable;
 import io.skein.log.segment.BatchHeader;
 import io.skein.log.segment.LogSegment;
@@ -93,6 +93,7 @@ final class LogLoader {
         LeaderEpochCache epochs = new LeaderEpochCache(tp.toString(), storedEpochs.orElse(List.of()),
                 epochFile::write);
         List<LogSegment> loaded = new ArrayList<>(bases.size());
+        List<CompletedTxn> completed = new ArrayList<>(); // transactions the replay saw end (nulls for other batches)
         long truncated = 0;
         String truncatedIn = null;
         int deletedSegments = 0;
@@ -114,7 +115,7 @@ final class LogLoader {
                         true, now);
                 walked.txnIndex().reset(); // rebuilt by the producer-state replay of the walk
                 cut = walked.recover(true, recover, (header, position) -> {
-                    ProducerStateReplay.replay(producers, header, walked, position);
+                    completed.add(ProducerStateReplay.replay(producers, header, walked, position));
                     restoreEpoch(epochs, header, options.checkpointedStartOffset());
                 });
                 segment = walked;
@@ -122,7 +123,7 @@ final class LogLoader {
                 segment = openRolled(dir, tp, base, config, now);
                 cut = 0;
                 if (i + 1 < bases.size() && bases.get(i + 1) > producersFrom) {
-                    restoreProducersFrom(segment, producers, producersFrom);
+                    restoreProducersFrom(segment, producers, producersFrom, completed);
                 }
             }
             if (cut > 0) {
@@ -168,8 +169,11 @@ final class LogLoader {
         ProducerSnapshotFile.deleteAbove(dir, end);
         long highWatermark = Math.max(start, Math.min(options.checkpointedHighWatermark(), end));
         // everything loaded was read back from disk (recovered or trusted): the recovery point is the end
-        return new DiskPartitionLog(tp, topicId, dir, segments, producers, epochs, config,
+        DiskPartitionLog loadedLog = new DiskPartitionLog(tp, topicId, dir, segments, producers, epochs, config,
                 new DiskPartitionLog.Offsets(start, end, highWatermark), services);
+        loadedLog.transactionsCompletedInReplay(completed.stream().filter(java.util.Objects::nonNull)
+                .filter(t -> t.lastOffset() < end).toList());
+        return loadedLog;
     }
 
     /**
@@ -283,6 +287,11 @@ final class LogLoader {
             log.warn("Truncated {} bytes of a torn batch at the end of {} in partition {}", cut,
                     segment.logFile().getFileName(), tp);
         }
+        if (segment.txnIndex().cutOnOpen() > 0) {
+            log.warn("Cut {} bytes of a torn entry at the end of the aborted-transaction index {} of {}; read_committed "
+                    + "consumers may see aborted records of the transaction it described", segment.txnIndex().cutOnOpen(),
+                    segment.txnIndex().file().getFileName(), tp);
+        }
         if (segment.indexesAgreeWithLog()) {
             return segment;
         }
@@ -299,11 +308,11 @@ final class LogLoader {
     }
 
     /** Restores producer state from a trusted rolled segment's batches at or after {@code from} (a snapshot's offset). */
-    private static void restoreProducersFrom(LogSegment segment, ProducerStateTable producers, long from)
-            throws IOException {
+    private static void restoreProducersFrom(LogSegment segment, ProducerStateTable producers, long from,
+                                             List<CompletedTxn> completed) throws IOException {
         forEachBatch(segment, segment.size(), ByteBuffer.allocate(BatchHeader.SIZE), (header, position) -> {
             if (BatchHeader.baseOffset(header, 0) >= from) {
-                ProducerStateReplay.replay(producers, header, null, position); // its index is whole already
+                completed.add(ProducerStateReplay.replay(producers, header, segment, position, false)); // index whole
             }
         });
     }

@@ -54,38 +54,50 @@ final class ProducerStateReplay {
 
     /**
      * A batch walked while loading or after truncation, from its header ({@link BatchHeader#SIZE}
-     * bytes at position 0). A marker's type is read from the segment only when {@code indexTo}
-     * is given (its index is rebuilt); otherwise the marker just ends the transaction.
+     * bytes at position 0), whose segment is being rebuilt: an ABORT gets an index entry in
+     * {@code indexTo}. See {@link #replay(ProducerStateTable, ByteBuffer, LogSegment, int, boolean)}.
      */
-    static void replay(ProducerStateTable producers, ByteBuffer header, LogSegment indexTo, int position) {
+    static CompletedTxn replay(ProducerStateTable producers, ByteBuffer header, LogSegment indexTo, int position) {
+        return replay(producers, header, indexTo, position, true);
+    }
+
+    /**
+     * A batch walked while loading or after truncation, from its header. A marker's record (its
+     * type and coordinator epoch) is read from {@code segment} when one is given, and its ABORT
+     * indexed there when {@code rebuildIndex}; without a segment the marker just ends the
+     * transaction.
+     *
+     * @return the transaction a marker completed, else null
+     */
+    static CompletedTxn replay(ProducerStateTable producers, ByteBuffer header, LogSegment segment, int position,
+                               boolean rebuildIndex) {
+        LogSegment indexTo = segment;
         long producerId = header.getLong(BatchHeader.PRODUCER_ID);
         if (producerId < 0) {
-            return;
+            return null;
         }
         short epoch = header.getShort(BatchHeader.PRODUCER_EPOCH);
         long firstOffset = BatchHeader.baseOffset(header, 0);
         short attributes = header.getShort(BatchHeader.ATTRIBUTES);
         if ((attributes & CONTROL_FLAG) != 0) {
             if (indexTo == null) {
-                producers.endTransaction(producerId, epoch, -1, firstOffset, false);
-                return;
+                return producers.endTransaction(producerId, epoch, -1, firstOffset, false);
             }
             try {
                 EndTransactionMarker marker = markerOf(readBatch(indexTo, position, BatchHeader.totalSize(header, 0)));
-                if (marker != null) {
-                    endTransaction(producers, producerId, epoch, marker, firstOffset, indexTo);
-                }
+                return marker == null ? null : endTransaction(producers, producerId, epoch, marker, firstOffset,
+                        rebuildIndex ? indexTo : null);
             } catch (IOException e) {
                 throw new UncheckedIOException("Reading the transaction marker at offset " + firstOffset + " of "
                         + indexTo.logFile() + " failed", e);
             }
-            return;
         }
         int delta = header.getInt(BatchHeader.LAST_OFFSET_DELTA);
         int baseSeq = header.getInt(BatchHeader.BASE_SEQUENCE);
         producers.update(producerId, epoch, new BatchMetadata(baseSeq, ProducerStateTable.lastSequence(baseSeq, delta),
                 firstOffset, firstOffset + delta, BatchHeader.maxTimestamp(header, 0)),
                 (attributes & TRANSACTIONAL_FLAG) != 0);
+        return null;
     }
 
     private static CompletedTxn endTransaction(ProducerStateTable producers, long producerId, short epoch,

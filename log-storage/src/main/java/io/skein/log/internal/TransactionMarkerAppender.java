@@ -6,6 +6,7 @@ import io.skein.log.api.LogConfig;
 import io.skein.log.producer.ProducerStateTable;
 import io.skein.log.producer.SequenceCheck;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -35,7 +36,7 @@ final class TransactionMarkerAppender {
     AppendResult append(long producerId, short producerEpoch, int coordinatorEpoch, boolean commit,
                         AppendContext context, LogConfig config, long logStartOffset) {
         if (producerId < 0 || producerEpoch < 0) {
-            return AppendResult.failure(org.apache.kafka.common.protocol.Errors.INVALID_REQUEST,
+            return AppendResult.failure(Errors.INVALID_REQUEST,
                     "A transaction marker for " + tp + " needs a producer id and epoch (got " + producerId + ", "
                             + producerEpoch + ")", logStartOffset);
         }

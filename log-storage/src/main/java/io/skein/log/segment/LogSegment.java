@@ -14,8 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One segment of a partition log: the {@code .log} file named by its base offset as 20 zero-padded
  * digits, holding whole magic v2 record batches back to back exactly as producers sent them
- * (layout in {@link BatchHeader}), its sparse {@link OffsetIndex} and its {@link TimeIndex}. No
- * header, no version: the format is Kafka's.
+ * (layout in {@link BatchHeader}), its sparse {@link OffsetIndex}, its {@link TimeIndex} and its
+ * {@link TransactionIndex} (the aborted transactions whose ABORT markers it holds; kept as on disk
+ * when the segment is opened, since only a producer-state replay can rebuild it). No header, no
+ * version: the format is Kafka's.
  *
  * <p>Crash behaviour: batches are written with positional writes and the published size moves
  * only after a write completed, so readers never see a partial batch. After a crash the tail may

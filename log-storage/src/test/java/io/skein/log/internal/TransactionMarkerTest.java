@@ -286,4 +286,44 @@ class TransactionMarkerTest {
             assertEquals(List.of(), f.log.abortedTransactions(f.log.logStartOffset(), f.log.logEndOffset()));
         }
     }
+
+    @Test
+    void aMarkerNotYetReplicatedWhenTheLogClosedStillHoldsTheLastStableOffsetAfterTheRestart() throws IOException {
+        io.skein.log.api.StorageSettings settings = io.skein.log.api.StorageSettings.defaults(List.of(dir), CONFIG);
+        try (io.skein.log.api.LogRegistry registry = io.skein.log.api.LogRegistry.openReplicated(settings)) {
+            io.skein.log.api.PartitionLog log = registry.getOrCreate(LogFixture.TP, LogFixture.TOPIC_ID, CONFIG);
+            log.append(txnBatch(1L, EPOCH, 0, 2), new io.skein.log.api.AppendContext(1, System.currentTimeMillis()));
+            log.updateHighWatermark(2);
+            log.appendTransactionMarker(1L, EPOCH, 0, false, 1, System.currentTimeMillis()); // offset 2
+            assertEquals(0, log.lastStableOffset());
+        }
+
+        try (io.skein.log.api.LogRegistry registry = io.skein.log.api.LogRegistry.openReplicated(settings)) {
+            io.skein.log.api.PartitionLog log = registry.get(LogFixture.TP).orElseThrow();
+            assertEquals(2, log.highWatermark());
+            assertEquals(0, log.lastStableOffset(), "the abort is not replicated yet: its data is not stable");
+
+            log.updateHighWatermark(3);
+
+            assertEquals(3, log.lastStableOffset());
+            assertEquals(List.of(new AbortedTransaction(1L, 0)), log.abortedTransactions(0, 3));
+        }
+    }
+
+    @Test
+    void readsAVersionOneProducerSnapshotWrittenBeforeTransactions() throws IOException {
+        ByteBuffer v1 = ByteBuffer.allocate(2 + 4 + 8 + 2 + 4 + 32 + 4);
+        v1.putShort((short) 1).putInt(1).putLong(9L).putShort((short) 2).putInt(1)
+                .putInt(0).putInt(4).putLong(100L).putLong(104L).putLong(1_700_000_000_000L);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(v1.array(), 0, v1.position());
+        v1.putInt((int) crc.getValue());
+        Files.write(ProducerSnapshotFile.path(dir, 105), v1.array());
+
+        List<io.skein.log.producer.ProducerStateTable.Producer> read = ProducerSnapshotFile.latest(dir, 105)
+                .orElseThrow().producers();
+
+        assertEquals(List.of(new io.skein.log.producer.ProducerStateTable.Producer(9L, (short) 2,
+                List.of(new io.skein.log.producer.BatchMetadata(0, 4, 100L, 104L, 1_700_000_000_000L)), -1, -1)), read);
+    }
 }
