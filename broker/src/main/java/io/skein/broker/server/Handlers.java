@@ -130,10 +130,11 @@ final class Handlers {
     }
 
     /**
-     * The first transactions protocol (transactions version 1): AddPartitionsToTxn client versions
-     * 0-3 and the partition leaders' versions 4-5 (KIP-890 part 1 verification), EndTxn 0-4 and
-     * TxnOffsetCommit 0-4; DescribeTransactions, ListTransactions and DescribeProducers. {@code transaction.version} is not advertised, so
-     * kafka-clients 4 uses this protocol too; version 2 (KIP-890 part 2) is not implemented.
+     * Both transaction protocols. Version 1: AddPartitionsToTxn client versions 0-3 (the partition
+     * leaders' versions 4-5 verify, KIP-890 part 1), AddOffsetsToTxn, EndTxn 0-4, TxnOffsetCommit
+     * 0-4. Version 2 (KIP-890 part 2, {@code transaction.version} finalized at 2): EndTxn v5,
+     * TxnOffsetCommit v5 and Produce v12+ add partitions implicitly. TxnOffsetCommit v6 (topic ids)
+     * is not served. Also DescribeTransactions, ListTransactions and DescribeProducers.
      */
     private static void registerTransactions(HandlerRegistry registry, MetadataQuorum quorum, Partitions partitions,
                                              Coordinators coordinators, InternalTopic offsetsTopic,

@@ -296,20 +296,14 @@ public final class GroupCoordinator implements ShardedCoordinator, AutoCloseable
             return; // not served here (any more): the next leader replays the marker from the log
         }
         synchronized (shard) {
-            if (shard.status() != ShardStatus.ACTIVE) {
-                return; // still loading: the replay reaches the marker itself
+            if (shard.status() == ShardStatus.CLOSED) {
+                return; // the next leader replays the marker from the log
             }
-            Map<String, Map<TopicPartition, CommittedOffset>> pending = shard.pendingOffsets().take(producerId);
-            long now = clock.millis();
-            pending.forEach((groupId, offsetsOfGroup) -> {
-                if (commit) {
-                    shard.groups().computeIfAbsent(groupId, id -> new ClassicGroup(id, now));
-                    offsetsOfGroup.forEach((tp, offset) -> shard.offsets().put(groupId, tp, offset));
-                }
-            });
-            if (!pending.isEmpty()) {
+            Map<String, Map<TopicPartition, CommittedOffset>> applied = shard.completeTransaction(producerId, commit,
+                    clock.millis());
+            if (!applied.isEmpty()) {
                 log.debug("Producer {}: {} transactional offset commit(s) of {} group(s) in {}", producerId,
-                        commit ? "applied" : "dropped", pending.size(), shard.log().name());
+                        commit ? "applied" : "dropped", applied.size(), shard.log().name());
             }
         }
     }

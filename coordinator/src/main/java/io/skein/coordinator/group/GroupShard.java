@@ -33,6 +33,8 @@ final class GroupShard {
     private final Map<String, ConsumerGroup> consumerGroups = new HashMap<>();
     private final OffsetStore offsets = new OffsetStore();
     private final PendingTransactionalOffsets pendingOffsets = new PendingTransactionalOffsets();
+    /** Markers written while loading, perhaps past the end the replay reads to: applied when it is done. */
+    private final List<DeferredMarker> deferredMarkers = new ArrayList<>();
     private volatile ShardStatus status = ShardStatus.LOADING;
 
     GroupShard(int partition, GroupLog groupLog) {
@@ -83,6 +85,38 @@ final class GroupShard {
         return pendingOffsets;
     }
 
+    private record DeferredMarker(long producerId, boolean commit) {
+    }
+
+    /**
+     * A transaction marker of {@code producerId} is in this partition's log: its pending offsets
+     * become committed (COMMIT) or are dropped. While loading, the marker is kept and applied once
+     * the replay is done (applying one the replay saw as well finds nothing left). Lock held.
+     *
+     * @return the groups whose offsets changed, by group
+     */
+    Map<String, Map<TopicPartition, CommittedOffset>> completeTransaction(long producerId, boolean commit, long nowMs) {
+        if (status == ShardStatus.LOADING) {
+            deferredMarkers.add(new DeferredMarker(producerId, commit));
+            return Map.of();
+        }
+        Map<String, Map<TopicPartition, CommittedOffset>> applied = applyMarker(producerId, commit);
+        if (commit) {
+            applied.keySet().forEach(groupId -> groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, nowMs)));
+        }
+        return applied;
+    }
+
+    /** The producer's pending offsets become committed ({@code commit}) or are dropped; returns them. */
+    private Map<String, Map<TopicPartition, CommittedOffset>> applyMarker(long producerId, boolean commit) {
+        Map<String, Map<TopicPartition, CommittedOffset>> pending = pendingOffsets.take(producerId);
+        if (commit) {
+            pending.forEach((groupId, offsetsOfGroup) -> offsetsOfGroup.forEach((tp, offset) ->
+                    offsets.put(groupId, tp, offset)));
+        }
+        return pending;
+    }
+
     /**
      * Replays the partition into memory, then starts serving. Called once, on the loading thread.
      *
@@ -105,15 +139,13 @@ final class GroupShard {
 
             @Override
             public void marker(CoordinatorLog.BatchInfo batch, boolean commit) {
-                pendingOffsets.take(batch.producerId()).forEach((group, pending) -> {
-                    if (commit) {
-                        pending.forEach((tp, offset) -> offsets.put(group, tp, offset));
-                    }
-                });
+                applyMarker(batch.producerId(), commit);
             }
         });
         List<ClassicGroup> withMembers = new ArrayList<>();
         synchronized (this) {
+            deferredMarkers.forEach(m -> applyMarker(m.producerId(), m.commit()));
+            deferredMarkers.clear();
             for (Map.Entry<String, GroupSnapshot> e : snapshots.entrySet()) {
                 ClassicGroup group = ClassicGroup.restore(e.getKey(), e.getValue(), nowMs);
                 groups.put(e.getKey(), group);

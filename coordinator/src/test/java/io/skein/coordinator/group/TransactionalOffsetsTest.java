@@ -92,4 +92,20 @@ class TransactionalOffsetsTest {
             assertEquals(8L, committed(f, "etl", T1));
         }
     }
+
+    @Test
+    void aMarkerArrivingWhileTheShardLoadsIsAppliedAfterTheReplay() throws Exception {
+        try (CoordinatorFixture f = new CoordinatorFixture(CoordinatorFixture.fastConfig())) {
+            txnCommit(f, "etl", PID, new OffsetCommitEntry(T0, 33, -1, ""));
+            GroupShard loading = new GroupShard(0, new GroupLog(f.log(), 0));
+
+            synchronized (loading) {
+                loading.completeTransaction(PID, true, System.currentTimeMillis()); // the replay will not see it
+            }
+            loading.load(1 << 20, System.currentTimeMillis());
+
+            assertEquals(33L, loading.offsets().get("etl", T0).offset());
+            assertFalse(loading.pendingOffsets().hasPending("etl", T0));
+        }
+    }
 }
