@@ -1,6 +1,7 @@
 package io.skein.broker.handler;
 
 import io.skein.coordinator.transaction.TransactionCoordinator;
+import io.skein.coordinator.transaction.TransactionV2Operations;
 import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataQuorum;
 import io.skein.wire.api.RequestContext;
@@ -125,8 +126,9 @@ public final class TransactionHandler implements RequestHandler {
                 results = coordinator.verifyPartitions(txn.transactionalId(), txn.producerId(), txn.producerEpoch(),
                         partitions);
             } else {
+                // only a leader serving a client of transactions version 2 adds partitions this way
                 Errors error = coordinator.addPartitions(txn.transactionalId(), txn.producerId(), txn.producerEpoch(),
-                        partitions);
+                        partitions, TransactionV2Operations.VERSION);
                 results = new HashMap<>();
                 for (TopicPartition tp : partitions) {
                     results.put(tp, error);
