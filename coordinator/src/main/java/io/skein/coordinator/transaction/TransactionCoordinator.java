@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class TransactionCoordinator implements ShardedCoordinator, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TransactionCoordinator.class);
+    private static final int MARKER_FAILURES_PER_WARNING = 60;
 
     /** The answer to InitProducerId. */
     public record InitResult(Errors error, long producerId, short producerEpoch) {
@@ -179,7 +180,7 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
                 return InitResult.failed(answer.error());
             }
             TransactionOperations.Write write = (TransactionOperations.Write) decision;
-            Errors written = persist(shard, txn, write.entry(), now);
+            Errors written = shard.persist(txn, write.entry(), now);
             if (written != Errors.NONE) {
                 return InitResult.failed(written);
             }
@@ -298,29 +299,17 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
         if (decision instanceof TransactionOperations.Answer answer) {
             return answer.error();
         }
-        return persist(shard, txn, ((TransactionOperations.Write) decision).entry(), now);
-    }
-
-    /** Writes the pending entry and completes or abandons it; the client's answer for a failed write. Lock held. */
-    private static Errors persist(TransactionShard shard, TransactionMetadata txn, TransactionLogEntry entry, long now) {
-        Errors written = shard.write(txn.transactionalId(), entry, now);
-        if (written != Errors.NONE) {
-            txn.abandon();
-            return switch (written) {
-                case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> Errors.NOT_COORDINATOR;
-                case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE -> Errors.UNKNOWN_SERVER_ERROR;
-                default -> Errors.COORDINATOR_NOT_AVAILABLE;
-            };
-        }
-        txn.complete(entry);
-        if (entry.state() == TransactionState.DEAD) {
-            shard.remove(txn.transactionalId());
-        }
-        return Errors.NONE;
+        return shard.persist(txn, ((TransactionOperations.Write) decision).entry(), now);
     }
 
     /** Has the markers of a PrepareCommit/PrepareAbort written, then completes the transaction; retries on failure. */
     private void writeMarkers(TransactionShard shard, TransactionMetadata txn, TransactionLogEntry prepared) {
+        writeMarkers(shard, txn, prepared, 1);
+    }
+
+    /** Failed attempts are logged at WARN the first time and then once a minute or so, not at every retry. */
+    private void writeMarkers(TransactionShard shard, TransactionMetadata txn, TransactionLogEntry prepared,
+                              int attempt) {
         List<TopicPartition> partitions = new ArrayList<>();
         prepared.partitions().forEach((topic, ids) -> ids.forEach(p -> partitions.add(new TopicPartition(topic, p))));
         boolean commit = prepared.state() == TransactionState.PREPARE_COMMIT;
@@ -330,10 +319,13 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
                     if (result == Errors.NONE) {
                         completeAfterMarkers(shard, txn, prepared);
                     } else if (shard.status() != ShardStatus.CLOSED) {
-                        log.warn("Transactional id {}: writing {} markers to {} partition(s) failed ({}); retrying",
-                                txn.transactionalId(), commit ? "COMMIT" : "ABORT", partitions.size(), result);
-                        background.schedule(() -> writeMarkers(shard, txn, prepared), config.markerRetryBackoffMs(),
-                                TimeUnit.MILLISECONDS);
+                        if (attempt == 1 || attempt % MARKER_FAILURES_PER_WARNING == 0) {
+                            log.warn("Transactional id {}: writing {} markers to {} partition(s) failed ({}, attempt {});"
+                                    + " retrying every {} ms", txn.transactionalId(), commit ? "COMMIT" : "ABORT",
+                                    partitions.size(), result, attempt, config.markerRetryBackoffMs());
+                        }
+                        background.schedule(() -> writeMarkers(shard, txn, prepared, attempt + 1),
+                                config.markerRetryBackoffMs(), TimeUnit.MILLISECONDS);
                     }
                 });
     }
@@ -345,7 +337,7 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
                 return; // the shard moved or the transaction changed meanwhile: nothing of ours to complete
             }
             long now = clock.millis();
-            Errors written = persist(shard, txn, ops.complete(txn, now), now);
+            Errors written = shard.persist(txn, ops.complete(txn, now), now);
             if (written != Errors.NONE) {
                 log.warn("Transactional id {}: could not write its completion ({}); retrying", txn.transactionalId(),
                         written);
@@ -358,7 +350,7 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
     private void abortTimedOut() {
         forEachTransaction((shard, txn, now) -> {
             TransactionLogEntry abort = ops.abortIfTimedOut(txn, now);
-            if (abort != null && persist(shard, txn, abort, now) == Errors.NONE) {
+            if (abort != null && shard.persist(txn, abort, now) == Errors.NONE) {
                 log.info("Transactional id {}: aborting its transaction, open longer than its timeout of {} ms",
                         txn.transactionalId(), abort.timeoutMs());
                 writeMarkers(shard, txn, abort);
@@ -369,7 +361,7 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
     private void expireIdle() {
         forEachTransaction((shard, txn, now) -> {
             TransactionLogEntry dead = ops.expireIfIdle(txn, config.idExpirationMs(), now);
-            if (dead != null && persist(shard, txn, dead, now) == Errors.NONE) {
+            if (dead != null && shard.persist(txn, dead, now) == Errors.NONE) {
                 log.info("Transactional id {} expired after {} ms without a transaction", txn.transactionalId(),
                         config.idExpirationMs());
             }

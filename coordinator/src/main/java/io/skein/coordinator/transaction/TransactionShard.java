@@ -93,6 +93,28 @@ final class TransactionShard {
         return List.copyOf(transactions.values());
     }
 
+    /**
+     * Writes {@code txn}'s pending {@code entry} and completes it (a Dead one also leaves the shard),
+     * or abandons it when the write fails; NONE, or what the client is told about the failed write.
+     * Lock held.
+     */
+    Errors persist(TransactionMetadata txn, TransactionLogEntry entry, long nowMs) {
+        Errors written = write(txn.transactionalId(), entry, nowMs);
+        if (written != Errors.NONE) {
+            txn.abandon();
+            return switch (written) {
+                case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> Errors.NOT_COORDINATOR;
+                case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE -> Errors.UNKNOWN_SERVER_ERROR;
+                default -> Errors.COORDINATOR_NOT_AVAILABLE;
+            };
+        }
+        txn.complete(entry);
+        if (entry.state() == TransactionState.DEAD) {
+            remove(txn.transactionalId());
+        }
+        return Errors.NONE;
+    }
+
     /** Writes one transactional id's new entry (a tombstone when it is Dead); NONE or the storage error. */
     Errors write(String transactionalId, TransactionLogEntry entry, long nowMs) {
         byte[] value = entry.state() == TransactionState.DEAD ? null : TransactionRecords.value(entry);
