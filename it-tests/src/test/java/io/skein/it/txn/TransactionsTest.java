@@ -179,6 +179,34 @@ class TransactionsTest {
         assertEquals(10, out.size(), "only the committed transaction's output is visible: " + out);
     }
 
+    @Test
+    @Order(5)
+    void consumeTransformProduceWorksWithAConsumerProtocolGroup() throws Exception {
+        String input = topic("txn-ctp848-in", 1);
+        String output = topic("txn-ctp848-out", 1);
+        String group = "ctp-848-group";
+        try (KafkaProducer<byte[], byte[]> plain = Clients.producer(broker.bootstrap())) {
+            for (int i = 0; i < 6; i++) {
+                plain.send(new ProducerRecord<>(input, 0, null, bytes("in-" + i)));
+            }
+            plain.flush();
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap(), Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
+             KafkaProducer<byte[], byte[]> producer = TxnClients.producer(broker.bootstrap(), "ctp-848")) {
+            producer.initTransactions();
+            consumer.subscribe(List.of(input));
+            transform(consumer, producer, output, 6);
+            producer.commitTransaction();
+            assertEquals(Map.of(new TopicPartition(input, 0), 6L), committed(group),
+                    "offsets committed with the member's epoch (KIP-848) in the transaction");
+        }
+        assertEquals(6, readCommitted(broker.bootstrap(), partitions(output, 1)).size());
+    }
+
     /** Reads {@code count} records, writes one output record each and sends the offsets, inside a new transaction. */
     private static void transform(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer,
                                   String output, int count) {
