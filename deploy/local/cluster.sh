@@ -14,11 +14,20 @@
 # ./data/cluster-<base port> under the repository), printed by `up`. Per-node settings come
 # from deploy/local/cluster/node-N.properties; ports, voters and log.dirs are set from the above.
 # JVM heap per node: SKEIN_HEAP_OPTS (default -Xms256m -Xmx512m).
+#
+# SKEIN_SECURITY=sasl_ssl runs the same cluster secured: clients connect with SASL_SSL (SCRAM-SHA-512,
+# SCRAM-SHA-256 or PLAIN) to the same ports, brokers replicate to each other over SASL_SSL
+# (PLAIN, user "broker"), the metadata quorum runs over mutually authenticated TLS, and ACLs are
+# on (super users: broker, admin). The first `up` makes a CA and keystores with ./skein certs and
+# random passwords under SKEIN_CLUSTER_DIR/security, and writes admin.properties there: the
+# client settings of the super user "admin" for Kafka's tools.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BASE="${SKEIN_BASE_PORT:-9092}"
 DIR="${SKEIN_CLUSTER_DIR:-$ROOT/data/cluster-$BASE}"
+SECURITY="$(echo "${SKEIN_SECURITY:-plaintext}" | tr '[:upper:]' '[:lower:]')"
+SEC_DIR="$DIR/security"
 READY_TIMEOUT_S=120
 STOP_TIMEOUT_S=60
 export SKEIN_HEAP_OPTS="${SKEIN_HEAP_OPTS:--Xms256m -Xmx512m}"
@@ -50,6 +59,51 @@ running_pid() {
   echo "$pid"
 }
 
+# Creates, once, the CA, the nodes' keystore, the passwords and the admin client settings.
+prepare_security() {
+  [[ -f "$SEC_DIR/cluster.properties" ]] && return 0
+  mkdir -p "$SEC_DIR"
+  chmod 700 "$SEC_DIR"
+  "$ROOT/skein" certs --out "$SEC_DIR" --hosts 127.0.0.1 --client admin >/dev/null
+  local broker_pw admin_pw
+  broker_pw="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
+  admin_pw="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
+  umask 077
+  {
+    echo "# Secured cluster settings (made by deploy/local/cluster.sh; passwords are random)"
+    grep -v '^#' "$SEC_DIR/127.0.0.1.properties"
+    echo "listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:SSL"
+    echo "inter.broker.listener.name=SASL_SSL"
+    echo "sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN"
+    echo "sasl.mechanism.inter.broker.protocol=PLAIN"
+    echo "listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"broker\" password=\"$broker_pw\" user_broker=\"$broker_pw\" user_admin=\"$admin_pw\";"
+    echo "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+    echo "super.users=User:broker;User:admin"
+  } >"$SEC_DIR/cluster.properties"
+  {
+    echo "# Kafka client settings of the super user admin (made by deploy/local/cluster.sh)"
+    echo "security.protocol=SASL_SSL"
+    echo "sasl.mechanism=PLAIN"
+    echo "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\"$admin_pw\";"
+    grep '^ssl\.truststore' "$SEC_DIR/client.properties"
+  } >"$SEC_DIR/admin.properties"
+  echo "security settings and admin client settings written to $SEC_DIR (cluster.properties, admin.properties, ca.pem)"
+}
+
+# The --set arguments of the secured mode, one per line of cluster.properties.
+security_args() {
+  [[ "$SECURITY" == "sasl_ssl" ]] || return 0
+  local line
+  while IFS= read -r line; do
+    [[ -z "$line" || "$line" == \#* ]] && continue
+    printf '%s\0%s\0' --set "$line"
+  done <"$SEC_DIR/cluster.properties"
+}
+
+client_listener() {
+  if [[ "$SECURITY" == "sasl_ssl" ]]; then echo SASL_SSL; else echo PLAINTEXT; fi
+}
+
 launch() {
   local n="$1"
   if pid="$(running_pid "$n")"; then
@@ -60,9 +114,14 @@ launch() {
   local out
   out="$(out_file "$n")"
   echo "--- start $(date -u +%FT%TZ)" >>"$out"
+  local extra=()
+  if [[ "$SECURITY" == "sasl_ssl" ]]; then
+    mapfile -d '' extra < <(security_args)
+  fi
   nohup "$ROOT/skein" start --config "$ROOT/deploy/local/cluster/node-$n.properties" \
     --set "node.id=$n" \
-    --set "listeners=PLAINTEXT://127.0.0.1:$(client_port "$n"),CONTROLLER://127.0.0.1:$(controller_port "$n")" \
+    --set "listeners=$(client_listener)://127.0.0.1:$(client_port "$n"),CONTROLLER://127.0.0.1:$(controller_port "$n")" \
+    "${extra[@]}" \
     --set "controller.quorum.voters=$(voters)" \
     --set "controller.quorum.bootstrap.servers=$(bootstrap_controllers)" \
     --set "log.dirs=$DIR/node-$n/data" \
@@ -134,16 +193,26 @@ status() {
   done
 }
 
+case "$SECURITY" in
+  plaintext) ;;
+  sasl_ssl) ;;
+  *) echo "cluster.sh: SKEIN_SECURITY must be plaintext or sasl_ssl, got '$SECURITY'" >&2; exit 2 ;;
+esac
+
 cmd="${1:-}"
 case "$cmd" in
   up)
     mkdir -p "$DIR"
     echo "cluster directory: $DIR"
     "$ROOT/skein" build-if-needed
+    if [[ "$SECURITY" == "sasl_ssl" ]]; then prepare_security; fi
     for n in 1 2 3; do launch "$n"; done
     # Each node is ready only once a majority of the quorum runs, so all three start first.
     for n in 1 2 3; do await_ready "$n"; done
     echo "bootstrap servers: 127.0.0.1:$(client_port 1),127.0.0.1:$(client_port 2),127.0.0.1:$(client_port 3)"
+    if [[ "$SECURITY" == "sasl_ssl" ]]; then
+      echo "clients: SASL_SSL with the CA in $SEC_DIR/ca.pem; Kafka tools as the super user: --command-config $SEC_DIR/admin.properties"
+    fi
     ;;
   down)
     for n in 1 2 3; do stop_node "$n"; done
@@ -160,6 +229,7 @@ case "$cmd" in
   start)
     check_node "${2:-}"
     "$ROOT/skein" build-if-needed
+    if [[ "$SECURITY" == "sasl_ssl" ]]; then prepare_security; fi
     launch "$2"
     await_ready "$2"
     ;;
@@ -167,7 +237,7 @@ case "$cmd" in
     status
     ;;
   *)
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

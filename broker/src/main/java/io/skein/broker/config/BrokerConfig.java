@@ -265,6 +265,17 @@ public final class BrokerConfig {
         return advertisedListeners;
     }
 
+    /**
+     * The name of the listener the metadata quorum's traffic uses (the first of
+     * {@code controller.listener.names}) and its protocol from
+     * {@code listener.security.protocol.map} (PLAINTEXT when unmapped), on voters and broker-only
+     * nodes alike.
+     */
+    public ListenerSpec.Named controllerListenerProtocol() {
+        String name = controllerListenerNames.isEmpty() ? "CONTROLLER" : controllerListenerNames.get(0);
+        return new ListenerSpec.Named(name, protocolMap().getOrDefault(name, SecurityProtocol.PLAINTEXT));
+    }
+
     /** The first controller listener, or null. */
     public ListenerSpec controllerListener() {
         return listeners.stream().filter(l -> controllerListenerNames.contains(l.name())).findFirst().orElse(null);

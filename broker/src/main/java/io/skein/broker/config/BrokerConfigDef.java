@@ -28,6 +28,9 @@ public final class BrokerConfigDef {
     public static final String QUORUM_BOOTSTRAP_SERVERS = "controller.quorum.bootstrap.servers";
     public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
     public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
+    public static final String AUTO_LEADER_REBALANCE_ENABLE = "auto.leader.rebalance.enable";
+    public static final String LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = "leader.imbalance.check.interval.seconds";
+    public static final String LEADER_IMBALANCE_PER_BROKER_PERCENTAGE = "leader.imbalance.per.broker.percentage";
     public static final String METADATA_SNAPSHOT_ENTRIES = "metadata.snapshot.trigger.entries";
     public static final String LOG_DIRS = "log.dirs";
     public static final String LOG_DIR = "log.dir";
@@ -114,6 +117,13 @@ public final class BrokerConfigDef {
         d.define(BROKER_SESSION_TIMEOUT_MS, Type.INT, 9000, Range.atLeast(1), Importance.MEDIUM,
                 "A broker that has not heartbeated for this long is fenced: it leaves Metadata and its leaderships "
                         + "move to other in-sync replicas.");
+        d.define(AUTO_LEADER_REBALANCE_ENABLE, Type.BOOLEAN, true, Importance.HIGH, "The active controller "
+                + "periodically hands leadership back to each partition's preferred (first) replica.");
+        d.define(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, Type.LONG, 300L, Range.atLeast(1), Importance.HIGH,
+                "How often the active controller checks leader imbalance.");
+        d.define(LEADER_IMBALANCE_PER_BROKER_PERCENTAGE, Type.INT, 10, Range.between(0, 100), Importance.HIGH,
+                "A broker leading fewer than this share of the partitions it is the preferred replica of gets "
+                        + "them back by a preferred leader election.");
         d.define(METADATA_SNAPSHOT_ENTRIES, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
                 "Skein: the metadata state machine snapshots its image after this many new log entries, and the "
                         + "Raft log before the snapshot may then be purged.");

@@ -44,6 +44,14 @@ public record ListenerSpec(String name, String host, int port, SecurityProtocol 
         return new ListenerSpec(name, host, port, protocol);
     }
 
+    /** A listener known by name and protocol only (e.g. the controller listener of a broker-only node). */
+    public record Named(String name, SecurityProtocol protocol) {
+
+        public boolean usesTls() {
+            return protocol == SecurityProtocol.SSL || protocol == SecurityProtocol.SASL_SSL;
+        }
+    }
+
     /** The host to bind: empty means every interface. */
     public String bindHost() {
         return host.isEmpty() ? "0.0.0.0" : host;

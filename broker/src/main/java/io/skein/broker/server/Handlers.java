@@ -12,6 +12,7 @@ import io.skein.broker.handler.ConsumerGroupHandler;
 import io.skein.broker.handler.DeleteRecordsHandler;
 import io.skein.broker.handler.DescribeProducersHandler;
 import io.skein.broker.handler.DescribeQuorumHandler;
+import io.skein.broker.handler.ElectLeadersHandler;
 import io.skein.broker.handler.FetchHandler;
 import io.skein.broker.handler.FindCoordinatorHandler;
 import io.skein.broker.handler.GroupAdminHandler;
@@ -25,6 +26,7 @@ import io.skein.broker.handler.OffsetForLeaderEpochHandler;
 import io.skein.broker.handler.InternalTopic;
 import io.skein.broker.handler.ProduceHandler;
 import io.skein.broker.handler.ProducerIdHandler;
+import io.skein.broker.handler.ReassignmentsHandler;
 import io.skein.broker.handler.ScramCredentialsHandler;
 import io.skein.broker.handler.TopicAdminHandler;
 import io.skein.broker.handler.TransactionAdminHandler;
@@ -79,6 +81,7 @@ final class Handlers {
         GroupAdminHandler groupAdmin = new GroupAdminHandler(groups, quorum, authz);
         ConsumerGroupHandler consumerGroups = new ConsumerGroupHandler(groups, authz);
         AclsHandler acls = new AclsHandler(quorum, authz);
+        ReassignmentsHandler reassignments = new ReassignmentsHandler(quorum, authz);
         InternalTopic offsetsTopic = InternalTopic.offsets(quorum, config);
         HandlerRegistry registry = new HandlerRegistry()
                 .register(ApiKeys.PRODUCE, new ProduceHandler(partitions, quorum, fetchPurgatory, clock, authz,
@@ -95,6 +98,9 @@ final class Handlers {
                 .register(ApiKeys.CREATE_TOPICS, topicAdmin)
                 .register(ApiKeys.DELETE_TOPICS, topicAdmin)
                 .register(ApiKeys.CREATE_PARTITIONS, topicAdmin)
+                .register(ApiKeys.ELECT_LEADERS, new ElectLeadersHandler(quorum, authz))
+                .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, reassignments)
+                .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, reassignments)
                 .register(ApiKeys.DESCRIBE_CONFIGS, new ConfigsHandler(quorum, config, authz))
                 .register(ApiKeys.ALTER_CONFIGS, alterConfigs)
                 .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, alterConfigs)

@@ -2,6 +2,7 @@ package io.skein.broker.server;
 
 import io.skein.broker.config.BrokerConfig;
 import io.skein.broker.config.BrokerConfigDef;
+import io.skein.broker.config.ControllerTls;
 import io.skein.broker.config.ListenerSpec;
 import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.Purgatory;
@@ -159,7 +160,13 @@ public final class SkeinServer implements AutoCloseable {
                 image.controllerId());
     }
 
-    private QuorumSettings quorumSettings() {
+    private QuorumSettings quorumSettings() throws StartupException {
+        io.skein.replication.api.QuorumTls tls;
+        try {
+            tls = ControllerTls.of(config);
+        } catch (org.apache.kafka.common.config.ConfigException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
         ListenerSpec controller = config.isController() ? config.controllerListener() : null;
         InetSocketAddress controllerAddress = controller == null ? null
                 : new InetSocketAddress(controller.bindHost(), controller.port());
@@ -168,7 +175,8 @@ public final class SkeinServer implements AutoCloseable {
                 new QuorumSettings.ControllerSettings(config.getInt(BrokerConfigDef.NUM_PARTITIONS),
                         config.getShort(BrokerConfigDef.DEFAULT_REPLICATION_FACTOR), config.originals()),
                 config.getLong(BrokerConfigDef.METADATA_SNAPSHOT_ENTRIES),
-                Duration.ofMillis(config.getInt(BrokerConfigDef.BROKER_SESSION_TIMEOUT_MS)));
+                Duration.ofMillis(config.getInt(BrokerConfigDef.BROKER_SESSION_TIMEOUT_MS)),
+                tls);
     }
 
     private ServerSettings serverSettings() {

@@ -34,6 +34,10 @@ public final class SkeinNode implements AutoCloseable {
     private final Map<String, String> overrides;
     private final int clientPort;
     private final int controllerPort;
+    /** In an override's value, stands for this node's client port (e.g. in {@code listeners}). */
+    public static final String CLIENT_PORT = "{clientPort}";
+    /** In an override's value, stands for this node's controller port. */
+    public static final String CONTROLLER_PORT = "{controllerPort}";
     private Process process;
     private Thread pump;
     private CompletableFuture<String> ready;
@@ -130,7 +134,8 @@ public final class SkeinNode implements AutoCloseable {
         settings.putAll(overrides);
         settings.forEach((k, v) -> {
             args.add("--set");
-            args.add(k + "=" + v);
+            args.add(k + "=" + v.replace(CLIENT_PORT, Integer.toString(clientPort))
+                    .replace(CONTROLLER_PORT, Integer.toString(controllerPort)));
         });
         return args;
     }

@@ -136,4 +136,30 @@ public sealed interface ControllerCommand {
      */
     record DeleteAcls(List<org.apache.kafka.common.acl.AclBindingFilter> filters) implements ControllerCommand {
     }
+
+    /**
+     * Elect leaders (ElectLeaders): PREFERRED makes each partition's first replica its leader when
+     * it is an unfenced ISR member; UNCLEAN gives a partition without a leader one, from the ISR if
+     * possible, else any unfenced replica. Item results are keyed by {@code TopicPartition.toString()}
+     * ({@code topic-partition}), one per distinct partition in order; with {@code partitions} null
+     * every partition is tried and those answering ELECTION_NOT_NEEDED are left out, as in Kafka.
+     */
+    record ElectLeaders(org.apache.kafka.common.ElectionType type,
+                        List<org.apache.kafka.common.TopicPartition> partitions) implements ControllerCommand {
+    }
+
+    /**
+     * Start, replace or cancel partition reassignments (AlterPartitionReassignments, KIP-455). Item
+     * results are keyed by {@code TopicPartition.toString()}, in order.
+     *
+     * @param allowReplicationFactorChange false refuses targets whose size differs from the
+     *     original replicas' (INVALID_REPLICATION_FACTOR)
+     */
+    record AlterPartitionReassignments(List<ReassignmentTarget> partitions, boolean allowReplicationFactorChange)
+            implements ControllerCommand {
+    }
+
+    /** One partition's target replicas; {@code replicas} null cancels its reassignment. */
+    record ReassignmentTarget(String topic, int partition, List<Integer> replicas) {
+    }
 }

@@ -41,6 +41,40 @@ public interface MetadataImage {
     /** ACL bindings by the id the controller gave each. */
     Map<Uuid, org.apache.kafka.common.acl.AclBinding> acls();
 
+    /** Partition reassignments in progress (AlterPartitionReassignments), by partition. */
+    Map<PartitionId, Reassignment> reassignments();
+
+    /** A partition named by its topic's id. */
+    record PartitionId(Uuid topicId, int partition) {
+    }
+
+    /**
+     * A reassignment in progress (KIP-455): the partition's replicas are {@code target} followed by
+     * the {@code original} replicas not in it, until every replica being added is in the ISR.
+     *
+     * @param target the replicas asked for, in the order asked
+     * @param original the replicas before the reassignment, to revert to on cancel
+     */
+    record Reassignment(java.util.List<Integer> target, java.util.List<Integer> original) {
+
+        /** Replicas being added: target minus original. */
+        public java.util.List<Integer> adding() {
+            return target.stream().filter(r -> !original.contains(r)).toList();
+        }
+
+        /** Replicas being removed: original minus target. */
+        public java.util.List<Integer> removing() {
+            return original.stream().filter(r -> !target.contains(r)).toList();
+        }
+
+        /** The replicas while in progress: target, then the original ones being removed. */
+        public java.util.List<Integer> merged() {
+            java.util.List<Integer> merged = new java.util.ArrayList<>(target);
+            merged.addAll(removing());
+            return java.util.List.copyOf(merged);
+        }
+    }
+
     /** A stored SCRAM credential (salted; the password itself is never stored). */
     record ScramCredentialInfo(byte[] salt, byte[] storedKey, byte[] serverKey, int iterations) {
     }

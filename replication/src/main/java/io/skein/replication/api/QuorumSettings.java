@@ -20,6 +20,8 @@ import java.util.Map;
  *     ({@code metadata.snapshot.trigger.entries}); the log before a snapshot may then be purged
  * @param brokerSessionTimeout the active controller fences a broker that has not heartbeated for
  *     this long ({@code broker.session.timeout.ms})
+ * @param tls TLS for the Raft traffic, or null for plaintext (a PLAINTEXT or SASL_PLAINTEXT
+ *     controller listener)
  */
 public record QuorumSettings(
         int nodeId,
@@ -29,7 +31,16 @@ public record QuorumSettings(
         Duration requestTimeout,
         ControllerSettings controller,
         long snapshotEntries,
-        Duration brokerSessionTimeout) {
+        Duration brokerSessionTimeout,
+        QuorumTls tls) {
+
+    /** Plaintext Raft traffic. */
+    public QuorumSettings(int nodeId, Map<Integer, InetSocketAddress> voters, InetSocketAddress controllerAddress,
+                          Path storageDir, Duration requestTimeout, ControllerSettings controller,
+                          long snapshotEntries, Duration brokerSessionTimeout) {
+        this(nodeId, voters, controllerAddress, storageDir, requestTimeout, controller, snapshotEntries,
+                brokerSessionTimeout, null);
+    }
 
     /** Snapshots every 10,000 entries, broker sessions of 9 s. */
     public QuorumSettings(int nodeId, Map<Integer, InetSocketAddress> voters, InetSocketAddress controllerAddress,

@@ -38,6 +38,7 @@ final class BrokerLifecycle {
         records.add(new MetadataRecord.RegisterBroker(c.brokerId(), c.incarnationId(), List.copyOf(c.endpoints()),
                 c.rack(), false));
         int elected = LeaderElection.electLeaderless(c.brokerId(), image, records);
+        ReassignmentProgress.completeAllCaughtUp(image, records);
         return new Outcome(records, List.of(new ItemResult(key, Errors.NONE, elected + " leaderless partitions "
                 + "now led by broker " + c.brokerId())), -1);
     }
@@ -75,6 +76,7 @@ final class BrokerLifecycle {
         records.add(new MetadataRecord.RegisterBroker(broker.id(), broker.incarnationId(), broker.endpoints(),
                 broker.rack(), false));
         int elected = LeaderElection.electLeaderless(c.brokerId(), image, records);
+        ReassignmentProgress.completeAllCaughtUp(image, records);
         return new Outcome(records, List.of(new ItemResult(key, Errors.NONE, elected
                 + " leaderless partitions now led by broker " + c.brokerId())), -1);
     }

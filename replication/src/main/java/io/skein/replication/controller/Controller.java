@@ -68,6 +68,10 @@ public final class Controller {
             outcome = aclChanges.create(c, image);
         } else if (command instanceof ControllerCommand.DeleteAcls c) {
             outcome = AclChanges.delete(c, image);
+        } else if (command instanceof ControllerCommand.ElectLeaders c) {
+            outcome = ManualElection.elect(c, image);
+        } else if (command instanceof ControllerCommand.AlterPartitionReassignments c) {
+            outcome = PartitionReassignment.alter(c, image);
         } else if (command instanceof ControllerCommand.Barrier) {
             outcome = new Outcome(List.of(), List.of(), -1);
         } else {

@@ -64,6 +64,9 @@ final class LeaderElection {
                 records.add(new MetadataRecord.Partition(topic.id(), p.partition(), p.replicas(), List.copyOf(isr),
                         leader, leader == p.leader() ? p.leaderEpoch() : p.leaderEpoch() + 1,
                         p.partitionEpoch() + 1));
+                if (image.reassignments().containsKey(new MetadataImage.PartitionId(topic.id(), p.partition()))) {
+                    ReassignmentProgress.completeIfCaughtUp(image, topic.id(), p.partition(), records);
+                }
             }
         }
         return new Moves(moved, leaderless);

@@ -20,7 +20,8 @@ import org.apache.kafka.common.protocol.Errors;
  * as long as every node of a cluster runs the same one. Command layout: type int8 (1 register
  * broker, 2 create topics, 3 delete topics, 4 create partitions, 5 allocate producer ids,
  * 6 barrier, 7 alter topic configs, 8 alter SCRAM credentials, 9 create ACLs, 10 delete ACLs,
- * 11 fence broker, 12 unfence broker), then the command's fields in declaration order.
+ * 11 fence broker, 12 unfence broker, 20 elect leaders, 21 alter partition reassignments; see
+ * {@link OperationsCodec}), then the command's fields in declaration order.
  *
  * <p>Stateless.
  */
@@ -144,7 +145,7 @@ public final class CommandCodec {
                 out.writeByte(12);
                 out.writeInt(c.brokerId());
                 Codec.writeUuid(out, c.incarnationId());
-            } else {
+            } else if (!OperationsCodec.encode(command, out)) {
                 throw new IllegalArgumentException("unknown command " + command);
             }
             out.flush();
@@ -260,7 +261,7 @@ public final class CommandCodec {
                 case 12:
                     return new ControllerCommand.UnfenceBroker(in.readInt(), Codec.readUuid(in));
                 default:
-                    throw new IllegalArgumentException("unknown command type " + type);
+                    return OperationsCodec.decode(type, in);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

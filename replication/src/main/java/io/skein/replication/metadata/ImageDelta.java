@@ -31,6 +31,7 @@ final class ImageDelta {
     private Map<Uuid, TopicImage> byId;
     private Map<String, Map<String, MetadataImage.ScramCredentialInfo>> scram;
     private Map<Uuid, AclBinding> acls;
+    private Map<MetadataImage.PartitionId, MetadataImage.Reassignment> reassignments;
     /** Topics changed by this batch, by id, with their partitions and configs still mutable. */
     private final Map<Uuid, MutableTopic> touched = new LinkedHashMap<>();
 
@@ -100,7 +101,11 @@ final class ImageDelta {
         } else if (record instanceof MetadataRecord.RemoveAccessControlEntry r) {
             acls();
             acls.remove(r.id());
+        } else if (record instanceof MetadataRecord.Reassignment
+                || record instanceof MetadataRecord.ReassignmentEnded) {
+            ReassignmentRecords.apply(record, reassignments());
         } else if (record instanceof MetadataRecord.RemoveTopic r) {
+            ReassignmentRecords.removeTopic(r, reassignments());
             topics();
             TopicImage removed = byId.remove(r.topicId());
             if (removed != null) {
@@ -116,6 +121,13 @@ final class ImageDelta {
         if (scram == null) {
             scram = new HashMap<>(base.scramCredentials());
         }
+    }
+
+    private Map<MetadataImage.PartitionId, MetadataImage.Reassignment> reassignments() {
+        if (reassignments == null) {
+            reassignments = ReassignmentRecords.copy(base.reassignments());
+        }
+        return reassignments;
     }
 
     private void acls() {
@@ -160,6 +172,7 @@ final class ImageDelta {
                 byName == null ? base.byName() : Collections.unmodifiableMap(byName),
                 byId == null ? base.byId() : Collections.unmodifiableMap(byId),
                 nextProducerId, scram == null ? base.scramCredentials() : Map.copyOf(scram),
-                acls == null ? base.acls() : Collections.unmodifiableMap(acls));
+                acls == null ? base.acls() : Collections.unmodifiableMap(acls),
+                reassignments == null ? base.reassignments() : Collections.unmodifiableMap(reassignments));
     }
 }

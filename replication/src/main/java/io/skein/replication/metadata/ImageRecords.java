@@ -45,6 +45,7 @@ public final class ImageRecords {
                         p.leaderEpoch(), p.partitionEpoch()));
             }
         }
+        ReassignmentRecords.of(image, records);
         for (Map.Entry<String, Map<String, ScramCredentialInfo>> user : new TreeMap<>(image.scramCredentials())
                 .entrySet()) {
             for (Map.Entry<String, ScramCredentialInfo> m : new TreeMap<>(user.getValue()).entrySet()) {

@@ -29,7 +29,7 @@ import org.apache.kafka.common.acl.AclBinding;
 public final class ImageState implements MetadataImage {
 
     private static final ImageState EMPTY = new ImageState(-1, 0, null, -1, Collections.emptySortedMap(), Map.of(),
-            Map.of(), 0, Map.of(), Map.of());
+            Map.of(), 0, Map.of(), Map.of(), Map.of());
 
     private final long offset;
     private final long version;
@@ -41,11 +41,12 @@ public final class ImageState implements MetadataImage {
     private final long nextProducerId;
     private final Map<String, Map<String, ScramCredentialInfo>> scram;
     private final Map<Uuid, AclBinding> acls;
+    private final Map<PartitionId, Reassignment> reassignments;
 
     ImageState(long offset, long version, String clusterId, int controllerId,
                SortedMap<Integer, BrokerRegistration> brokers, Map<String, TopicImage> byName,
                Map<Uuid, TopicImage> byId, long nextProducerId, Map<String, Map<String, ScramCredentialInfo>> scram,
-               Map<Uuid, AclBinding> acls) {
+               Map<Uuid, AclBinding> acls, Map<PartitionId, Reassignment> reassignments) {
         this.offset = offset;
         this.version = version;
         this.clusterId = clusterId;
@@ -56,6 +57,7 @@ public final class ImageState implements MetadataImage {
         this.nextProducerId = nextProducerId;
         this.scram = scram;
         this.acls = acls;
+        this.reassignments = reassignments;
     }
 
     /** The image before any record: offset -1, version 0, no cluster id, no controller known. */
@@ -82,19 +84,19 @@ public final class ImageState implements MetadataImage {
     static ImageState restored(List<MetadataRecord> records, long offset, long version) {
         ImageState replayed = EMPTY.replay(records, offset);
         return new ImageState(offset, version, replayed.clusterId, -1, replayed.brokers, replayed.byName,
-                replayed.byId, replayed.nextProducerId, replayed.scram, replayed.acls);
+                replayed.byId, replayed.nextProducerId, replayed.scram, replayed.acls, replayed.reassignments);
     }
 
     /** The same facts at a later log offset (an entry that changed nothing). */
     public ImageState atOffset(long newOffset) {
         return new ImageState(newOffset, version, clusterId, controllerId, brokers, byName, byId, nextProducerId,
-                scram, acls);
+                scram, acls, reassignments);
     }
 
     /** The same facts with another known controller. */
     public ImageState withController(int newControllerId) {
         return new ImageState(offset, version, clusterId, newControllerId, brokers, byName, byId, nextProducerId,
-                scram, acls);
+                scram, acls, reassignments);
     }
 
     /** The number of record batches applied to reach this image. */
@@ -167,6 +169,11 @@ public final class ImageState implements MetadataImage {
     @Override
     public Map<Uuid, AclBinding> acls() {
         return acls;
+    }
+
+    @Override
+    public Map<PartitionId, Reassignment> reassignments() {
+        return reassignments;
     }
 
     @Override

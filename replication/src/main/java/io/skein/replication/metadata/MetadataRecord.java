@@ -60,4 +60,16 @@ public sealed interface MetadataRecord {
     /** Producer ids below {@code nextProducerId} are handed out (the last block went to {@code brokerId}). */
     record ProducerIds(int brokerId, long nextProducerId) implements MetadataRecord {
     }
+
+    /**
+     * A reassignment of a partition started (or was replaced by a new target); the partition's
+     * replicas are written by a {@link Partition} record of the same entry.
+     */
+    record Reassignment(Uuid topicId, int partition, List<Integer> target, List<Integer> original)
+            implements MetadataRecord {
+    }
+
+    /** The partition's reassignment completed or was cancelled. */
+    record ReassignmentEnded(Uuid topicId, int partition) implements MetadataRecord {
+    }
 }

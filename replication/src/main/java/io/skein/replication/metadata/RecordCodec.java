@@ -22,7 +22,8 @@ import java.util.zip.CRC32C;
  * </pre>
  * Record types: 1 cluster id, 2 broker registration, 3 topic, 4 partition, 5 topic config,
  * 6 topic removal, 7 producer ids, 8 SCRAM credential, 9 SCRAM credential removal, 10 access
- * control entry, 11 access control entry removal; all at record version 0. An access control
+ * control entry, 11 access control entry removal, 12 partition reassignment (topic id, partition,
+ * target replicas, original replicas), 13 partition reassignment ended; all at record version 0. An access control
  * entry is its id, then resource type int8, resource name, pattern type int8, principal, host,
  * operation int8 and permission type int8 (Kafka's codes). Strings are a presence byte plus
  * modified UTF-8, uuids two int64s, lists an int32 count plus items.
@@ -149,6 +150,16 @@ public final class RecordCodec {
         } else if (record instanceof MetadataRecord.RemoveAccessControlEntry r) {
             header(out, 11);
             Codec.writeUuid(out, r.id());
+        } else if (record instanceof MetadataRecord.Reassignment r) {
+            header(out, 12);
+            Codec.writeUuid(out, r.topicId());
+            out.writeInt(r.partition());
+            Codec.writeInts(out, r.target());
+            Codec.writeInts(out, r.original());
+        } else if (record instanceof MetadataRecord.ReassignmentEnded r) {
+            header(out, 13);
+            Codec.writeUuid(out, r.topicId());
+            out.writeInt(r.partition());
         } else if (record instanceof MetadataRecord.ProducerIds r) {
             header(out, 7);
             out.writeInt(r.brokerId());
@@ -166,7 +177,7 @@ public final class RecordCodec {
     private static MetadataRecord read(DataInputStream in) throws IOException {
         int type = in.readByte();
         int version = in.readByte();
-        if (type < 1 || type > 11) {
+        if (type < 1 || type > 13) {
             throw new MetadataCorruptionException("unknown metadata record type " + type);
         }
         if (version != V0) {
@@ -186,6 +197,9 @@ public final class RecordCodec {
             case 9 -> new MetadataRecord.RemoveScramCredential(Codec.readString(in), Codec.readString(in));
             case 10 -> new MetadataRecord.AccessControlEntry(Codec.readUuid(in), Codec.readAclBinding(in));
             case 11 -> new MetadataRecord.RemoveAccessControlEntry(Codec.readUuid(in));
+            case 12 -> new MetadataRecord.Reassignment(Codec.readUuid(in), in.readInt(), Codec.readInts(in),
+                    Codec.readInts(in));
+            case 13 -> new MetadataRecord.ReassignmentEnded(Codec.readUuid(in), in.readInt());
             default -> new MetadataRecord.ProducerIds(in.readInt(), in.readLong());
         };
     }

@@ -1,6 +1,7 @@
 package io.skein.replication.raft;
 
 import io.skein.replication.api.QuorumSettings;
+import io.skein.replication.api.QuorumTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +14,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -31,7 +34,7 @@ import org.apache.ratis.util.TimeDuration;
  * entry is acknowledged only after fsync. Changed: the storage directory, the gRPC bind address,
  * a snapshot every {@code snapshotEntries} applied entries (two snapshot files kept), and purging
  * of the log segments a snapshot covers (Ratis keeps the open segment and purges closed ones in
- * steps of at least {@code snapshotEntries} entries).
+ * steps of at least {@code snapshotEntries} entries), and TLS when the controller listener uses it.
  *
  * <p>Stateless.
  */
@@ -83,6 +86,24 @@ final class RatisConfig {
         GrpcConfigKeys.Server.setHost(properties, settings.controllerAddress().getHostString());
         GrpcConfigKeys.Server.setPort(properties, settings.controllerAddress().getPort());
         return properties;
+    }
+
+    /**
+     * The gRPC transport's parameters: with {@link QuorumSettings#tls} set, every Raft port (peer,
+     * client and admin services share the one controller port) serves TLS and requires a client
+     * certificate, and every outgoing connection presents this node's certificate.
+     */
+    static Parameters parameters(QuorumSettings settings) {
+        Parameters parameters = new Parameters();
+        QuorumTls tls = settings.tls();
+        if (tls != null) {
+            GrpcTlsConfig conf = new GrpcTlsConfig(tls.keyManager(), tls.trustManager(), true);
+            GrpcConfigKeys.TLS.setConf(parameters, conf);
+            GrpcConfigKeys.Server.setTlsConf(parameters, conf);
+            GrpcConfigKeys.Client.setTlsConf(parameters, conf);
+            GrpcConfigKeys.Admin.setTlsConf(parameters, conf);
+        }
+        return parameters;
     }
 
     /** RECOVER when this group's directory holds a Raft log, FORMAT for a fresh node. */

@@ -19,7 +19,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcFactory;
 import org.apache.ratis.protocol.ClientId;
@@ -67,6 +66,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     private final ImageLedger ledger;
     private final BrokerSessions sessions;
     private volatile FencingTimer fencingTimer;
+    private volatile LeaderRebalanceTimer rebalanceTimer;
     private volatile ImageFollower follower;
     private volatile State state = State.NEW;
     private volatile RaftServer server;
@@ -100,14 +100,20 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             if (isVoter()) {
                 fencingTimer = new FencingTimer(settings.nodeId(), sessions, ledger::image, this::submit, System::nanoTime);
                 fencingTimer.start();
+                rebalanceTimer = new LeaderRebalanceTimer(settings.nodeId(),
+                        LeaderRebalanceSettings.from(settings.controller().brokerConfig()), ledger::image, this::submit);
+                rebalanceTimer.start();
             }
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
-        log.info("Node {} joined the metadata quorum as a {} (voters {})", settings.nodeId(),
+        log.info("Node {} joined the metadata quorum as a {} (voters {}, {})", settings.nodeId(),
                 isVoter() ? "voter on " + RatisConfig.hostPort(settings.controllerAddress())
-                        : "broker-only node following the leader's image", settings.voters().keySet());
+                        : "broker-only node following the leader's image", settings.voters().keySet(),
+                settings.tls() == null ? "Raft traffic in plaintext"
+                        : "Raft traffic over mutually authenticated TLS with the " + settings.tls().listenerName()
+                                + " listener's keystore and truststore");
     }
 
     private void startServer(RaftGroup group) throws IOException {
@@ -121,6 +127,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                 .setServerId(RatisConfig.peerId(settings.nodeId()))
                 .setGroup(group)
                 .setProperties(RatisConfig.serverProperties(settings))
+                .setParameters(RatisConfig.parameters(settings))
                 .setStateMachine(stateMachine)
                 .setOption(RatisConfig.startupOption(settings.storageDir()))
                 .build();
@@ -142,7 +149,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                 .setClientId(clientId)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
                         TimeDuration.valueOf(CLIENT_RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
-                .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(clientId, properties))
+                .setClientRpc(new GrpcFactory(RatisConfig.parameters(settings)).newRaftClientRpc(clientId, properties))
                 .build();
         return new ControllerClient(raftClient, settings.requestTimeout());
     }
@@ -243,6 +250,10 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         FencingTimer timer = fencingTimer;
         if (timer != null) {
             timer.close();
+        }
+        LeaderRebalanceTimer rebalance = rebalanceTimer;
+        if (rebalance != null) {
+            rebalance.close();
         }
         ImageFollower f = follower;
         if (f != null) {
