@@ -1,10 +1,10 @@
 package io.skein.broker.server;
 
 import io.skein.broker.partition.Partitions;
-import io.skein.coordinator.group.GroupCoordinator;
-import io.skein.coordinator.producerid.ProducerIdAllocator;
 import io.skein.broker.purgatory.Purgatory;
 import io.skein.broker.txn.LocalTransactionMarkers;
+import io.skein.coordinator.group.GroupCoordinator;
+import io.skein.coordinator.producerid.ProducerIdAllocator;
 import io.skein.coordinator.transaction.TransactionMarkers;
 import java.time.Clock;
 import java.util.Map;
