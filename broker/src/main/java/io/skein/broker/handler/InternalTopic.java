@@ -73,6 +73,20 @@ public final class InternalTopic {
         return name;
     }
 
+    /**
+     * The topic configs, with {@code min.insync.replicas} at most the replication factor: a
+     * replication factor capped at the registered brokers must not leave a minimum no ISR can meet.
+     */
+    private Map<String, String> cappedMinInsyncReplicas(short replicationFactor) {
+        String minIsr = topicConfigs.get("min.insync.replicas");
+        if (minIsr == null || Integer.parseInt(minIsr) <= replicationFactor) {
+            return topicConfigs;
+        }
+        Map<String, String> capped = new java.util.HashMap<>(topicConfigs);
+        capped.put("min.insync.replicas", String.valueOf(replicationFactor));
+        return Map.copyOf(capped);
+    }
+
     /** Completes with an image that has the topic, creating it first when needed. */
     public CompletableFuture<MetadataImage> ensureExists() {
         MetadataImage image = quorum.image();
@@ -82,7 +96,7 @@ public final class InternalTopic {
         int brokers = Math.max(1, (int) image.brokers().values().stream().filter(b -> !b.fenced()).count());
         short replicationFactor = (short) Math.min(configuredReplicationFactor, brokers);
         ControllerCommand.NewTopic topic = new ControllerCommand.NewTopic(name, partitions, replicationFactor,
-                Map.of(), topicConfigs);
+                Map.of(), cappedMinInsyncReplicas(replicationFactor));
         return quorum.submit(new ControllerCommand.CreateTopics(List.of(topic), false)).thenCompose(result -> {
             ControllerResult.ItemResult item = result.items().isEmpty() ? null : result.items().get(0);
             if (item != null && item.error() != Errors.NONE && item.error() != Errors.TOPIC_ALREADY_EXISTS) {

@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
@@ -219,6 +221,16 @@ class TransactionBadInputTest {
                     (short) 3, new FindCoordinatorRequestData().setKeyType(CoordinatorType.TRANSACTION.id()).setKey("a"));
             assertEquals(Errors.NONE.code(), single.errorCode());
             assertEquals(broker.port(), single.port());
+        }
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            String state = "__transaction_state";
+            assertEquals(3, admin.describeTopics(List.of(state)).allTopicNames().get().get(state).partitions().size(),
+                    "transaction.state.log.num.partitions");
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, state);
+            Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            assertEquals("compact", config.get("cleanup.policy").value());
+            assertEquals("1", config.get("min.insync.replicas").value(),
+                    "transaction.state.log.min.isr (2) capped at the replication factor of one node");
         }
     }
 }
