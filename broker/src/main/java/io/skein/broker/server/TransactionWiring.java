@@ -8,7 +8,6 @@ import io.skein.coordinator.producerid.ProducerIdAllocator;
 import io.skein.coordinator.transaction.TransactionMarkers;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,24 +49,25 @@ final class TransactionWiring {
     }
 
     /**
-     * The coordinator's view of {@code local}: a partition whose topic was deleted since it joined
-     * the transaction needs no marker (as in Kafka), so it does not hold the transaction's
+     * The coordinator's view of {@code local}: markers complete once replicated to the in-sync
+     * replicas (as Kafka appends them with acks=all); a partition whose topic was deleted since it
+     * joined the transaction needs no marker (as in Kafka), so it does not hold the transaction's
      * completion back; any other failure is reported and the coordinator retries.
      */
     static TransactionMarkers forCoordinator(LocalTransactionMarkers local) {
-        return (producerId, epoch, commit, coordinatorEpoch, partitions) -> {
-            Errors first = Errors.NONE;
-            for (Map.Entry<TopicPartition, Errors> r : local.writeAll(producerId, epoch, commit, coordinatorEpoch,
-                    partitions).entrySet()) {
-                if (r.getValue() == Errors.UNKNOWN_TOPIC_OR_PARTITION) {
-                    log.info("No {} marker for producer {} in {}: the partition no longer exists",
-                            commit ? "COMMIT" : "ABORT", producerId, r.getKey());
-                } else if (r.getValue() != Errors.NONE && first == Errors.NONE) {
-                    first = r.getValue();
-                }
-            }
-            return CompletableFuture.completedFuture(first);
-        };
+        return (producerId, epoch, commit, coordinatorEpoch, partitions) -> local.writeAllReplicated(producerId,
+                epoch, commit, coordinatorEpoch, partitions).thenApply(results -> {
+                    Errors first = Errors.NONE;
+                    for (Map.Entry<TopicPartition, Errors> r : results.entrySet()) {
+                        if (r.getValue() == Errors.UNKNOWN_TOPIC_OR_PARTITION) {
+                            log.info("No {} marker for producer {} in {}: the partition no longer exists",
+                                    commit ? "COMMIT" : "ABORT", producerId, r.getKey());
+                        } else if (r.getValue() != Errors.NONE && first == Errors.NONE) {
+                            first = r.getValue();
+                        }
+                    }
+                    return first;
+                });
     }
 
     /**

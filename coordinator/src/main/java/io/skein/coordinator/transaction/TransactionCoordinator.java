@@ -10,10 +10,12 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
@@ -313,21 +315,28 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
         List<TopicPartition> partitions = new ArrayList<>();
         prepared.partitions().forEach((topic, ids) -> ids.forEach(p -> partitions.add(new TopicPartition(topic, p))));
         boolean commit = prepared.state() == TransactionState.PREPARE_COMMIT;
-        markers.write(prepared.producerId(), prepared.producerEpoch(), commit, shard.log().leaderEpoch(), partitions)
-                .whenComplete((error, failure) -> {
-                    Errors result = failure != null ? Errors.UNKNOWN_SERVER_ERROR : error;
-                    if (result == Errors.NONE) {
-                        completeAfterMarkers(shard, txn, prepared);
-                    } else if (shard.status() != ShardStatus.CLOSED) {
-                        if (attempt == 1 || attempt % MARKER_FAILURES_PER_WARNING == 0) {
-                            log.warn("Transactional id {}: writing {} markers to {} partition(s) failed ({}, attempt {});"
-                                    + " retrying every {} ms", txn.transactionalId(), commit ? "COMMIT" : "ABORT",
-                                    partitions.size(), result, attempt, config.markerRetryBackoffMs());
-                        }
-                        background.schedule(() -> writeMarkers(shard, txn, prepared, attempt + 1),
-                                config.markerRetryBackoffMs(), TimeUnit.MILLISECONDS);
-                    }
-                });
+        CompletableFuture<Errors> written = markers.write(prepared.producerId(), prepared.producerEpoch(), commit,
+                shard.log().leaderEpoch(), partitions);
+        BiConsumer<Errors, Throwable> then = (error, failure) -> {
+            Errors result = failure != null ? Errors.UNKNOWN_SERVER_ERROR : error;
+            if (result == Errors.NONE) {
+                completeAfterMarkers(shard, txn, prepared);
+            } else if (shard.status() != ShardStatus.CLOSED) {
+                if (attempt == 1 || attempt % MARKER_FAILURES_PER_WARNING == 0) {
+                    log.warn("Transactional id {}: writing {} markers to {} partition(s) failed ({}, attempt {});"
+                            + " retrying every {} ms", txn.transactionalId(), commit ? "COMMIT" : "ABORT",
+                            partitions.size(), result, attempt, config.markerRetryBackoffMs());
+                }
+                background.schedule(() -> writeMarkers(shard, txn, prepared, attempt + 1),
+                        config.markerRetryBackoffMs(), TimeUnit.MILLISECONDS);
+            }
+        };
+        if (written.isDone()) {
+            written.whenComplete(then); // written at once (this node's replicas only): complete on this thread
+        } else {
+            // completed by whichever thread moves a high watermark: continue on ours, holding none of its locks
+            written.whenCompleteAsync(then, background);
+        }
     }
 
     private void completeAfterMarkers(TransactionShard shard, TransactionMetadata txn, TransactionLogEntry prepared) {
