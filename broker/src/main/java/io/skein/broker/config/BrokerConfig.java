@@ -361,6 +361,17 @@ public final class BrokerConfig {
                 getInt(BrokerConfigDef.GROUP_CONSUMER_MAX_SIZE));
     }
 
+    /** The transaction coordinator's settings from the {@code transaction.*} keys. */
+    public io.skein.coordinator.transaction.TransactionConfig transactionConfig() {
+        return new io.skein.coordinator.transaction.TransactionConfig(
+                getInt(BrokerConfigDef.TRANSACTION_MAX_TIMEOUT_MS),
+                getInt(BrokerConfigDef.TRANSACTIONAL_ID_EXPIRATION_MS),
+                getInt(BrokerConfigDef.TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS),
+                getInt(BrokerConfigDef.TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS),
+                getInt(BrokerConfigDef.TRANSACTION_STATE_LOG_LOAD_BUFFER_SIZE),
+                1_000L);
+    }
+
     /** Broker-level storage settings: log dirs, recovery threads, flush, checkpoint and retention intervals. */
     public io.skein.log.api.StorageSettings storageSettings(java.time.Clock clock) {
         return new io.skein.log.api.StorageSettings(logDirs(), logConfig(Map.of()),

@@ -81,6 +81,17 @@ public final class BrokerConfigDef {
     public static final String REPLICA_FETCH_BACKOFF_MS = "replica.fetch.backoff.ms";
     public static final String REPLICA_SOCKET_TIMEOUT_MS = "replica.socket.timeout.ms";
     public static final String NUM_REPLICA_FETCHERS = "num.replica.fetchers";
+    public static final String TRANSACTION_STATE_LOG_NUM_PARTITIONS = "transaction.state.log.num.partitions";
+    public static final String TRANSACTION_STATE_LOG_REPLICATION_FACTOR = "transaction.state.log.replication.factor";
+    public static final String TRANSACTION_STATE_LOG_SEGMENT_BYTES = "transaction.state.log.segment.bytes";
+    public static final String TRANSACTION_STATE_LOG_MIN_ISR = "transaction.state.log.min.isr";
+    public static final String TRANSACTION_STATE_LOG_LOAD_BUFFER_SIZE = "transaction.state.log.load.buffer.size";
+    public static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
+    public static final String TRANSACTIONAL_ID_EXPIRATION_MS = "transactional.id.expiration.ms";
+    public static final String TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS =
+            "transaction.abort.timed.out.transaction.cleanup.interval.ms";
+    public static final String TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS =
+            "transaction.remove.expired.transaction.cleanup.interval.ms";
     public static final String AUTHORIZER_CLASS_NAME = "authorizer.class.name";
     public static final String SUPER_USERS = "super.users";
     public static final String ALLOW_EVERYONE_IF_NO_ACL_FOUND = "allow.everyone.if.no.acl.found";
@@ -150,6 +161,7 @@ public final class BrokerConfigDef {
         defineStorage(d);
         defineReplication(d);
         defineGroupCoordinator(d);
+        defineTransactionCoordinator(d);
         d.define(AUTHORIZER_CLASS_NAME, Type.STRING, "", Importance.HIGH, "Enables ACLs: Kafka's "
                 + "org.apache.kafka.metadata.authorizer.StandardAuthorizer (or kafka.security.authorizer.AclAuthorizer) "
                 + "selects Skein's built-in authorizer; empty allows everything.");
@@ -244,6 +256,28 @@ public final class BrokerConfigDef {
                 "Heartbeat interval consumer-protocol group members are told to use.");
         d.define(GROUP_CONSUMER_MAX_SIZE, Type.INT, Integer.MAX_VALUE, Range.atLeast(1), Importance.MEDIUM,
                 "Most members a consumer-protocol group may have.");
+    }
+
+    private static void defineTransactionCoordinator(ConfigDef d) {
+        d.define(TRANSACTION_STATE_LOG_NUM_PARTITIONS, Type.INT, 50, Range.atLeast(1), Importance.HIGH,
+                "Partitions of the internal __transaction_state topic (fixed once the topic exists).");
+        d.define(TRANSACTION_STATE_LOG_REPLICATION_FACTOR, Type.SHORT, (short) 3, Range.atLeast(1), Importance.HIGH,
+                "Replication factor of __transaction_state; capped at the number of registered brokers when "
+                        + "the topic is created.");
+        d.define(TRANSACTION_STATE_LOG_SEGMENT_BYTES, Type.INT, 104_857_600, Range.atLeast(1), Importance.HIGH,
+                "segment.bytes of __transaction_state.");
+        d.define(TRANSACTION_STATE_LOG_MIN_ISR, Type.INT, 2, Range.atLeast(1), Importance.HIGH,
+                "min.insync.replicas of __transaction_state.");
+        d.define(TRANSACTION_STATE_LOG_LOAD_BUFFER_SIZE, Type.INT, 5 * 1024 * 1024, Range.atLeast(1), Importance.LOW,
+                "Bytes read at a time when loading transactional ids.");
+        d.define(TRANSACTION_MAX_TIMEOUT_MS, Type.INT, 900_000, Range.atLeast(1), Importance.HIGH,
+                "Largest transaction.timeout.ms a producer may ask for (INVALID_TRANSACTION_TIMEOUT above it).");
+        d.define(TRANSACTIONAL_ID_EXPIRATION_MS, Type.INT, 604_800_000, Range.atLeast(1), Importance.HIGH,
+                "A transactional id without a transaction this long is removed.");
+        d.define(TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
+                "How often transactions open longer than their timeout are looked for and aborted.");
+        d.define(TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS, Type.INT, 3_600_000, Range.atLeast(1), Importance.LOW,
+                "How often expired transactional ids are looked for.");
     }
 
     public ConfigDef definition() {

@@ -1,17 +1,16 @@
 package io.skein.broker.handler;
 
-import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.replication.api.Endpoint;
 import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataImage.BrokerRegistration;
 import io.skein.replication.api.MetadataImage.PartitionState;
 import io.skein.wire.api.RequestContext;
 import io.skein.wire.api.RequestHandler;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
@@ -21,23 +20,29 @@ import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.utils.Utils;
 
 /**
- * FindCoordinator for consumer groups (single-key versions 0-3 and batched versions 4+): the
- * coordinator of a group is the leader of its {@code __consumer_offsets} partition, and the topic
- * is created on the first lookup. Transaction and share coordinators do not exist yet; their
- * lookups get INVALID_REQUEST, so a transactional producer fails at once instead of retrying.
- * With ACLs a group key needs DESCRIBE on the group (GROUP_AUTHORIZATION_FAILED), a transactional
- * id DESCRIBE on it (TRANSACTIONAL_ID_AUTHORIZATION_FAILED), checked first as in Kafka.
+ * FindCoordinator for consumer groups and transactional ids (single-key versions 0-3 and batched
+ * versions 4+): the coordinator of a key is the leader of its partition of the internal topic
+ * ({@code __consumer_offsets} for groups, {@code __transaction_state} for transactional ids, the
+ * partition being {@code abs(hashCode) % partitions} as in Kafka), and the topic is created on
+ * the first lookup. Share coordinators do not exist; their lookups get INVALID_REQUEST. With ACLs
+ * a group key needs DESCRIBE on the group (GROUP_AUTHORIZATION_FAILED), a transactional id
+ * DESCRIBE on it (TRANSACTIONAL_ID_AUTHORIZATION_FAILED), checked first as in Kafka.
+ *
+ * <p>Stateless; safe from any request thread.
  */
 public final class FindCoordinatorHandler implements RequestHandler {
 
-    private final OffsetsTopic offsetsTopic;
+    private final InternalTopic offsetsTopic;
+    private final InternalTopic transactionTopic;
     private final Authorization authz;
 
-    public FindCoordinatorHandler(OffsetsTopic offsetsTopic, Authorization authz) {
+    public FindCoordinatorHandler(InternalTopic offsetsTopic, InternalTopic transactionTopic, Authorization authz) {
         this.authz = authz;
         this.offsetsTopic = offsetsTopic;
+        this.transactionTopic = transactionTopic;
     }
 
     @Override
@@ -46,65 +51,63 @@ public final class FindCoordinatorHandler implements RequestHandler {
         short version = context.apiVersion();
         List<String> keys = version >= 4 ? data.coordinatorKeys() : List.of(data.key());
         byte keyType = version >= 1 ? data.keyType() : CoordinatorType.GROUP.id();
-        boolean transaction = keyType == CoordinatorType.TRANSACTION.id();
-        if (keyType == CoordinatorType.GROUP.id() || transaction) {
-            ResourceType type = transaction ? ResourceType.TRANSACTIONAL_ID : ResourceType.GROUP;
-            Errors error = transaction ? Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED : Errors.GROUP_AUTHORIZATION_FAILED;
-            List<String> refused = keys.stream()
-                    .filter(k -> !authz.authorize(context, AclOperation.DESCRIBE, type, k)).toList();
-            if (!refused.isEmpty()) {
-                List<String> allowed = keys.stream().filter(k -> !refused.contains(k)).toList();
-                if (allowed.isEmpty() || transaction) {
-                    return CompletableFuture.completedFuture(response(version, keys.stream()
-                            .map(k -> refused.contains(k) ? failed(k, error, null)
-                                    : failed(k, Errors.INVALID_REQUEST, "Transactions are not supported by this broker yet"))
-                            .toList()));
-                }
-                return locateAll(context, version, allowed).thenApply(located -> {
-                    List<Coordinator> all = new java.util.ArrayList<>(located.coordinators());
-                    refused.forEach(k -> all.add(failed(k, error, null)));
-                    return (ApiMessage) response(version, all);
-                });
-            }
-        }
-        if (keyType != CoordinatorType.GROUP.id()) {
-            String message = keyType == CoordinatorType.TRANSACTION.id()
-                    ? "Transactions are not supported by this broker yet"
-                    : "Coordinator key type " + keyType + " is not supported";
+        InternalTopic topic;
+        ResourceType resource;
+        Errors denied;
+        if (keyType == CoordinatorType.GROUP.id()) {
+            topic = offsetsTopic;
+            resource = ResourceType.GROUP;
+            denied = Errors.GROUP_AUTHORIZATION_FAILED;
+        } else if (keyType == CoordinatorType.TRANSACTION.id()) {
+            topic = transactionTopic;
+            resource = ResourceType.TRANSACTIONAL_ID;
+            denied = Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+        } else {
             return CompletableFuture.completedFuture(response(version, keys.stream()
-                    .map(k -> failed(k, Errors.INVALID_REQUEST, message)).toList()));
+                    .map(k -> failed(k, Errors.INVALID_REQUEST, "Coordinator key type " + keyType
+                            + " is not supported")).toList()));
         }
-        return locateAll(context, version, keys).thenApply(r -> r);
-    }
-
-    private CompletableFuture<FindCoordinatorResponseData> locateAll(RequestContext context, short version,
-                                                                     List<String> keys) {
-        return offsetsTopic.ensureExists().handle((image, error) -> {
-            if (error != null) {
-                return response(version, keys.stream().map(k -> failed(k, Errors.COORDINATOR_NOT_AVAILABLE,
-                        "The offsets topic could not be created: "
-                                + (error.getCause() != null ? error.getCause() : error).getMessage())).toList());
+        List<String> allowed = new ArrayList<>();
+        List<Coordinator> refused = new ArrayList<>();
+        for (String key : keys) {
+            if (authz.authorize(context, AclOperation.DESCRIBE, resource, key)) {
+                allowed.add(key);
+            } else {
+                refused.add(failed(key, denied, null));
             }
-            return response(version, keys.stream().map(k -> locate(image, k, context.listenerName())).toList());
+        }
+        if (allowed.isEmpty()) {
+            return CompletableFuture.completedFuture(response(version, refused));
+        }
+        return topic.ensureExists().handle((image, error) -> {
+            List<Coordinator> all = new ArrayList<>();
+            for (String key : allowed) {
+                all.add(error != null ? failed(key, Errors.COORDINATOR_NOT_AVAILABLE, "The internal topic "
+                        + topic.name() + " could not be created: "
+                        + (error.getCause() != null ? error.getCause() : error).getMessage())
+                        : locate(image, topic.name(), key, context.listenerName()));
+            }
+            all.addAll(refused);
+            return response(version, all);
         });
     }
 
-    private static Coordinator locate(MetadataImage image, String groupId, String listenerName) {
-        Optional<MetadataImage.TopicImage> topic = image.topic(Topic.GROUP_METADATA_TOPIC_NAME);
+    private static Coordinator locate(MetadataImage image, String topicName, String key, String listenerName) {
+        Optional<MetadataImage.TopicImage> topic = image.topic(topicName);
         if (topic.isEmpty() || topic.get().partitions().isEmpty()) {
-            return failed(groupId, Errors.COORDINATOR_NOT_AVAILABLE, null);
+            return failed(key, Errors.COORDINATOR_NOT_AVAILABLE, null);
         }
-        int partition = GroupCoordinator.partitionFor(groupId, topic.get().partitions().size());
+        int partition = Utils.abs(key.hashCode()) % topic.get().partitions().size();
         PartitionState state = topic.get().partitions().get(partition);
         BrokerRegistration leader = state == null ? null : image.brokers().get(state.leader());
         if (leader == null || leader.fenced()) {
-            return failed(groupId, Errors.COORDINATOR_NOT_AVAILABLE, null);
+            return failed(key, Errors.COORDINATOR_NOT_AVAILABLE, null);
         }
         Optional<Endpoint> endpoint = MetadataHandler.endpointFor(leader, listenerName);
         if (endpoint.isEmpty()) {
-            return failed(groupId, Errors.COORDINATOR_NOT_AVAILABLE, null);
+            return failed(key, Errors.COORDINATOR_NOT_AVAILABLE, null);
         }
-        return new Coordinator().setKey(groupId).setNodeId(leader.id()).setHost(endpoint.get().host())
+        return new Coordinator().setKey(key).setNodeId(leader.id()).setHost(endpoint.get().host())
                 .setPort(endpoint.get().port()).setErrorCode(Errors.NONE.code());
     }
 
@@ -113,7 +116,7 @@ public final class FindCoordinatorHandler implements RequestHandler {
                 .setErrorMessage(message == null ? error.message() : message);
     }
 
-    private static FindCoordinatorResponseData response(short version, List<Coordinator> coordinators) {
+    private static ApiMessage response(short version, List<Coordinator> coordinators) {
         FindCoordinatorResponseData response = new FindCoordinatorResponseData();
         if (version >= 4) {
             return response.setCoordinators(coordinators);

@@ -68,7 +68,8 @@ public final class OffsetFetchHandler implements RequestHandler {
                 return CompletableFuture.completedFuture(
                         Authorization.refused(request, Errors.GROUP_AUTHORIZATION_FAILED));
             }
-            GroupAnswer answer = fetch(context, data.groupId(), topics, image, false);
+            GroupAnswer answer = fetch(context, data.groupId(), topics, image, false,
+                    version >= 7 && data.requireStable());
             if (answer.error() != Errors.NONE && version >= 2) {
                 return CompletableFuture.completedFuture(response.setErrorCode(answer.error().code()));
             }
@@ -94,7 +95,7 @@ public final class OffsetFetchHandler implements RequestHandler {
                         .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
                 continue;
             }
-            GroupAnswer answer = fetch(context, group.groupId(), topics, image, byId);
+            GroupAnswer answer = fetch(context, group.groupId(), topics, image, byId, data.requireStable());
             OffsetFetchResponseGroup out = new OffsetFetchResponseGroup().setGroupId(group.groupId())
                     .setErrorCode(answer.error().code());
             for (Map.Entry<Requested, List<Answer>> e : answer.topics().entrySet()) {
@@ -119,8 +120,12 @@ public final class OffsetFetchHandler implements RequestHandler {
     private record GroupAnswer(Errors error, Map<Requested, List<Answer>> topics) {
     }
 
+    /**
+     * @param requireStable a read_committed consumer asks (version 7+): a partition whose offset an
+     *     open transaction is committing answers UNSTABLE_OFFSET_COMMIT, and the client retries
+     */
     private GroupAnswer fetch(RequestContext context, String groupId, List<Requested> topics, MetadataImage image,
-                              boolean byId) {
+                              boolean byId, boolean requireStable) {
         List<TopicPartition> wanted = null;
         java.util.Set<String> refused = new java.util.HashSet<>();
         if (topics != null) {
@@ -164,6 +169,9 @@ public final class OffsetFetchHandler implements RequestHandler {
                     answers.add(new Answer(p, -1, -1, "", Errors.TOPIC_AUTHORIZATION_FAILED));
                 } else if (result.error() != Errors.NONE) {
                     answers.add(new Answer(p, -1, -1, "", result.error()));
+                } else if (requireStable
+                        && coordinator.hasPendingTransactionalOffset(groupId, new TopicPartition(t.name(), p))) {
+                    answers.add(new Answer(p, -1, -1, "", Errors.UNSTABLE_OFFSET_COMMIT));
                 } else {
                     answers.add(answer(p, result.offsets().get(new TopicPartition(t.name(), p))));
                 }

@@ -35,6 +35,9 @@ import org.apache.kafka.common.resource.ResourceType;
  * Produce: appends each partition's batches to its log (validation, offsets and idempotence are
  * the log's) and wakes fetches parked on the partition. With acks=0 no response is sent.
  *
+ * <p>A transactional batch is appended only to a partition in its producer's ongoing transaction
+ * ({@link TransactionVerification}, KIP-890 part 1).
+ *
  * <p>acks=-1 (all): a partition whose ISR is smaller than its {@code min.insync.replicas} refuses
  * the batch (NOT_ENOUGH_REPLICAS, nothing appended); otherwise the response is parked in the
  * produce purgatory ({@link DelayedProduce}) until the high watermark passes every append. acks=1
@@ -48,20 +51,24 @@ public final class ProduceHandler implements RequestHandler {
     private final Clock clock;
     private final Authorization authz;
     private final Purgatory<TopicPartition> producePurgatory;
+    private final TransactionVerification transactions;
 
     /** Without a produce purgatory: acks=-1 is answered after the leader's append (single-node tests). */
     public ProduceHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> fetchPurgatory,
-                          Clock clock, Authorization authz) {
-        this(partitions, quorum, fetchPurgatory, null, clock, authz);
+                          Clock clock, Authorization authz, TransactionVerification transactions) {
+        this(partitions, quorum, fetchPurgatory, null, clock, authz, transactions);
     }
 
     /**
-     * @param producePurgatory where acks=-1 responses wait for the high watermark; woken by whoever moves it
+     * @param producePurgatory where acks=-1 responses wait for the high watermark; woken by whoever
+     *     moves it (null: acks=-1 is answered after the leader's append)
      */
     public ProduceHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> fetchPurgatory,
-                          Purgatory<TopicPartition> producePurgatory, Clock clock, Authorization authz) {
+                          Purgatory<TopicPartition> producePurgatory, Clock clock, Authorization authz,
+                          TransactionVerification transactions) {
         this.producePurgatory = producePurgatory;
         this.authz = authz;
+        this.transactions = transactions;
         this.partitions = partitions;
         this.quorum = quorum;
         this.fetchPurgatory = fetchPurgatory;
@@ -125,6 +132,12 @@ public final class ProduceHandler implements RequestHandler {
                 }
                 if (!(partition.records() instanceof MemoryRecords records)) {
                     fail(out, Errors.CORRUPT_MESSAGE, "No record batches in the request");
+                    continue;
+                }
+                Errors verified = transactions.verify(data.transactionalId(), tp, records, context.apiVersion());
+                if (verified != Errors.NONE) {
+                    fail(out, verified, verified == Errors.INVALID_TXN_STATE ? "Partition " + tp
+                            + " is not in an ongoing transaction of producer " + data.transactionalId() : null);
                     continue;
                 }
                 HostedPartition leader = lookup.partition();

@@ -8,11 +8,14 @@ import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.Purgatory;
 import io.skein.broker.replica.Replicas;
 import io.skein.broker.replica.ReplicationSettings;
+import io.skein.broker.partition.CoordinatorLeadership;
 import io.skein.broker.partition.ImageScramCredentials;
 import io.skein.broker.partition.ImageTopicsView;
-import io.skein.broker.partition.OffsetsTopicLeadership;
+import io.skein.broker.purgatory.Purgatory;
+import io.skein.broker.txn.LocalTransactionMarkers;
 import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.coordinator.producerid.ProducerIdAllocator;
+import io.skein.coordinator.transaction.TransactionCoordinator;
 import io.skein.log.api.LogRegistry;
 import io.skein.replication.api.ControllerCommand;
 import io.skein.replication.api.ControllerResult;
@@ -37,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +67,7 @@ public final class SkeinServer implements AutoCloseable {
     private Purgatory<TopicPartition> producePurgatory;
     private Replicas replicas;
     private GroupCoordinator groupCoordinator;
-    private io.skein.broker.txn.LocalTransactionMarkers txnMarkers;
+    private TransactionCoordinator transactionCoordinator;
     private KafkaWireServer wire;
     private BrokerHeartbeater heartbeater;
     private Map<String, InetSocketAddress> boundListeners = Map.of();
@@ -111,20 +115,27 @@ public final class SkeinServer implements AutoCloseable {
                 replicas);
         quorum.addListener(partitions);
         groupCoordinator = new GroupCoordinator(config.groupConfig(), clock, new ImageTopicsView(quorum));
-        quorum.addListener(new OffsetsTopicLeadership(partitions, groupCoordinator));
+        quorum.addListener(new CoordinatorLeadership(partitions, Topic.GROUP_METADATA_TOPIC_NAME, groupCoordinator));
+        int blockSize = config.getInt(BrokerConfigDef.PRODUCER_ID_BLOCK_SIZE);
+        ProducerIdAllocator producerIds = new ProducerIdAllocator(count -> quorum
+                .submit(new ControllerCommand.AllocateProducerIds(config.nodeId(), count))
+                .thenApply(ControllerResult::producerIdStart), blockSize);
+        // markers before the quorum starts: a coordinator loaded at the first image may write them at once
+        LocalTransactionMarkers markers = TransactionWiring.localMarkers(partitions, fetchPurgatory,
+                groupCoordinator, clock);
+        transactionCoordinator = new TransactionCoordinator(config.transactionConfig(), clock,
+                TransactionWiring.blockingProducerIds(producerIds), TransactionWiring.forCoordinator(markers));
+        quorum.addListener(new CoordinatorLeadership(partitions, Topic.TRANSACTION_STATE_TOPIC_NAME,
+                transactionCoordinator));
         startQuorum();
 
         config.authorizerSettings().ifPresent(acl -> log.info(
                 "ACLs enforced by the built-in authorizer: super users {}, allow.everyone.if.no.acl.found={}",
                 acl.superUsers(), acl.allowEveryoneIfNoAclFound()));
-        int blockSize = config.getInt(BrokerConfigDef.PRODUCER_ID_BLOCK_SIZE);
-        ProducerIdAllocator producerIds = new ProducerIdAllocator(count -> quorum
-                .submit(new ControllerCommand.AllocateProducerIds(config.nodeId(), count))
-                .thenApply(ControllerResult::producerIdStart), blockSize);
-        txnMarkers = new io.skein.broker.txn.LocalTransactionMarkers(partitions, fetchPurgatory, clock);
         wire = KafkaWireServer.create(serverSettings(),
-                Handlers.registry(config, quorum, partitions, fetchPurgatory, producerIds, groupCoordinator,
-                        txnMarkers, clock, new Handlers.Replication(producePurgatory, replicas)));
+                Handlers.registry(config, quorum, partitions, fetchPurgatory, producerIds,
+                        new Handlers.Coordinators(groupCoordinator, transactionCoordinator, markers), clock,
+                        new Handlers.Replication(producePurgatory, replicas)));
         try {
             boundListeners = wire.start();
         } catch (IOException | RuntimeException e) {
@@ -268,6 +279,7 @@ public final class SkeinServer implements AutoCloseable {
             producePurgatory.completeAll();
         }
         // answers parked JoinGroup/SyncGroup requests (NOT_COORDINATOR) so in-flight requests can finish
+        closeQuietly(transactionCoordinator, "transaction coordinator");
         closeQuietly(groupCoordinator, "group coordinator");
         closeQuietly(wire, "wire server");
         if (scheduler != null) {

@@ -1,5 +1,6 @@
 package io.skein.coordinator.group;
 
+import io.skein.coordinator.api.ShardedCoordinator;
 import io.skein.coordinator.records.ShardStatus;
 import io.skein.log.api.PartitionLog;
 import java.time.Clock;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * runs on the {@code skein-group-loader} thread and timers on {@code skein-group-timer}. The
  * shard map is concurrent; everything inside a shard is guarded by its lock.
  */
-public final class GroupCoordinator implements AutoCloseable {
+public final class GroupCoordinator implements ShardedCoordinator, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
 
@@ -58,6 +59,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private final JoinGroupOperation joins;
     private final MembershipOperations membership;
     private final OffsetOperations offsets;
+    private final TransactionalOffsetOperations transactionalOffsets;
     private final GroupAdminOperations admin;
     private final ConsumerGroupHeartbeatOperation consumerHeartbeats;
     private volatile int partitionCount = -1;
@@ -80,6 +82,7 @@ public final class GroupCoordinator implements AutoCloseable {
         this.joins = new JoinGroupOperation(rebalancer);
         this.membership = new MembershipOperations(rebalancer);
         this.offsets = new OffsetOperations(rebalancer);
+        this.transactionalOffsets = new TransactionalOffsetOperations(offsets, rebalancer);
         this.admin = new GroupAdminOperations(rebalancer, topics);
         this.consumerHeartbeats = new ConsumerGroupHeartbeatOperation(config, clock, timers, topics);
     }
@@ -93,6 +96,7 @@ public final class GroupCoordinator implements AutoCloseable {
     // ---- placement
 
     /** The number of partitions of {@code __consumer_offsets}, once the topic exists. */
+    @Override
     public void partitionCount(int count) {
         this.partitionCount = count;
     }
@@ -109,6 +113,7 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /** This node now leads {@code partition} at {@code leaderEpoch}: load its groups and serve them. */
+    @Override
     public void onElected(int partition, PartitionLog log, int leaderEpoch) {
         GroupShard shard = new GroupShard(partition, new GroupLog(log, leaderEpoch));
         GroupShard previous = shards.put(partition, shard);
@@ -150,6 +155,7 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /** This node no longer leads {@code partition}: its groups are dropped and their clients told NOT_COORDINATOR. */
+    @Override
     public void onResigned(int partition) {
         GroupShard shard = shards.remove(partition);
         if (shard != null) {
@@ -258,6 +264,53 @@ public final class GroupCoordinator implements AutoCloseable {
                     entries.forEach(e -> failed.put(e.topicPartition(), error));
                     return failed;
                 });
+    }
+
+    /**
+     * TxnOffsetCommit: the offsets are written as part of the producer's transaction and become
+     * the group's committed offsets when its COMMIT marker reaches the group's partition
+     * ({@link #onTransactionMarker}).
+     *
+     * @param generation the generation (member epoch) from the consumer's group metadata, or -1
+     * @return the error per partition
+     */
+    public Map<TopicPartition, Errors> commitTransactionalOffsets(String groupId, long producerId, short producerEpoch,
+                                                                  int generation, String memberId, String instanceId,
+                                                                  List<OffsetCommitEntry> entries) {
+        return onShard(groupId, shard -> transactionalOffsets.commit(shard, groupId, producerId, producerEpoch,
+                generation, memberId, instanceId, entries), error -> {
+                    Map<TopicPartition, Errors> failed = new LinkedHashMap<>();
+                    entries.forEach(e -> failed.put(e.topicPartition(), error));
+                    return failed;
+                });
+    }
+
+    /**
+     * A COMMIT or ABORT marker of {@code producerId} was written to {@code __consumer_offsets}
+     * partition {@code partition}: the producer's pending transactional offsets there become
+     * committed or are dropped. Called by whoever writes markers, after the append.
+     */
+    public void onTransactionMarker(int partition, long producerId, boolean commit) {
+        GroupShard shard = shards.get(partition);
+        if (shard == null) {
+            return; // not served here (any more): the next leader replays the marker from the log
+        }
+        synchronized (shard) {
+            if (shard.status() == ShardStatus.CLOSED) {
+                return; // the next leader replays the marker from the log
+            }
+            Map<String, Map<TopicPartition, CommittedOffset>> applied = shard.completeTransaction(producerId, commit,
+                    clock.millis());
+            if (!applied.isEmpty()) {
+                log.debug("Producer {}: {} transactional offset commit(s) of {} group(s) in {}", producerId,
+                        commit ? "applied" : "dropped", applied.size(), shard.log().name());
+            }
+        }
+    }
+
+    /** Whether an open transaction holds an offset of the group for {@code tp} (OffsetFetch's require_stable). */
+    public boolean hasPendingTransactionalOffset(String groupId, TopicPartition tp) {
+        return onShard(groupId, shard -> shard.pendingOffsets().hasPending(groupId, tp), error -> false);
     }
 
     /** What OffsetFetch found for one group: a group-level error or the committed offsets. */

@@ -65,4 +65,32 @@ final class GroupLog {
     long replay(int bufferBytes, Consumer<GroupRecords.Decoded> sink) {
         return log.replay(bufferBytes, (key, value) -> sink.accept(GroupRecords.decode(key, value)));
     }
+
+    /** Receives the decoded records with their batch, and the transaction markers. */
+    interface TransactionalSink {
+        void record(CoordinatorLog.BatchInfo batch, GroupRecords.Decoded decoded);
+
+        void marker(CoordinatorLog.BatchInfo batch, boolean commit);
+    }
+
+    /** As {@link #replay(int, Consumer)}, keeping transactional offset commits apart until their marker. */
+    long replay(int bufferBytes, TransactionalSink sink) {
+        return log.replay(bufferBytes, new CoordinatorLog.ReplaySink() {
+            @Override
+            public void record(CoordinatorLog.BatchInfo batch, java.nio.ByteBuffer key, java.nio.ByteBuffer value) {
+                sink.record(batch, GroupRecords.decode(key, value));
+            }
+
+            @Override
+            public void marker(CoordinatorLog.BatchInfo batch, boolean commit) {
+                sink.marker(batch, commit);
+            }
+        });
+    }
+
+    /** Appends TxnOffsetCommit's records as one transactional batch of the producer. */
+    Errors appendTransactional(List<CoordinatorLog.Entry> entries, long producerId, short producerEpoch,
+                               int baseSequence, long nowMs) {
+        return log.appendTransactional(entries, producerId, producerEpoch, baseSequence, nowMs);
+    }
 }

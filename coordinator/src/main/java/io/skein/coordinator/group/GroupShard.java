@@ -32,6 +32,9 @@ final class GroupShard {
     private final Map<String, ClassicGroup> groups = new HashMap<>();
     private final Map<String, ConsumerGroup> consumerGroups = new HashMap<>();
     private final OffsetStore offsets = new OffsetStore();
+    private final PendingTransactionalOffsets pendingOffsets = new PendingTransactionalOffsets();
+    /** Markers written while loading, perhaps past the end the replay reads to: applied when it is done. */
+    private final List<DeferredMarker> deferredMarkers = new ArrayList<>();
     private volatile ShardStatus status = ShardStatus.LOADING;
 
     GroupShard(int partition, GroupLog groupLog) {
@@ -77,6 +80,43 @@ final class GroupShard {
         return offsets;
     }
 
+    /** TxnOffsetCommit's offsets waiting for their transaction's marker. */
+    PendingTransactionalOffsets pendingOffsets() {
+        return pendingOffsets;
+    }
+
+    private record DeferredMarker(long producerId, boolean commit) {
+    }
+
+    /**
+     * A transaction marker of {@code producerId} is in this partition's log: its pending offsets
+     * become committed (COMMIT) or are dropped. While loading, the marker is kept and applied once
+     * the replay is done (applying one the replay saw as well finds nothing left). Lock held.
+     *
+     * @return the groups whose offsets changed, by group
+     */
+    Map<String, Map<TopicPartition, CommittedOffset>> completeTransaction(long producerId, boolean commit, long nowMs) {
+        if (status == ShardStatus.LOADING) {
+            deferredMarkers.add(new DeferredMarker(producerId, commit));
+            return Map.of();
+        }
+        Map<String, Map<TopicPartition, CommittedOffset>> applied = applyMarker(producerId, commit);
+        if (commit) {
+            applied.keySet().forEach(groupId -> groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, nowMs)));
+        }
+        return applied;
+    }
+
+    /** The producer's pending offsets become committed ({@code commit}) or are dropped; returns them. */
+    private Map<String, Map<TopicPartition, CommittedOffset>> applyMarker(long producerId, boolean commit) {
+        Map<String, Map<TopicPartition, CommittedOffset>> pending = pendingOffsets.take(producerId);
+        if (commit) {
+            pending.forEach((groupId, offsetsOfGroup) -> offsetsOfGroup.forEach((tp, offset) ->
+                    offsets.put(groupId, tp, offset)));
+        }
+        return pending;
+    }
+
     /**
      * Replays the partition into memory, then starts serving. Called once, on the loading thread.
      *
@@ -85,24 +125,27 @@ final class GroupShard {
     List<ClassicGroup> load(int bufferBytes, long nowMs) {
         long started = System.nanoTime();
         Map<String, GroupSnapshot> snapshots = new HashMap<>();
-        long records = groupLog.replay(bufferBytes, decoded -> {
-            if (decoded instanceof GroupRecords.OffsetRecord o) {
-                TopicPartition tp = new TopicPartition(o.key().topic(), o.key().partition());
-                if (o.value() == null) {
-                    offsets.remove(o.key().group(), tp);
+        long records = groupLog.replay(bufferBytes, new GroupLog.TransactionalSink() {
+            @Override
+            public void record(CoordinatorLog.BatchInfo batch, GroupRecords.Decoded decoded) {
+                pendingOffsets.replayed(batch);
+                if (batch.transactional() && decoded instanceof GroupRecords.OffsetRecord o && o.value() != null) {
+                    pendingOffsets.stage(batch.producerId(), o.key().group(),
+                            new TopicPartition(o.key().topic(), o.key().partition()), o.value());
                 } else {
-                    offsets.put(o.key().group(), tp, o.value());
+                    replay(decoded, snapshots);
                 }
-            } else if (decoded instanceof GroupRecords.GroupRecord g) {
-                if (g.value() == null) {
-                    snapshots.remove(g.group());
-                } else {
-                    snapshots.put(g.group(), g.value());
-                }
+            }
+
+            @Override
+            public void marker(CoordinatorLog.BatchInfo batch, boolean commit) {
+                applyMarker(batch.producerId(), commit);
             }
         });
         List<ClassicGroup> withMembers = new ArrayList<>();
         synchronized (this) {
+            deferredMarkers.forEach(m -> applyMarker(m.producerId(), m.commit()));
+            deferredMarkers.clear();
             for (Map.Entry<String, GroupSnapshot> e : snapshots.entrySet()) {
                 ClassicGroup group = ClassicGroup.restore(e.getKey(), e.getValue(), nowMs);
                 groups.put(e.getKey(), group);
@@ -120,6 +163,24 @@ final class GroupShard {
         log.info("Loaded {} group(s) and the offsets of {} group(s) from {} ({} records) in {} ms", snapshots.size(),
                 offsets.groups().size(), groupLog.name(), records, (System.nanoTime() - started) / 1_000_000);
         return withMembers;
+    }
+
+    /** Applies one non-transactional record of the offsets topic while loading. */
+    private void replay(GroupRecords.Decoded decoded, Map<String, GroupSnapshot> snapshots) {
+        if (decoded instanceof GroupRecords.OffsetRecord o) {
+            TopicPartition tp = new TopicPartition(o.key().topic(), o.key().partition());
+            if (o.value() == null) {
+                offsets.remove(o.key().group(), tp);
+            } else {
+                offsets.put(o.key().group(), tp, o.value());
+            }
+        } else if (decoded instanceof GroupRecords.GroupRecord g) {
+            if (g.value() == null) {
+                snapshots.remove(g.group());
+            } else {
+                snapshots.put(g.group(), g.value());
+            }
+        }
     }
 
     /** Persists the group's current metadata; the error is the one a group API answers with. */

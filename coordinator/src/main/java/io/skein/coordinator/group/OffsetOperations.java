@@ -72,7 +72,7 @@ final class OffsetOperations {
         return result;
     }
 
-    private Errors validateCommit(GroupShard shard, String groupId, int generation, String memberId,
+    Errors validateCommit(GroupShard shard, String groupId, int generation, String memberId,
                                   String instanceId, short version) {
         ConsumerGroup consumerGroup = shard.consumerGroup(groupId);
         if (consumerGroup != null) {

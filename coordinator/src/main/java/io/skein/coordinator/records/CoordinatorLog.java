@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -60,34 +61,79 @@ public final class CoordinatorLog {
         if (entries.isEmpty()) {
             return Errors.NONE;
         }
+        return append(MemoryRecords.withRecords(Compression.NONE, records(entries, nowMs)), entries.size(), nowMs);
+    }
+
+    /**
+     * Appends the entries as one transactional batch of {@code producerId} at {@code producerEpoch}
+     * (as Kafka's group coordinator writes TxnOffsetCommit): they take effect only once a COMMIT
+     * marker of that producer follows in this partition. {@code baseSequence} continues the
+     * producer's sequence in this partition (0 at a new epoch).
+     */
+    public Errors appendTransactional(List<Entry> entries, long producerId, short producerEpoch, int baseSequence,
+                                      long nowMs) {
+        if (entries.isEmpty()) {
+            return Errors.NONE;
+        }
+        return append(MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, producerEpoch, baseSequence,
+                records(entries, nowMs)), entries.size(), nowMs);
+    }
+
+    private static SimpleRecord[] records(List<Entry> entries, long nowMs) {
         SimpleRecord[] records = new SimpleRecord[entries.size()];
         for (int i = 0; i < records.length; i++) {
             Entry e = entries.get(i);
             records[i] = new SimpleRecord(nowMs, e.key(), e.value());
         }
+        return records;
+    }
+
+    private Errors append(MemoryRecords batch, int count, long nowMs) {
         AppendResult result;
         try {
-            result = partitionLog.append(MemoryRecords.withRecords(Compression.NONE, records),
-                    new AppendContext(leaderEpoch, nowMs));
+            result = partitionLog.append(batch, new AppendContext(leaderEpoch, nowMs));
         } catch (RuntimeException e) {
-            log.warn("Could not write {} {} record(s) to {}: {}", entries.size(), what, name(), e.toString());
+            log.warn("Could not write {} {} record(s) to {}: {}", count, what, name(), e.toString());
             return Errors.KAFKA_STORAGE_ERROR;
         }
         if (!result.succeeded()) {
-            log.warn("Could not write {} {} record(s) to {}: {} {}", entries.size(), what, name(), result.error(),
+            log.warn("Could not write {} {} record(s) to {}: {} {}", count, what, name(), result.error(),
                     result.errorMessage() == null ? "" : result.errorMessage());
         }
         return result.error();
     }
 
+    /** The producer fields of the batch a replayed record or marker came in. */
+    public record BatchInfo(long producerId, short producerEpoch, boolean transactional, int lastSequence) {
+    }
+
+    /** Receives what {@link #replay(int, ReplaySink)} reads, in log order. */
+    public interface ReplaySink {
+        /** A key/value record ({@code value} null for a tombstone). */
+        void record(BatchInfo batch, ByteBuffer key, ByteBuffer value);
+
+        /** A transaction marker of {@code batch.producerId()}: COMMIT ({@code commit}) or ABORT. */
+        default void marker(BatchInfo batch, boolean commit) {
+        }
+    }
+
     /**
      * Reads the partition from its log start offset to its current end and hands every record's
-     * key and value (null for a tombstone) to {@code sink}. A record the sink cannot decode (it
-     * throws IllegalArgumentException or IllegalStateException) is skipped with a warning.
+     * key and value (null for a tombstone) to {@code sink}; control batches are skipped. A record
+     * the sink cannot decode (it throws IllegalArgumentException or IllegalStateException) is
+     * skipped with a warning.
      *
      * @return the number of records replayed
      */
     public long replay(int bufferBytes, BiConsumer<ByteBuffer, ByteBuffer> sink) {
+        return replay(bufferBytes, (batch, key, value) -> sink.accept(key, value));
+    }
+
+    /**
+     * As {@link #replay(int, BiConsumer)}, with each record's batch and the transaction markers
+     * (control batches), so transactional records can be held back until their marker.
+     */
+    public long replay(int bufferBytes, ReplaySink sink) {
         long offset = partitionLog.logStartOffset();
         long end = partitionLog.logEndOffset();
         long count = 0;
@@ -105,7 +151,12 @@ public final class CoordinatorLog {
             long next = offset;
             for (RecordBatch batch : MemoryRecords.readableRecords(bytes).batches()) {
                 next = batch.nextOffset();
+                BatchInfo info = new BatchInfo(batch.producerId(), batch.producerEpoch(), batch.isTransactional(),
+                        batch.lastSequence());
                 if (batch.isControlBatch()) {
+                    if (batch.lastOffset() >= offset) {
+                        replayMarker(batch, info, sink);
+                    }
                     continue;
                 }
                 for (Record record : batch) {
@@ -113,7 +164,7 @@ public final class CoordinatorLog {
                         continue;
                     }
                     try {
-                        sink.accept(record.key(), record.hasValue() ? record.value() : null);
+                        sink.record(info, record.key(), record.hasValue() ? record.value() : null);
                         count++;
                     } catch (IllegalArgumentException | IllegalStateException e) {
                         log.warn("Skipping an unreadable record at offset {} of {}: {}", record.offset(), name(),
@@ -127,5 +178,22 @@ public final class CoordinatorLog {
             offset = next;
         }
         return count;
+    }
+
+    private void replayMarker(RecordBatch batch, BatchInfo info, ReplaySink sink) {
+        for (Record record : batch) {
+            if (!record.hasKey()) {
+                continue;
+            }
+            try {
+                ControlRecordType type = ControlRecordType.parse(record.key());
+                if (type == ControlRecordType.COMMIT || type == ControlRecordType.ABORT) {
+                    sink.marker(info, type == ControlRecordType.COMMIT);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Skipping an unreadable control record at offset {} of {}: {}", record.offset(), name(),
+                        e.getMessage());
+            }
+        }
     }
 }

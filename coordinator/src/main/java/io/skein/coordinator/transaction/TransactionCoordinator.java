@@ -1,5 +1,6 @@
 package io.skein.coordinator.transaction;
 
+import io.skein.coordinator.api.ShardedCoordinator;
 import io.skein.coordinator.records.ShardStatus;
 import io.skein.coordinator.records.CoordinatorLog;
 import io.skein.log.api.PartitionLog;
@@ -8,10 +9,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
@@ -21,21 +25,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transaction coordinator of this node (first transactions protocol; not yet wired to the
- * broker's APIs): routes each transactional id to the shard of its {@code __transaction_state}
- * partition, loads a shard when this node becomes that partition's leader (and finishes the
+ * The transaction coordinator of this node, for both transaction protocols at once (decisions in
+ * {@link TransactionOperations} and, for EndTxn v5, {@link TransactionV2Operations}): routes each
+ * transactional id to the shard of its {@code __transaction_state} partition, loads a shard when this node becomes that partition's leader (and finishes the
  * transactions it finds half-completed), writes every change to the log before answering, has
  * the markers written after a commit or abort decision, aborts transactions that outlive their
  * timeout and removes transactional ids idle past {@code transactional.id.expiration.ms}.
  *
  * <p>Threading: request methods run on request-handler threads and hold the shard's lock for the
  * decision and its log write; markers complete on whatever thread the {@link TransactionMarkers}
- * completes on, then take the lock again; loading, timers and marker retries run on the
- * {@code skein-txn-coordinator} thread.
+ * completes on, then take the lock again (the broker's local markers complete at once, on the
+ * caller's thread, with the lock still held); loading, timers and marker retries run on the
+ * {@code skein-txn-coordinator} thread. A loading shard answers COORDINATOR_LOAD_IN_PROGRESS
+ * without waiting for its lock.
  */
-public final class TransactionCoordinator implements AutoCloseable {
+public final class TransactionCoordinator implements ShardedCoordinator, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TransactionCoordinator.class);
+    private static final int MARKER_FAILURES_PER_WARNING = 60;
 
     /** The answer to InitProducerId. */
     public record InitResult(Errors error, long producerId, short producerEpoch) {
@@ -47,6 +54,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     private final TransactionConfig config;
     private final Clock clock;
     private final TransactionOperations ops;
+    private final TransactionV2Operations opsV2;
     private final TransactionMarkers markers;
     private final Map<Integer, TransactionShard> shards = new ConcurrentHashMap<>();
     private final ScheduledExecutorService background;
@@ -57,6 +65,7 @@ public final class TransactionCoordinator implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.ops = new TransactionOperations(producerIds, config.maxTimeoutMs());
+        this.opsV2 = new TransactionV2Operations(producerIds);
         this.markers = markers;
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "skein-txn-coordinator");
@@ -70,6 +79,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     }
 
     /** The number of partitions of {@code __transaction_state}, once the topic exists. */
+    @Override
     public void partitionCount(int count) {
         partitionCount = count;
     }
@@ -80,6 +90,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     }
 
     /** This node now leads {@code partition} at {@code leaderEpoch}: load its transactional ids. */
+    @Override
     public void onElected(int partition, PartitionLog partitionLog, int leaderEpoch) {
         TransactionShard shard = new TransactionShard(partition,
                 new CoordinatorLog(partitionLog, leaderEpoch, "transaction coordinator"));
@@ -115,6 +126,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     }
 
     /** This node no longer leads {@code partition}: its transactional ids are dropped. */
+    @Override
     public void onResigned(int partition) {
         TransactionShard shard = shards.remove(partition);
         if (shard != null) {
@@ -136,6 +148,9 @@ public final class TransactionCoordinator implements AutoCloseable {
         if (shard == null) {
             return unavailable.apply(Errors.NOT_COORDINATOR);
         }
+        if (shard.availability() != Errors.NONE) {
+            return unavailable.apply(shard.availability()); // loading: answer at once, do not wait for its lock
+        }
         synchronized (shard) {
             Errors availability = shard.availability();
             return availability == Errors.NONE ? operation.apply(shard) : unavailable.apply(availability);
@@ -152,7 +167,13 @@ public final class TransactionCoordinator implements AutoCloseable {
             long now = clock.millis();
             TransactionMetadata txn = shard.get(transactionalId);
             if (txn == null) {
-                txn = ops.create(transactionalId, timeoutMs, now);
+                try {
+                    txn = ops.create(transactionalId, timeoutMs, now);
+                } catch (RuntimeException e) {
+                    log.warn("Transactional id {}: no producer id could be allocated ({}); the client will retry",
+                            transactionalId, e.getMessage());
+                    return InitResult.failed(Errors.COORDINATOR_NOT_AVAILABLE);
+                }
                 shard.put(txn);
             }
             TransactionOperations.Decision decision = ops.initProducerId(txn, timeoutMs, expectedProducerId,
@@ -161,7 +182,7 @@ public final class TransactionCoordinator implements AutoCloseable {
                 return InitResult.failed(answer.error());
             }
             TransactionOperations.Write write = (TransactionOperations.Write) decision;
-            Errors written = persist(shard, txn, write.entry(), now);
+            Errors written = shard.persist(txn, write.entry(), now);
             if (written != Errors.NONE) {
                 return InitResult.failed(written);
             }
@@ -178,11 +199,59 @@ public final class TransactionCoordinator implements AutoCloseable {
     /** AddPartitionsToTxn (client versions), and AddOffsetsToTxn with the group's offsets partition. */
     public Errors addPartitions(String transactionalId, long producerId, short epoch,
                                 Collection<TopicPartition> partitions) {
+        return addPartitions(transactionalId, producerId, epoch, partitions, (short) 0);
+    }
+
+    /**
+     * As {@link #addPartitions(String, long, short, Collection)}, recording the client's
+     * transactions version in a transaction this starts (2: an implicit add by the produce path or
+     * TxnOffsetCommit).
+     */
+    public Errors addPartitions(String transactionalId, long producerId, short epoch,
+                                Collection<TopicPartition> partitions, short clientTransactionVersion) {
         return onShard(transactionalId, shard -> {
             long now = clock.millis();
             TransactionMetadata txn = shard.get(transactionalId);
-            return decide(shard, txn, ops.addPartitions(txn, producerId, epoch, partitions, now), now);
+            return decide(shard, txn, ops.addPartitions(txn, producerId, epoch, partitions, clientTransactionVersion,
+                    now), now);
         }, Function.identity());
+    }
+
+    /** The answer to EndTxn v5: the error, and the producer id and epoch the client continues with. */
+    public record EndResult(Errors error, long producerId, short producerEpoch) {
+    }
+
+    /**
+     * EndTxn v5 (transactions version 2): as {@link #endTransaction}, with the epoch bumped by the
+     * decision; the answer carries the producer id and epoch for the next transaction.
+     */
+    public EndResult endTransactionV2(String transactionalId, long producerId, short epoch, boolean commit) {
+        return onShard(transactionalId, shard -> {
+            long now = clock.millis();
+            TransactionMetadata txn = shard.get(transactionalId);
+            TransactionV2Operations.EndDecision decision = opsV2.endTransaction(txn, producerId, epoch, commit, now);
+            Errors result = decide(shard, txn, decision.decision(), now);
+            if (result == Errors.NONE && decision.decision() instanceof TransactionOperations.Write write) {
+                writeMarkers(shard, txn, write.entry());
+            }
+            return result == Errors.NONE ? new EndResult(result, decision.producerId(), decision.producerEpoch())
+                    : new EndResult(result, -1L, (short) -1);
+        }, error -> new EndResult(error, -1L, (short) -1));
+    }
+
+    /**
+     * Whether each partition is in the producer's ongoing transaction (KIP-890 part 1); every
+     * partition gets the coordinator's error (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS...)
+     * when this node does not serve the id.
+     */
+    public Map<TopicPartition, Errors> verifyPartitions(String transactionalId, long producerId, short epoch,
+                                                        Collection<TopicPartition> partitions) {
+        return onShard(transactionalId, shard -> ops.verify(shard.get(transactionalId), producerId, epoch, partitions),
+                error -> {
+                    Map<TopicPartition, Errors> failed = new java.util.LinkedHashMap<>();
+                    partitions.forEach(tp -> failed.put(tp, error));
+                    return failed;
+                });
     }
 
     /** EndTxn: the decision is written, the client answered, and the markers then written. */
@@ -207,49 +276,67 @@ public final class TransactionCoordinator implements AutoCloseable {
         }, error -> null);
     }
 
+    /**
+     * ListTransactions over every shard this node serves; see {@link TransactionListing#list}.
+     */
+    public TransactionListing.Result list(Set<TransactionState> states, Set<Long> producerIds, long minDurationMs) {
+        return TransactionListing.list(shards.values(), states, producerIds, minDurationMs, clock.millis());
+    }
+
+    /** What DescribeTransactions found for one id: an error, or its current entry. */
+    public record Described(Errors error, TransactionLogEntry entry) {
+    }
+
+    /** DescribeTransactions: TRANSACTIONAL_ID_NOT_FOUND for an id this coordinator does not know. */
+    public Described describeTransaction(String transactionalId) {
+        return onShard(transactionalId, shard -> {
+            TransactionMetadata txn = shard.get(transactionalId);
+            return txn == null ? new Described(Errors.TRANSACTIONAL_ID_NOT_FOUND, null)
+                    : new Described(Errors.NONE, txn.current());
+        }, error -> new Described(error, null));
+    }
+
     private Errors decide(TransactionShard shard, TransactionMetadata txn, TransactionOperations.Decision decision,
                           long now) {
         if (decision instanceof TransactionOperations.Answer answer) {
             return answer.error();
         }
-        return persist(shard, txn, ((TransactionOperations.Write) decision).entry(), now);
-    }
-
-    /** Writes the pending entry and completes or abandons it; the client's answer for a failed write. Lock held. */
-    private static Errors persist(TransactionShard shard, TransactionMetadata txn, TransactionLogEntry entry, long now) {
-        Errors written = shard.write(txn.transactionalId(), entry, now);
-        if (written != Errors.NONE) {
-            txn.abandon();
-            return switch (written) {
-                case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> Errors.NOT_COORDINATOR;
-                case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE -> Errors.UNKNOWN_SERVER_ERROR;
-                default -> Errors.COORDINATOR_NOT_AVAILABLE;
-            };
-        }
-        txn.complete(entry);
-        if (entry.state() == TransactionState.DEAD) {
-            shard.remove(txn.transactionalId());
-        }
-        return Errors.NONE;
+        return shard.persist(txn, ((TransactionOperations.Write) decision).entry(), now);
     }
 
     /** Has the markers of a PrepareCommit/PrepareAbort written, then completes the transaction; retries on failure. */
     private void writeMarkers(TransactionShard shard, TransactionMetadata txn, TransactionLogEntry prepared) {
+        writeMarkers(shard, txn, prepared, 1);
+    }
+
+    /** Failed attempts are logged at WARN the first time and then once a minute or so, not at every retry. */
+    private void writeMarkers(TransactionShard shard, TransactionMetadata txn, TransactionLogEntry prepared,
+                              int attempt) {
         List<TopicPartition> partitions = new ArrayList<>();
         prepared.partitions().forEach((topic, ids) -> ids.forEach(p -> partitions.add(new TopicPartition(topic, p))));
         boolean commit = prepared.state() == TransactionState.PREPARE_COMMIT;
-        markers.write(prepared.producerId(), prepared.producerEpoch(), commit, shard.log().leaderEpoch(), partitions)
-                .whenComplete((error, failure) -> {
-                    Errors result = failure != null ? Errors.UNKNOWN_SERVER_ERROR : error;
-                    if (result == Errors.NONE) {
-                        completeAfterMarkers(shard, txn, prepared);
-                    } else if (shard.status() != ShardStatus.CLOSED) {
-                        log.warn("Transactional id {}: writing {} markers to {} partition(s) failed ({}); retrying",
-                                txn.transactionalId(), commit ? "COMMIT" : "ABORT", partitions.size(), result);
-                        background.schedule(() -> writeMarkers(shard, txn, prepared), config.markerRetryBackoffMs(),
-                                TimeUnit.MILLISECONDS);
-                    }
-                });
+        CompletableFuture<Errors> written = markers.write(prepared.producerId(), prepared.producerEpoch(), commit,
+                shard.log().leaderEpoch(), partitions);
+        BiConsumer<Errors, Throwable> then = (error, failure) -> {
+            Errors result = failure != null ? Errors.UNKNOWN_SERVER_ERROR : error;
+            if (result == Errors.NONE) {
+                completeAfterMarkers(shard, txn, prepared);
+            } else if (shard.status() != ShardStatus.CLOSED) {
+                if (attempt == 1 || attempt % MARKER_FAILURES_PER_WARNING == 0) {
+                    log.warn("Transactional id {}: writing {} markers to {} partition(s) failed ({}, attempt {});"
+                            + " retrying every {} ms", txn.transactionalId(), commit ? "COMMIT" : "ABORT",
+                            partitions.size(), result, attempt, config.markerRetryBackoffMs());
+                }
+                background.schedule(() -> writeMarkers(shard, txn, prepared, attempt + 1),
+                        config.markerRetryBackoffMs(), TimeUnit.MILLISECONDS);
+            }
+        };
+        if (written.isDone()) {
+            written.whenComplete(then); // written at once (this node's replicas only): complete on this thread
+        } else {
+            // completed by whichever thread moves a high watermark: continue on ours, holding none of its locks
+            written.whenCompleteAsync(then, background);
+        }
     }
 
     private void completeAfterMarkers(TransactionShard shard, TransactionMetadata txn, TransactionLogEntry prepared) {
@@ -259,7 +346,7 @@ public final class TransactionCoordinator implements AutoCloseable {
                 return; // the shard moved or the transaction changed meanwhile: nothing of ours to complete
             }
             long now = clock.millis();
-            Errors written = persist(shard, txn, ops.complete(txn, now), now);
+            Errors written = shard.persist(txn, ops.complete(txn, now), now);
             if (written != Errors.NONE) {
                 log.warn("Transactional id {}: could not write its completion ({}); retrying", txn.transactionalId(),
                         written);
@@ -272,7 +359,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     private void abortTimedOut() {
         forEachTransaction((shard, txn, now) -> {
             TransactionLogEntry abort = ops.abortIfTimedOut(txn, now);
-            if (abort != null && persist(shard, txn, abort, now) == Errors.NONE) {
+            if (abort != null && shard.persist(txn, abort, now) == Errors.NONE) {
                 log.info("Transactional id {}: aborting its transaction, open longer than its timeout of {} ms",
                         txn.transactionalId(), abort.timeoutMs());
                 writeMarkers(shard, txn, abort);
@@ -283,7 +370,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     private void expireIdle() {
         forEachTransaction((shard, txn, now) -> {
             TransactionLogEntry dead = ops.expireIfIdle(txn, config.idExpirationMs(), now);
-            if (dead != null && persist(shard, txn, dead, now) == Errors.NONE) {
+            if (dead != null && shard.persist(txn, dead, now) == Errors.NONE) {
                 log.info("Transactional id {} expired after {} ms without a transaction", txn.transactionalId(),
                         config.idExpirationMs());
             }

@@ -131,6 +131,16 @@ public final class TransactionOperations {
     /** AddPartitionsToTxn (client versions) and AddOffsetsToTxn (with the group's offsets partition). */
     public Decision addPartitions(TransactionMetadata txn, long producerId, short epoch,
                                   Collection<TopicPartition> partitions, long nowMs) {
+        return addPartitions(txn, producerId, epoch, partitions, (short) 0, nowMs);
+    }
+
+    /**
+     * As {@link #addPartitions(TransactionMetadata, long, short, Collection, long)}; a transaction
+     * this starts records {@code clientTransactionVersion} (2: partitions added implicitly by the
+     * produce path and TxnOffsetCommit, KIP-890 part 2).
+     */
+    public Decision addPartitions(TransactionMetadata txn, long producerId, short epoch,
+                                  Collection<TopicPartition> partitions, short clientTransactionVersion, long nowMs) {
         if (txn == null || txn.current().producerId() != producerId) {
             return new Answer(Errors.INVALID_PRODUCER_ID_MAPPING);
         }
@@ -149,8 +159,33 @@ public final class TransactionOperations {
         boolean starts = e.state() != TransactionState.ONGOING;
         return new Write(txn.prepare(TransactionState.ONGOING, c -> {
             c.addPartitions(partitions);
-            return starts ? c.startTimestampMs(nowMs) : c;
+            return starts ? c.startTimestampMs(nowMs).clientTransactionVersion(clientTransactionVersion) : c;
         }, nowMs), false);
+    }
+
+    /**
+     * KIP-890 part 1 (AddPartitionsToTxn v4 {@code verify_only}, and the produce path before a
+     * transactional batch is appended): NONE for each partition in the producer's ongoing
+     * transaction, INVALID_TXN_STATE for the others, so a late or stray write cannot land outside
+     * (or after) its transaction.
+     */
+    public java.util.Map<TopicPartition, Errors> verify(TransactionMetadata txn, long producerId, short epoch,
+                                                       Collection<TopicPartition> partitions) {
+        java.util.Map<TopicPartition, Errors> out = new java.util.LinkedHashMap<>();
+        Errors all = null;
+        if (txn == null || txn.current().producerId() != producerId) {
+            all = Errors.INVALID_PRODUCER_ID_MAPPING;
+        } else if (txn.current().producerEpoch() != epoch) {
+            all = Errors.PRODUCER_FENCED;
+        } else if (txn.state() != TransactionState.ONGOING) {
+            all = Errors.INVALID_TXN_STATE;
+        }
+        for (TopicPartition tp : partitions) {
+            out.put(tp, all != null ? all : txn.current().partitions().getOrDefault(tp.topic(),
+                    java.util.Collections.emptySortedSet()).contains(tp.partition()) ? Errors.NONE
+                    : Errors.INVALID_TXN_STATE);
+        }
+        return out;
     }
 
     /** EndTxn from the producer: PrepareCommit or PrepareAbort to write, or Kafka's answer for a retry or a bad state. */
@@ -186,6 +221,12 @@ public final class TransactionOperations {
             default -> throw new IllegalStateException("transactional id " + txn.transactionalId()
                     + " has no transaction to complete in state " + txn.state().displayName());
         };
+        TransactionLogEntry e = txn.current();
+        if (e.nextProducerId() >= 0) {
+            // transactions v2 with its epoch exhausted: the producer continues under the next producer id
+            return txn.prepare(done, c -> c.previousProducerId(e.producerId()).producer(e.nextProducerId(), (short) 0)
+                    .nextProducerId(-1), nowMs);
+        }
         return txn.prepare(done, c -> c, nowMs);
     }
 

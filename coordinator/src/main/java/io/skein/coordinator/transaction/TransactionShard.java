@@ -13,7 +13,9 @@ import org.apache.kafka.common.protocol.Errors;
  * metadata, rebuilt from the partition's log when the node is elected, and the log their changes
  * are written to.
  *
- * <p>Threading: everything but {@link #status} is guarded by the shard's own monitor.
+ * <p>Threading: everything but {@link #status} is guarded by the shard's own monitor; the
+ * replay of {@link #load} runs on the loading thread into a map of its own. {@code status} is
+ * volatile so a request can tell a loading shard without waiting for its lock.
  */
 final class TransactionShard {
 
@@ -44,19 +46,29 @@ final class TransactionShard {
         return status.availability();
     }
 
-    /** Replays the partition; afterwards the shard serves requests. */
-    synchronized long load(int bufferBytes) {
+    /**
+     * Replays the partition without holding the shard's lock (requests meanwhile see LOADING and
+     * answer COORDINATOR_LOAD_IN_PROGRESS at once), then installs the result and serves requests.
+     */
+    long load(int bufferBytes) {
+        Map<String, TransactionLogEntry> replayed = new HashMap<>();
         long records = log.replay(bufferBytes, (key, value) -> {
             String id = TransactionRecords.readKey(key);
             if (value == null) {
-                transactions.remove(id);
+                replayed.remove(id);
             } else {
-                transactions.put(id, new TransactionMetadata(id, TransactionRecords.readValue(value)));
+                replayed.put(id, TransactionRecords.readValue(value));
             }
         });
-        transactions.values().removeIf(t -> t.state() == TransactionState.DEAD);
-        if (status == ShardStatus.LOADING) {
-            status = ShardStatus.ACTIVE;
+        synchronized (this) {
+            replayed.forEach((id, entry) -> {
+                if (entry.state() != TransactionState.DEAD) {
+                    transactions.put(id, new TransactionMetadata(id, entry));
+                }
+            });
+            if (status == ShardStatus.LOADING) {
+                status = ShardStatus.ACTIVE;
+            }
         }
         return records;
     }
@@ -79,6 +91,28 @@ final class TransactionShard {
 
     Collection<TransactionMetadata> all() {
         return List.copyOf(transactions.values());
+    }
+
+    /**
+     * Writes {@code txn}'s pending {@code entry} and completes it (a Dead one also leaves the shard),
+     * or abandons it when the write fails; NONE, or what the client is told about the failed write.
+     * Lock held.
+     */
+    Errors persist(TransactionMetadata txn, TransactionLogEntry entry, long nowMs) {
+        Errors written = write(txn.transactionalId(), entry, nowMs);
+        if (written != Errors.NONE) {
+            txn.abandon();
+            return switch (written) {
+                case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> Errors.NOT_COORDINATOR;
+                case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE -> Errors.UNKNOWN_SERVER_ERROR;
+                default -> Errors.COORDINATOR_NOT_AVAILABLE;
+            };
+        }
+        txn.complete(entry);
+        if (entry.state() == TransactionState.DEAD) {
+            remove(txn.transactionalId());
+        }
+        return Errors.NONE;
     }
 
     /** Writes one transactional id's new entry (a tombstone when it is Dead); NONE or the storage error. */

@@ -1,7 +1,7 @@
 /**
- * The transaction coordinator's model (issue 8, in progress): the transaction state machine and
- * the record formats of the internal topic {@code __transaction_state}, laid out as Kafka lays
- * them out. Not wired into the broker yet: no transaction API is advertised until the whole path
- * (coordinator, markers, read_committed) works end to end.
+ * The transaction coordinator (issue 8, first transactions protocol): the transaction state
+ * machine, the record formats of the internal topic {@code __transaction_state}, laid out as Kafka
+ * lays them out, and the coordinator the broker wires to its transaction APIs. Markers are written
+ * through {@link io.skein.coordinator.transaction.TransactionMarkers}, which the broker implements.
  */
 package io.skein.coordinator.transaction;

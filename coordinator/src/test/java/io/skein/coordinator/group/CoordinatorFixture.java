@@ -71,6 +71,11 @@ final class CoordinatorFixture implements AutoCloseable {
         }
     }
 
+    /** The {@code __consumer_offsets-0} log the coordinator writes to. */
+    PartitionLog log() {
+        return log;
+    }
+
     /** Closes the coordinator and the log, then opens both again: the state must come back from the log. */
     void reopen() throws IOException {
         closeAll();

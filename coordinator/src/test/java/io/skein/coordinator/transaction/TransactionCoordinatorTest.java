@@ -64,6 +64,12 @@ class TransactionCoordinatorTest {
         coordinator = new TransactionCoordinator(config, Clock.systemUTC(), producerIds::getAndIncrement, markers);
         coordinator.partitionCount(1);
         coordinator.onElected(0, stateLog, 1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        // while loading, requests are answered COORDINATOR_LOAD_IN_PROGRESS at once rather than waiting
+        while (coordinator.describeTransaction("probe").error() == Errors.COORDINATOR_LOAD_IN_PROGRESS) {
+            assertTrue(System.nanoTime() < deadline, "the coordinator did not load");
+            Thread.sleep(5);
+        }
     }
 
     private void restart() throws Exception {
@@ -176,5 +182,26 @@ class TransactionCoordinatorTest {
         assertEquals(Errors.INVALID_PRODUCER_ID_MAPPING, coordinator.addPartitions(
                 TransactionCoordinator.partitionFor("a", 2) == 0 ? "a" : "b", 1L, (short) 0, List.of(A0)));
         assertNull(coordinator.describe(elsewhere));
+    }
+
+    @Test
+    void anIdleTransactionalIdExpiresAndStaysGoneAfterAReload() throws Exception {
+        coordinator.close();
+        logs.close();
+        TransactionConfig fastExpiry = new TransactionConfig(60_000, 200L, 50L, 50L, 1 << 20, 50L);
+        start(fastExpiry);
+        assertEquals(Errors.NONE, init("idle", 1_000).error());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (coordinator.describe("idle") != null && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertNull(coordinator.describe("idle"), "expired after transactional.id.expiration.ms");
+
+        coordinator.close();
+        logs.close();
+        start(new TransactionConfig(60_000, 604_800_000L, 50L, 3_600_000L, 1 << 20, 50L));
+
+        assertEquals(Errors.TRANSACTIONAL_ID_NOT_FOUND, coordinator.describeTransaction("idle").error(),
+                "the tombstone keeps it gone");
     }
 }

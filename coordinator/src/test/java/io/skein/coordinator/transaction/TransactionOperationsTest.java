@@ -129,4 +129,20 @@ class TransactionOperationsTest {
         assertEquals(false, ops.validTimeout(900_001));
         assertEquals(false, ops.validTimeout(0));
     }
+
+    @Test
+    void verificationAcceptsOnlyPartitionsOfTheOngoingTransaction() {
+        TransactionMetadata txn = initialized(10);
+        assertEquals(java.util.Map.of(A0, Errors.INVALID_TXN_STATE), ops.verify(txn, 1000L, (short) 0, List.of(A0)),
+                "no transaction is open");
+        written(txn, ops.addPartitions(txn, 1000L, (short) 0, List.of(A0), 11));
+
+        assertEquals(java.util.Map.of(A0, Errors.NONE, B1, Errors.INVALID_TXN_STATE),
+                ops.verify(txn, 1000L, (short) 0, List.of(A0, B1)));
+        assertEquals(java.util.Map.of(A0, Errors.PRODUCER_FENCED), ops.verify(txn, 1000L, (short) 1, List.of(A0)));
+        assertEquals(java.util.Map.of(A0, Errors.INVALID_PRODUCER_ID_MAPPING),
+                ops.verify(txn, 7L, (short) 0, List.of(A0)));
+        assertEquals(java.util.Map.of(A0, Errors.INVALID_PRODUCER_ID_MAPPING), ops.verify(null, 1000L, (short) 0,
+                List.of(A0)));
+    }
 }

@@ -179,6 +179,9 @@ public interface PartitionLog extends AutoCloseable {
      */
     long deleteRecordsBefore(long offset);
 
+    /** The producers this partition remembers (DescribeProducers), as of the last append. */
+    java.util.List<ActiveProducer> activeProducers();
+
     /** Bytes of complete batches in all segments (DescribeLogDirs' partition size). */
     long sizeInBytes();
 

@@ -146,6 +146,19 @@ final class DiskPartitionLog implements PartitionLog {
     }
 
     @Override
+    public java.util.List<io.skein.log.api.ActiveProducer> activeProducers() {
+        synchronized (appendLock) {
+            return producers.producers().stream().map(p -> {
+                io.skein.log.producer.BatchMetadata last = p.recent().isEmpty() ? null
+                        : p.recent().get(p.recent().size() - 1);
+                return new io.skein.log.api.ActiveProducer(p.producerId(), p.epoch(),
+                        last == null ? -1 : last.lastSeq(), last == null ? -1 : last.timestamp(),
+                        p.coordinatorEpoch(), p.txnFirstOffset());
+            }).toList();
+        }
+    }
+
+    @Override
     public AppendResult append(MemoryRecords records, AppendContext context) {
         return leaderAppend(context, c -> appender.append(records, c, config, logStartOffset));
     }
