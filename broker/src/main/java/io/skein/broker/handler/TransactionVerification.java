@@ -76,25 +76,35 @@ public final class TransactionVerification {
             return CompletableFuture.completedFuture(Errors.NONE);
         }
         boolean v2 = produceVersion >= FIRST_V2_PRODUCE_VERSION;
-        int coordinatorId = coordinatorNode(transactionalId);
-        if (coordinatorId >= 0 && coordinatorId != localNodeId) {
-            return remote.verify(coordinatorId, transactionalId, first.producerId(), first.producerEpoch(), tp, !v2)
-                    .thenApply(TransactionVerification::produceError);
-        }
-        if (coordinatorId == -2) {
-            return CompletableFuture.completedFuture(Errors.NOT_ENOUGH_REPLICAS); // no coordinator at the moment
-        }
-        Errors verified = v2
-                ? coordinator.addPartitions(transactionalId, first.producerId(), first.producerEpoch(), List.of(tp),
-                        TransactionV2Operations.VERSION)
-                : coordinator.verifyPartitions(transactionalId, first.producerId(), first.producerEpoch(),
-                        List.of(tp)).get(tp);
-        return CompletableFuture.completedFuture(produceError(verified));
+        return ask(transactionalId, first.producerId(), first.producerEpoch(), tp, v2)
+                .thenApply(TransactionVerification::produceError);
     }
 
     /**
-     * The broker leading the id's {@code __transaction_state} partition; -1 for this node (also
-     * when there is no quorum to ask), -2 when it has no leader.
+     * The transaction coordinator's own answer, wherever it is: whether {@code tp} is in the
+     * producer's ongoing transaction, or ({@code add}, transactions version 2) its answer to adding
+     * it. COORDINATOR_NOT_AVAILABLE when the coordinator has no leader or could not be asked.
+     * Completed at once unless the coordinator is another broker.
+     */
+    public CompletableFuture<Errors> ask(String transactionalId, long producerId, short producerEpoch,
+                                         TopicPartition tp, boolean add) {
+        int coordinatorId = coordinatorNode(transactionalId);
+        if (coordinatorId >= 0) {
+            return remote.verify(coordinatorId, transactionalId, producerId, producerEpoch, tp, !add);
+        }
+        if (coordinatorId == -2) {
+            return CompletableFuture.completedFuture(Errors.COORDINATOR_NOT_AVAILABLE);
+        }
+        Errors answer = add
+                ? coordinator.addPartitions(transactionalId, producerId, producerEpoch, List.of(tp),
+                        TransactionV2Operations.VERSION)
+                : coordinator.verifyPartitions(transactionalId, producerId, producerEpoch, List.of(tp)).get(tp);
+        return CompletableFuture.completedFuture(answer);
+    }
+
+    /**
+     * The other broker leading the id's {@code __transaction_state} partition; -1 for this node
+     * (also when there is no quorum to ask), -2 when it has no leader.
      */
     private int coordinatorNode(String transactionalId) {
         if (quorum == null) {

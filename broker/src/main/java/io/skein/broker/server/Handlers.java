@@ -157,7 +157,7 @@ final class Handlers {
                 .register(ApiKeys.ADD_OFFSETS_TO_TXN, transactions)
                 .register(ApiKeys.END_TXN, transactions)
                 .register(ApiKeys.TXN_OFFSET_COMMIT, ApiKeys.TXN_OFFSET_COMMIT.oldestVersion(), 5,
-                        new TxnOffsetCommitHandler(coordinators.groups(), coordinators.transactions(), quorum, authz))
+                        new TxnOffsetCommitHandler(coordinators.groups(), coordinators.verification(), quorum, authz))
                 .register(ApiKeys.DESCRIBE_TRANSACTIONS, transactionAdmin)
                 .register(ApiKeys.LIST_TRANSACTIONS, transactionAdmin)
                 .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(partitions, authz))

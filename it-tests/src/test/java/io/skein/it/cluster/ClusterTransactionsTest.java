@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skein.it.harness.Clients;
+import io.skein.it.harness.Processes;
 import io.skein.it.harness.ThreeNodeCluster;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,14 +21,18 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +52,8 @@ class ClusterTransactionsTest {
     private static final int PARTITIONS = 6;
     /** Several follower fetch rounds ({@code replica.fetch.wait.max.ms} is 500 ms by default). */
     private static final long TRANSACTION_STATE_COPY_MS = 2_000;
+    private static final Path LIBRDKAFKA_SCRIPT = Path.of("src", "test", "python", "confluent_transactions.py")
+            .toAbsolutePath();
     private static ThreeNodeCluster cluster;
 
     @BeforeAll
@@ -157,6 +165,120 @@ class ClusterTransactionsTest {
         Map<TopicPartition, List<String>> seen = read(partitions, "read_committed");
         for (TopicPartition tp : partitions) {
             assertEquals(committed.get(tp), seen.getOrDefault(tp, List.of()), "read_committed in " + tp);
+        }
+    }
+
+    @Test
+    void aVersionOneClientCommitsAndAbortsWithItsCoordinatorOnAnotherNode() throws Exception {
+        Processes.require("/usr/bin/python3");
+        String topic = "txn-librdkafka";
+        createTopic(topic);
+        String transactionalId;
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            int leader = leaders(admin, topic).get(0);
+            transactionalId = idCoordinatedAwayFrom(admin, "librdkafka-v1-", leader);
+        }
+
+        Processes.Result run = Processes.run(List.of("/usr/bin/python3", LIBRDKAFKA_SCRIPT.toString(),
+                cluster.bootstrap(), topic, transactionalId), null, Map.of(), Duration.ofMinutes(2));
+
+        assertEquals(0, run.exitCode(), run.describe());
+        assertEquals(List.of("value committed-0", "value committed-1", "value committed-2", "value later-0",
+                "value later-1", "value later-2"), run.output().lines().filter(l -> l.startsWith("value "))
+                .toList(), run.describe());
+    }
+
+    @Test
+    void offsetsSentToATransactionCommitWithItOnTheGroupCoordinatorsNode() throws Exception {
+        String topic = "txn-offsets";
+        List<TopicPartition> partitions = createTopic(topic);
+        String transactionalId = "offsets-producer";
+        String group;
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            try (KafkaProducer<byte[], byte[]> probe = producer(transactionalId)) {
+                probe.initTransactions(); // creates __transaction_state and the id
+            }
+            int txnCoordinator = admin.describeTransactions(List.of(transactionalId)).description(transactionalId)
+                    .get().coordinatorId();
+            group = groupCoordinatedAwayFrom(admin, "cluster-eos-", txnCoordinator);
+        }
+        Map<TopicPartition, OffsetAndMetadata> committedOffsets = new HashMap<>();
+        Map<TopicPartition, OffsetAndMetadata> abortedOffsets = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            committedOffsets.put(tp, new OffsetAndMetadata(10 + tp.partition(), "committed"));
+            abortedOffsets.put(tp, new OffsetAndMetadata(100 + tp.partition(), "aborted"));
+        }
+        try (KafkaProducer<byte[], byte[]> producer = producer(transactionalId)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, 0, null, bytes("with-offsets")));
+            producer.sendOffsetsToTransaction(committedOffsets, new ConsumerGroupMetadata(group));
+            producer.commitTransaction();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, 1, null, bytes("aborted-with-offsets")));
+            producer.sendOffsetsToTransaction(abortedOffsets, new ConsumerGroupMetadata(group));
+            producer.abortTransaction();
+        }
+
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            Map<TopicPartition, OffsetAndMetadata> seen = new HashMap<>();
+            Clients.await("the transaction's offsets committed in " + group, TIMEOUT, () -> {
+                try {
+                    seen.clear();
+                    seen.putAll(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get());
+                    return seen.size() == PARTITIONS;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertEquals(committedOffsets, seen, "only the committed transaction's offsets");
+        }
+        assertEquals(List.of("with-offsets"), read(partitions, "read_committed").values().stream()
+                .flatMap(List::stream).toList());
+    }
+
+    /** The partitions' leaders, by partition. */
+    private static Map<Integer, Integer> leaders(Admin admin, String topic) throws Exception {
+        Map<Integer, Integer> out = new HashMap<>();
+        for (TopicPartitionInfo p : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic)
+                .partitions()) {
+            out.put(p.partition(), p.leader() == null ? -1 : p.leader().id());
+        }
+        return out;
+    }
+
+    /** A transactional id whose {@code __transaction_state} partition is led by another node than {@code node}. */
+    private static String idCoordinatedAwayFrom(Admin admin, String prefix, int node) throws Exception {
+        try (KafkaProducer<byte[], byte[]> probe = producer(prefix + "probe")) {
+            probe.initTransactions(); // __transaction_state exists from here on
+        }
+        Map<Integer, Integer> stateLeaders = leaders(admin, Topic.TRANSACTION_STATE_TOPIC_NAME);
+        for (int i = 0; ; i++) {
+            String id = prefix + i;
+            int leader = stateLeaders.get(Utils.abs(id.hashCode()) % stateLeaders.size());
+            if (leader >= 0 && leader != node) {
+                return id;
+            }
+        }
+    }
+
+    /** A group id whose group coordinator (leader of its {@code __consumer_offsets} partition) is not {@code node}. */
+    private static String groupCoordinatedAwayFrom(Admin admin, String prefix, int node) throws Exception {
+        admin.listConsumerGroupOffsets(prefix + "probe").partitionsToOffsetAndMetadata().get(); // creates the topic
+        Clients.await(Topic.GROUP_METADATA_TOPIC_NAME + " with a leader for every partition", TIMEOUT, () -> {
+            try {
+                return !leaders(admin, Topic.GROUP_METADATA_TOPIC_NAME).containsValue(-1);
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        Map<Integer, Integer> offsetsLeaders = leaders(admin, Topic.GROUP_METADATA_TOPIC_NAME);
+        for (int i = 0; ; i++) {
+            String group = prefix + i;
+            int leader = offsetsLeaders.get(Utils.abs(group.hashCode()) % offsetsLeaders.size());
+            if (leader >= 0 && leader != node) {
+                return group;
+            }
         }
     }
 
