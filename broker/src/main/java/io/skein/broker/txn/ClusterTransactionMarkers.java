@@ -107,7 +107,7 @@ public final class ClusterTransactionMarkers implements AutoCloseable {
     }
 
     /** WriteTxnMarkers with every transaction queued for one leader. */
-    private static final class MarkerExchange implements NodeSender.Exchange<Markers> {
+    static final class MarkerExchange implements NodeSender.Exchange<Markers> {
 
         @Override
         public AbstractRequest.Builder<?> request(List<Markers> batch) {

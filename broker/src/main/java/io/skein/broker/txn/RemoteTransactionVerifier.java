@@ -72,7 +72,7 @@ public final class RemoteTransactionVerifier implements AutoCloseable {
      * its id (another producer id, epoch or mode: a fenced instance racing the new one) is answered
      * CONCURRENT_TRANSACTIONS, which the producer retries.
      */
-    private static final class VerifyExchange implements NodeSender.Exchange<Check> {
+    static final class VerifyExchange implements NodeSender.Exchange<Check> {
 
         @Override
         public AbstractRequest.Builder<?> request(List<Check> batch) {
