@@ -141,7 +141,8 @@ public final class ProduceHandler implements RequestHandler {
                     fail(out, Errors.CORRUPT_MESSAGE, "No record batches in the request");
                     continue;
                 }
-                steps.add(transactions.verify(data.transactionalId(), tp, records, context.apiVersion())
+                steps.add(transactions.verify(data.transactionalId(), tp, records, context.apiVersion(),
+                        lookup.partition().log())
                         .thenAccept(verified -> appendVerified(verified, tp, records, out, acks, data.transactionalId(),
                                 context.apiVersion(), waiting))
                         .exceptionally(failure -> {

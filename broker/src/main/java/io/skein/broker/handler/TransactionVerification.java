@@ -3,6 +3,7 @@ package io.skein.broker.handler;
 import io.skein.broker.txn.RemoteTransactionVerifier;
 import io.skein.coordinator.transaction.TransactionCoordinator;
 import io.skein.coordinator.transaction.TransactionV2Operations;
+import io.skein.log.api.PartitionLog;
 import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataQuorum;
 import java.util.List;
@@ -60,10 +61,12 @@ public final class TransactionVerification {
 
     /**
      * NONE when {@code records} may be appended to {@code tp}, else the produce error for the
-     * partition. Completed at once unless the coordinator is another broker.
+     * partition. Completed at once unless the coordinator is another broker. A partition whose
+     * log has the producer's transaction open at the batch's epoch joined it already: no check
+     * (as in Kafka; the epoch changes at every transaction end in version 2).
      */
     public CompletableFuture<Errors> verify(String transactionalId, TopicPartition tp, MemoryRecords records,
-                                            short produceVersion) {
+                                            short produceVersion, PartitionLog log) {
         if (transactionalId == null) {
             return CompletableFuture.completedFuture(Errors.NONE);
         }
@@ -72,8 +75,9 @@ public final class TransactionVerification {
             first = batch;
             break;
         }
-        if (first == null || !first.isTransactional()) {
-            return CompletableFuture.completedFuture(Errors.NONE);
+        if (first == null || !first.isTransactional()
+                || log.hasOngoingTransaction(first.producerId(), first.producerEpoch())) {
+            return CompletableFuture.completedFuture(Errors.NONE); // not transactional, or already in its transaction
         }
         boolean v2 = produceVersion >= FIRST_V2_PRODUCE_VERSION;
         return ask(transactionalId, first.producerId(), first.producerEpoch(), tp, v2)
