@@ -14,7 +14,8 @@ import org.apache.kafka.common.Node;
  * items, as Kafka's per-broker queues do). Endpoints come from the latest metadata image, on the
  * inter-broker listener.
  *
- * <p>Threading: {@link #submit} from any thread; senders are kept in a concurrent map. After
+ * <p>Threading: {@link #submit} from any thread; senders are kept in a concurrent map, created
+ * under this object's lock, which {@link #close} also takes so that none starts after it. After
  * {@link #close} a submitted item is failed at once.
  */
 public final class NodeSenders<T> implements AutoCloseable {
@@ -24,8 +25,8 @@ public final class NodeSenders<T> implements AutoCloseable {
     private final NodeSender.Exchange<T> exchange;
     private final String purpose;
     private final Map<Integer, NodeSender<T>> senders = new ConcurrentHashMap<>();
-    /** Set by {@link #close}; checked by submitters so no sender starts after it. */
-    private volatile boolean closed;
+    /** Set by {@link #close}; read by submitters under this object's lock. */
+    private boolean closed;
 
     /** @param purpose names the threads and the clients, e.g. "txn-marker-sender" */
     public NodeSenders(InterBrokerClient.Settings settings, MetadataQuorum quorum, NodeSender.Exchange<T> exchange,
@@ -38,16 +39,22 @@ public final class NodeSenders<T> implements AutoCloseable {
 
     /** Queues {@code item} for broker {@code nodeId}. */
     public void submit(int nodeId, T item) {
-        if (closed) {
-            exchange.onFailure(java.util.List.of(item), "this broker is shutting down");
-            return;
+        NodeSender<T> sender = senders.get(nodeId);
+        if (sender == null) {
+            synchronized (this) { // no sender (thread, connection) starts once close has begun
+                if (closed) {
+                    exchange.onFailure(java.util.List.of(item), "this broker is shutting down");
+                    return;
+                }
+                sender = senders.computeIfAbsent(nodeId, id -> {
+                    NodeSender<T> created = new NodeSender<>(id, this::endpoint,
+                            new InterBrokerClient(settings, purpose + "-" + id), exchange, purpose);
+                    created.start();
+                    return created;
+                });
+            }
         }
-        senders.computeIfAbsent(nodeId, id -> {
-            NodeSender<T> sender = new NodeSender<>(id, this::endpoint,
-                    new InterBrokerClient(settings, purpose + "-" + id), exchange, purpose);
-            sender.start();
-            return sender;
-        }).submit(item);
+        sender.submit(item); // after close: failed at once by the closed sender
     }
 
     /** A broker's endpoint on the inter-broker listener in the latest image; empty when unknown or fenced. */
@@ -70,7 +77,9 @@ public final class NodeSenders<T> implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            closed = true;
+        }
         senders.values().forEach(NodeSender::close);
         senders.clear();
     }
