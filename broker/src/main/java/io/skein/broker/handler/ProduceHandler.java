@@ -30,13 +30,17 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.resource.ResourceType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Produce: appends each partition's batches to its log (validation, offsets and idempotence are
  * the log's) and wakes fetches parked on the partition. With acks=0 no response is sent.
  *
  * <p>A transactional batch is appended only to a partition in its producer's ongoing transaction
- * ({@link TransactionVerification}, KIP-890 part 1).
+ * ({@link TransactionVerification}, KIP-890 part 1). When the transaction coordinator is another
+ * broker the check is asynchronous: the append and the response follow its answer, on the thread
+ * that brought it, and the request thread is free meanwhile.
  *
  * <p>acks=-1 (all): a partition whose ISR is smaller than its {@code min.insync.replicas} refuses
  * the batch (NOT_ENOUGH_REPLICAS, nothing appended); otherwise the response is parked in the
@@ -44,6 +48,8 @@ import org.apache.kafka.common.resource.ResourceType;
  * is answered after the leader's append.
  */
 public final class ProduceHandler implements RequestHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
 
     private final Partitions partitions;
     private final MetadataQuorum quorum;
@@ -81,9 +87,10 @@ public final class ProduceHandler implements RequestHandler {
         short acks = data.acks();
         boolean validAcks = acks == -1 || acks == 0 || acks == 1;
         MetadataImage image = quorum.image();
-        long now = clock.millis();
         ProduceResponseData response = new ProduceResponseData();
-        List<DelayedProduce.Waiting> waiting = new ArrayList<>();
+        // filled by the appends, which may run on another thread (a remote coordinator's answer)
+        List<DelayedProduce.Waiting> waiting = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<Void>> steps = new ArrayList<>();
         // a transactional produce needs WRITE on its transactional id, as in Kafka
         boolean transactionAllowed = data.transactionalId() == null
                 || authz.authorize(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, data.transactionalId());
@@ -134,40 +141,72 @@ public final class ProduceHandler implements RequestHandler {
                     fail(out, Errors.CORRUPT_MESSAGE, "No record batches in the request");
                     continue;
                 }
-                Errors verified = transactions.verify(data.transactionalId(), tp, records, context.apiVersion());
-                if (verified != Errors.NONE) {
-                    fail(out, verified, verified == Errors.INVALID_TXN_STATE ? "Partition " + tp
-                            + " is not in an ongoing transaction of producer " + data.transactionalId() : null);
-                    continue;
-                }
-                HostedPartition leader = lookup.partition();
-                if (acks == -1 && leader.state().isr().size() < leader.minInSyncReplicas()) {
-                    fail(out, Errors.NOT_ENOUGH_REPLICAS, "The size of the current ISR " + leader.state().isr()
-                            + " is insufficient to satisfy the min.isr requirement of " + leader.minInSyncReplicas()
-                            + " for partition " + tp);
-                    continue;
-                }
-                AppendResult result = leader.log().append(records, new AppendContext(leader.leaderEpoch(), now));
-                out.setErrorCode(result.error().code())
-                        .setErrorMessage(result.errorMessage())
-                        .setBaseOffset(result.baseOffset())
-                        .setLogAppendTimeMs(result.logAppendTimeMs())
-                        .setLogStartOffset(result.logStartOffset());
-                for (AppendResult.RecordError recordError : context.apiVersion() >= 8 ? result.recordErrors()
-                        : java.util.List.<AppendResult.RecordError>of()) {
-                    out.recordErrors().add(new BatchIndexAndErrorMessage()
-                            .setBatchIndex(recordError.batchIndex())
-                            .setBatchIndexErrorMessage(recordError.message()));
-                }
-                if (result.succeeded()) {
-                    fetchPurgatory.checkAndComplete(tp);
-                    if (acks == -1) {
-                        waiting.add(new DelayedProduce.Waiting(tp, out, leader.leaderEpoch(), result.lastOffset() + 1));
-                    }
-                }
+                steps.add(transactions.verify(data.transactionalId(), tp, records, context.apiVersion(),
+                        lookup.partition().log())
+                        .thenAccept(verified -> appendVerified(verified, tp, records, out, acks, data.transactionalId(),
+                                context.apiVersion(), waiting))
+                        .exceptionally(failure -> {
+                            log.error("Produce to {} failed unexpectedly", tp, failure);
+                            fail(out, Errors.UNKNOWN_SERVER_ERROR, null);
+                            return null;
+                        }));
             }
             response.responses().add(topicResponse);
         }
+        CompletableFuture<Void> all = CompletableFuture.allOf(steps.toArray(new CompletableFuture<?>[0]));
+        // at once unless a transactional batch waits for a coordinator on another broker
+        return all.isDone() ? finish(response, acks, waiting, data.timeoutMs())
+                : all.thenCompose(done -> finish(response, acks, waiting, data.timeoutMs()));
+    }
+
+    /**
+     * Appends a batch whose transaction check answered {@code verified}. Runs on the request
+     * thread, or on the thread that brought a remote coordinator's answer: the partition is looked
+     * up again, as its leadership may have moved meanwhile.
+     */
+    private void appendVerified(Errors verified, TopicPartition tp, MemoryRecords records,
+                                PartitionProduceResponse out, short acks, String transactionalId, short version,
+                                List<DelayedProduce.Waiting> waiting) {
+        if (verified != Errors.NONE) {
+            fail(out, verified, verified == Errors.INVALID_TXN_STATE ? "Partition " + tp
+                    + " is not in an ongoing transaction of producer " + transactionalId : null);
+            return;
+        }
+        PartitionLookup lookup = partitions.lookup(tp);
+        if (!lookup.ok()) {
+            fail(out, lookup.error(), null);
+            return;
+        }
+        HostedPartition leader = lookup.partition();
+        if (acks == -1 && leader.state().isr().size() < leader.minInSyncReplicas()) {
+            fail(out, Errors.NOT_ENOUGH_REPLICAS, "The size of the current ISR " + leader.state().isr()
+                    + " is insufficient to satisfy the min.isr requirement of " + leader.minInSyncReplicas()
+                    + " for partition " + tp);
+            return;
+        }
+        AppendResult result = leader.log().append(records, new AppendContext(leader.leaderEpoch(), clock.millis()));
+        out.setErrorCode(result.error().code())
+                .setErrorMessage(result.errorMessage())
+                .setBaseOffset(result.baseOffset())
+                .setLogAppendTimeMs(result.logAppendTimeMs())
+                .setLogStartOffset(result.logStartOffset());
+        for (AppendResult.RecordError recordError : version >= 8 ? result.recordErrors()
+                : List.<AppendResult.RecordError>of()) {
+            out.recordErrors().add(new BatchIndexAndErrorMessage()
+                    .setBatchIndex(recordError.batchIndex())
+                    .setBatchIndexErrorMessage(recordError.message()));
+        }
+        if (result.succeeded()) {
+            fetchPurgatory.checkAndComplete(tp);
+            if (acks == -1) {
+                waiting.add(new DelayedProduce.Waiting(tp, out, leader.leaderEpoch(), result.lastOffset() + 1));
+            }
+        }
+    }
+
+    /** The response, at once or (acks=-1) once the high watermark passes every append. */
+    private CompletableFuture<ApiMessage> finish(ProduceResponseData response, short acks,
+                                                 List<DelayedProduce.Waiting> waiting, int timeoutMs) {
         if (acks == 0) {
             String error = firstError(response);
             return error == null ? CompletableFuture.completedFuture(null)
@@ -178,9 +217,9 @@ public final class ProduceHandler implements RequestHandler {
             return CompletableFuture.completedFuture(response);
         }
         CompletableFuture<ApiMessage> future = new CompletableFuture<>();
-        DelayedProduce delayed = new DelayedProduce(partitions, waiting, response, future);
+        DelayedProduce delayed = new DelayedProduce(partitions, new ArrayList<>(waiting), response, future);
         if (!delayed.tryComplete()) {
-            producePurgatory.watch(delayed, delayed.keys(), Math.max(0, data.timeoutMs()));
+            producePurgatory.watch(delayed, delayed.keys(), Math.max(0, timeoutMs));
         }
         return future;
     }

@@ -2,8 +2,6 @@ package io.skein.broker.handler;
 
 import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.coordinator.group.OffsetCommitEntry;
-import io.skein.coordinator.transaction.TransactionCoordinator;
-import io.skein.coordinator.transaction.TransactionV2Operations;
 import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataQuorum;
 import io.skein.wire.api.RequestContext;
@@ -29,12 +27,14 @@ import org.apache.kafka.common.resource.ResourceType;
  * TxnOffsetCommit (versions 0-5, topics by name): a transactional producer commits a group's
  * offsets inside its transaction; the group coordinator holds them until the transaction's marker.
  * From version 5 (transactions version 2) the group's offsets partition joins the transaction
- * here, as no AddOffsetsToTxn precedes it.
+ * here, as no AddOffsetsToTxn precedes it: asked of the producer's transaction coordinator, on
+ * this node or another ({@link TransactionVerification#ask}).
  * With ACLs, as in Kafka: WRITE on the transactional id (TRANSACTIONAL_ID_AUTHORIZATION_FAILED),
  * READ on the group (GROUP_AUTHORIZATION_FAILED) and READ on each topic
  * (TOPIC_AUTHORIZATION_FAILED); topics that do not exist get UNKNOWN_TOPIC_OR_PARTITION.
  *
- * <p>Stateless; safe from any request thread.
+ * <p>Stateless; safe from any request thread. The answer follows a remote coordinator's on the
+ * thread that brought it.
  */
 public final class TxnOffsetCommitHandler implements RequestHandler {
 
@@ -42,11 +42,12 @@ public final class TxnOffsetCommitHandler implements RequestHandler {
     private static final short FIRST_V2_VERSION = 5;
 
     private final GroupCoordinator coordinator;
-    private final TransactionCoordinator transactions;
+    private final TransactionVerification transactions;
     private final MetadataQuorum quorum;
     private final Authorization authz;
 
-    public TxnOffsetCommitHandler(GroupCoordinator coordinator, TransactionCoordinator transactions,
+    /** @param transactions reaches the producer's transaction coordinator, on this node or another */
+    public TxnOffsetCommitHandler(GroupCoordinator coordinator, TransactionVerification transactions,
                                   MetadataQuorum quorum, Authorization authz) {
         this.coordinator = coordinator;
         this.transactions = transactions;
@@ -80,8 +81,14 @@ public final class TxnOffsetCommitHandler implements RequestHandler {
                         p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata()));
             }
         }
-        Errors joined = entries.isEmpty() || context.apiVersion() < FIRST_V2_VERSION ? Errors.NONE
-                : joinTransaction(data, image);
+        CompletableFuture<Errors> joined = entries.isEmpty() || context.apiVersion() < FIRST_V2_VERSION
+                ? CompletableFuture.completedFuture(Errors.NONE) : joinTransaction(data, image);
+        // at once unless the transaction coordinator is another broker (then on the thread of its answer)
+        return joined.thenApply(error -> respond(data, entries, topicErrors, error));
+    }
+
+    private ApiMessage respond(TxnOffsetCommitRequestData data, List<OffsetCommitEntry> entries,
+                               List<Errors> topicErrors, Errors joined) {
         Map<TopicPartition, Errors> results = new java.util.HashMap<>();
         if (joined != Errors.NONE) {
             entries.forEach(e -> results.put(e.topicPartition(), joined));
@@ -102,28 +109,30 @@ public final class TxnOffsetCommitHandler implements RequestHandler {
             }
             response.topics().add(out);
         }
-        return CompletableFuture.completedFuture(response);
+        return response;
     }
 
     /**
      * Transactions version 2: the group's offsets partition joins the producer's transaction here
      * (what AddOffsetsToTxn did in version 1), so the transaction's marker reaches it.
      */
-    private Errors joinTransaction(TxnOffsetCommitRequestData data, MetadataImage image) {
+    private CompletableFuture<Errors> joinTransaction(TxnOffsetCommitRequestData data, MetadataImage image) {
         int partitions = image.topic(Topic.GROUP_METADATA_TOPIC_NAME).map(t -> t.partitions().size()).orElse(0);
         if (partitions <= 0) {
-            return Errors.COORDINATOR_NOT_AVAILABLE;
+            return CompletableFuture.completedFuture(Errors.COORDINATOR_NOT_AVAILABLE);
         }
         TopicPartition offsets = new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME,
                 GroupCoordinator.partitionFor(data.groupId(), partitions));
-        Errors added = transactions.addPartitions(data.transactionalId(), data.producerId(), data.producerEpoch(),
-                List.of(offsets), TransactionV2Operations.VERSION);
-        return switch (added) {
-            case NONE -> Errors.NONE;
-            case PRODUCER_FENCED, INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
-            case CONCURRENT_TRANSACTIONS, COORDINATOR_LOAD_IN_PROGRESS -> Errors.COORDINATOR_LOAD_IN_PROGRESS;
-            case INVALID_PRODUCER_ID_MAPPING -> Errors.INVALID_PRODUCER_ID_MAPPING;
-            default -> Errors.INVALID_TXN_STATE; // e.g. NOT_COORDINATOR: its coordinator is on another node
-        };
+        return transactions.ask(data.transactionalId(), data.producerId(), data.producerEpoch(), offsets, true)
+                .thenApply(added -> switch (added) {
+                    case NONE -> Errors.NONE;
+                    case PRODUCER_FENCED, INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
+                    // retriable without looking the group coordinator up again: the transaction coordinator
+                    // is loading, moving, busy ending the previous transaction or out of reach
+                    case CONCURRENT_TRANSACTIONS, COORDINATOR_LOAD_IN_PROGRESS, NOT_COORDINATOR,
+                         COORDINATOR_NOT_AVAILABLE -> Errors.COORDINATOR_LOAD_IN_PROGRESS;
+                    case INVALID_PRODUCER_ID_MAPPING -> Errors.INVALID_PRODUCER_ID_MAPPING;
+                    default -> Errors.INVALID_TXN_STATE;
+                });
     }
 }

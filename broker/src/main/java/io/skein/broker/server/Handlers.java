@@ -60,9 +60,12 @@ final class Handlers {
     private Handlers() {
     }
 
-    /** The coordinators requests go to, and the writer of transaction markers to this node's partitions. */
+    /**
+     * The coordinators requests go to, the writer of transaction markers to this node's partitions,
+     * and the produce path's transaction check (which asks coordinators on other brokers too).
+     */
     record Coordinators(GroupCoordinator groups, TransactionCoordinator transactions,
-                        LocalTransactionMarkers markers) {
+                        LocalTransactionMarkers markers, TransactionVerification verification) {
     }
 
     static HandlerRegistry registry(BrokerConfig config, MetadataQuorum quorum, Partitions partitions,
@@ -86,7 +89,7 @@ final class Handlers {
         HandlerRegistry registry = new HandlerRegistry()
                 .register(ApiKeys.PRODUCE, new ProduceHandler(partitions, quorum, fetchPurgatory,
                         replication.producePurgatory(), clock, authz,
-                        new TransactionVerification(coordinators.transactions())))
+                        coordinators.verification()))
                 .register(ApiKeys.FETCH, new FetchHandler(partitions, quorum, fetchPurgatory, authz,
                         replication.followerFetches()))
                 .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions, authz))
@@ -154,7 +157,7 @@ final class Handlers {
                 .register(ApiKeys.ADD_OFFSETS_TO_TXN, transactions)
                 .register(ApiKeys.END_TXN, transactions)
                 .register(ApiKeys.TXN_OFFSET_COMMIT, ApiKeys.TXN_OFFSET_COMMIT.oldestVersion(), 5,
-                        new TxnOffsetCommitHandler(coordinators.groups(), coordinators.transactions(), quorum, authz))
+                        new TxnOffsetCommitHandler(coordinators.groups(), coordinators.verification(), quorum, authz))
                 .register(ApiKeys.DESCRIBE_TRANSACTIONS, transactionAdmin)
                 .register(ApiKeys.LIST_TRANSACTIONS, transactionAdmin)
                 .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(partitions, authz))

@@ -12,7 +12,10 @@ import io.skein.broker.partition.CoordinatorLeadership;
 import io.skein.broker.partition.ImageScramCredentials;
 import io.skein.broker.partition.ImageTopicsView;
 import io.skein.broker.purgatory.Purgatory;
+import io.skein.broker.handler.TransactionVerification;
+import io.skein.broker.txn.ClusterTransactionMarkers;
 import io.skein.broker.txn.LocalTransactionMarkers;
+import io.skein.broker.txn.RemoteTransactionVerifier;
 import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.coordinator.producerid.ProducerIdAllocator;
 import io.skein.coordinator.transaction.TransactionCoordinator;
@@ -68,6 +71,8 @@ public final class SkeinServer implements AutoCloseable {
     private Replicas replicas;
     private GroupCoordinator groupCoordinator;
     private TransactionCoordinator transactionCoordinator;
+    private ClusterTransactionMarkers clusterMarkers;
+    private RemoteTransactionVerifier verifier;
     private KafkaWireServer wire;
     private BrokerHeartbeater heartbeater;
     private Map<String, InetSocketAddress> boundListeners = Map.of();
@@ -123,8 +128,10 @@ public final class SkeinServer implements AutoCloseable {
         // markers before the quorum starts: a coordinator loaded at the first image may write them at once
         LocalTransactionMarkers markers = TransactionWiring.localMarkers(partitions, fetchPurgatory,
                 groupCoordinator, clock);
+        clusterMarkers = new ClusterTransactionMarkers(config.nodeId(), quorum, markers, replication.client());
         transactionCoordinator = new TransactionCoordinator(config.transactionConfig(), clock,
-                TransactionWiring.blockingProducerIds(producerIds), TransactionWiring.forCoordinator(markers));
+                TransactionWiring.blockingProducerIds(producerIds), TransactionWiring.forCoordinator(clusterMarkers));
+        verifier = new RemoteTransactionVerifier(quorum, replication.client());
         quorum.addListener(new CoordinatorLeadership(partitions, Topic.TRANSACTION_STATE_TOPIC_NAME,
                 transactionCoordinator));
         startQuorum();
@@ -134,7 +141,9 @@ public final class SkeinServer implements AutoCloseable {
                 acl.superUsers(), acl.allowEveryoneIfNoAclFound()));
         wire = KafkaWireServer.create(serverSettings(),
                 Handlers.registry(config, quorum, partitions, fetchPurgatory, producerIds,
-                        new Handlers.Coordinators(groupCoordinator, transactionCoordinator, markers), clock,
+                        new Handlers.Coordinators(groupCoordinator, transactionCoordinator, markers,
+                                new TransactionVerification(transactionCoordinator, config.nodeId(), quorum, verifier)),
+                        clock,
                         new Handlers.Replication(producePurgatory, replicas)));
         try {
             boundListeners = wire.start();
@@ -280,6 +289,8 @@ public final class SkeinServer implements AutoCloseable {
         }
         // answers parked JoinGroup/SyncGroup requests (NOT_COORDINATOR) so in-flight requests can finish
         closeQuietly(transactionCoordinator, "transaction coordinator");
+        closeQuietly(clusterMarkers, "transaction marker senders");
+        closeQuietly(verifier, "transaction verification senders");
         closeQuietly(groupCoordinator, "group coordinator");
         closeQuietly(wire, "wire server");
         if (scheduler != null) {

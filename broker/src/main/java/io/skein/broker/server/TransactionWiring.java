@@ -2,6 +2,7 @@ package io.skein.broker.server;
 
 import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.Purgatory;
+import io.skein.broker.txn.ClusterTransactionMarkers;
 import io.skein.broker.txn.LocalTransactionMarkers;
 import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.coordinator.producerid.ProducerIdAllocator;
@@ -49,13 +50,15 @@ final class TransactionWiring {
     }
 
     /**
-     * The coordinator's view of {@code local}: markers complete once replicated to the in-sync
-     * replicas (as Kafka appends them with acks=all); a partition whose topic was deleted since it
-     * joined the transaction needs no marker (as in Kafka), so it does not hold the transaction's
-     * completion back; any other failure is reported and the coordinator retries.
+     * The coordinator's view of {@code markers} (this node's partitions and, through WriteTxnMarkers,
+     * the other leaders'): markers complete once replicated to the in-sync replicas (as Kafka
+     * appends them with acks=all); a partition whose topic was deleted since it joined the
+     * transaction needs no marker (as in Kafka), so it does not hold the transaction's completion
+     * back; any other failure is reported and the coordinator retries (the only retry loop: each
+     * attempt routes by the latest leaders).
      */
-    static TransactionMarkers forCoordinator(LocalTransactionMarkers local) {
-        return (producerId, epoch, commit, coordinatorEpoch, partitions) -> local.writeAllReplicated(producerId,
+    static TransactionMarkers forCoordinator(ClusterTransactionMarkers markers) {
+        return (producerId, epoch, commit, coordinatorEpoch, partitions) -> markers.writeAll(producerId,
                 epoch, commit, coordinatorEpoch, partitions).thenApply(results -> {
                     Errors first = Errors.NONE;
                     for (Map.Entry<TopicPartition, Errors> r : results.entrySet()) {

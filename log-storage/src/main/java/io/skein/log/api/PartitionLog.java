@@ -182,6 +182,12 @@ public interface PartitionLog extends AutoCloseable {
     /** The producers this partition remembers (DescribeProducers), as of the last append. */
     java.util.List<ActiveProducer> activeProducers();
 
+    /**
+     * Whether the producer has a transaction open in this partition at this epoch: its partition
+     * joined that transaction already (KIP-890 skips the coordinator's check then, as Kafka does).
+     */
+    boolean hasOngoingTransaction(long producerId, short producerEpoch);
+
     /** Bytes of complete batches in all segments (DescribeLogDirs' partition size). */
     long sizeInBytes();
 

@@ -159,6 +159,13 @@ final class DiskPartitionLog implements PartitionLog {
     }
 
     @Override
+    public boolean hasOngoingTransaction(long producerId, short producerEpoch) {
+        synchronized (appendLock) {
+            return producers.ongoingTxnFirstOffset(producerId) >= 0 && producers.epochOf(producerId) == producerEpoch;
+        }
+    }
+
+    @Override
     public AppendResult append(MemoryRecords records, AppendContext context) {
         return leaderAppend(context, c -> appender.append(records, c, config, logStartOffset));
     }

@@ -38,6 +38,12 @@ public final class ProducerStateTable {
         /** First offset of the producer's open transaction, -1 when none is open. */
         long txnFirstOffset = -1;
         final ArrayDeque<BatchMetadata> recent = new ArrayDeque<>(RECENT_BATCHES);
+        /**
+         * A marker moved the producer to a new epoch (transactions v2) and no batch of that epoch is
+         * in yet: the next one must start at sequence 0, as in Kafka, so a later batch whose
+         * earlier sibling was refused (e.g. by the transaction check) cannot jump the queue.
+         */
+        boolean bumpedByMarker;
 
         Entry(short epoch) {
             this.epoch = epoch;
@@ -59,6 +65,11 @@ public final class ProducerStateTable {
                 if (b.firstSeq() == firstSeq && b.lastSeq() == lastSeq) {
                     return SequenceCheck.duplicate(b);
                 }
+            }
+            if (entry.bumpedByMarker && firstSeq != 0) {
+                return SequenceCheck.reject(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, "Out of order sequence number for"
+                        + " producer " + producerId + " at epoch " + epoch + ": " + firstSeq
+                        + " (incoming seq. number), the epoch's first batch must start at 0");
             }
         }
         return checkFollowing(producerId, entry.epoch, lastSequenceOf(entry), epoch, firstSeq);
@@ -126,6 +137,7 @@ public final class ProducerStateTable {
             entry.epoch = epoch;
             entry.recent.clear();
         }
+        entry.bumpedByMarker = false;
         if (entry.recent.size() == RECENT_BATCHES) {
             entry.recent.removeFirst();
         }
@@ -168,6 +180,7 @@ public final class ProducerStateTable {
         if (epoch > entry.epoch) {
             entry.epoch = epoch;
             entry.recent.clear();
+            entry.bumpedByMarker = true;
         }
         entry.coordinatorEpoch = Math.max(entry.coordinatorEpoch, coordinatorEpoch);
         long first = entry.txnFirstOffset;

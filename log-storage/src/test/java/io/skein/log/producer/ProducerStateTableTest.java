@@ -47,6 +47,17 @@ class ProducerStateTableTest {
     }
 
     @Test
+    void requiresSequenceZeroFirstInAnEpochAMarkerBumped() {
+        appended(1, (short) 0, 0, 9, 0);
+        table.endTransaction(1, (short) 1, 0, 10, false); // transactions v2: the marker carries the next epoch
+
+        assertEquals(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, table.check(1, (short) 1, 10, 19).error());
+        assertTrue(table.check(1, (short) 1, 0, 9).accepted());
+        appended(1, (short) 1, 0, 9, 11);
+        assertTrue(table.check(1, (short) 1, 10, 19).accepted());
+    }
+
+    @Test
     void rejectsAnEpochOlderThanTheKnownOne() {
         appended(1, (short) 5, 0, 9, 0);
 
