@@ -82,14 +82,24 @@ public final class TxnOffsetCommitHandler implements RequestHandler {
         }
         Errors joined = entries.isEmpty() || context.apiVersion() < FIRST_V2_VERSION ? Errors.NONE
                 : joinTransaction(data, image);
-        Map<TopicPartition, Errors> results = new java.util.HashMap<>();
+        CompletableFuture<Map<TopicPartition, Errors>> results;
         if (joined != Errors.NONE) {
-            entries.forEach(e -> results.put(e.topicPartition(), joined));
+            Map<TopicPartition, Errors> failed = new java.util.HashMap<>();
+            entries.forEach(e -> failed.put(e.topicPartition(), joined));
+            results = CompletableFuture.completedFuture(failed);
         } else if (!entries.isEmpty()) {
-            results.putAll(coordinator.commitTransactionalOffsets(data.groupId(), data.producerId(),
+            // answered once the batch is replicated (below the high watermark of the group's partition)
+            results = coordinator.commitTransactionalOffsets(data.groupId(), data.producerId(),
                     data.producerEpoch(), data.generationIdOrMemberEpoch(), data.memberId(), data.groupInstanceId(),
-                    entries));
+                    entries);
+        } else {
+            results = CompletableFuture.completedFuture(Map.of());
         }
+        return results.thenApply(r -> response(data, topicErrors, r));
+    }
+
+    private static ApiMessage response(TxnOffsetCommitRequestData data, List<Errors> topicErrors,
+                                       Map<TopicPartition, Errors> results) {
         TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
         for (int i = 0; i < data.topics().size(); i++) {
             TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic topic = data.topics().get(i);
@@ -102,7 +112,7 @@ public final class TxnOffsetCommitHandler implements RequestHandler {
             }
             response.topics().add(out);
         }
-        return CompletableFuture.completedFuture(response);
+        return response;
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
@@ -34,16 +35,18 @@ final class OffsetOperations {
      * Commits the offsets for a group member (generation and member id set) or for a client
      * outside any group (generation -1, empty member id), which only an empty group accepts.
      *
-     * @return the error per partition, in the order given
+     * @return the error per partition, in the order given, once the offsets are committed (below
+     *     the high watermark of the shard's partition) or could not be
      */
-    Map<TopicPartition, Errors> commit(GroupShard shard, String groupId, int generation, String memberId,
-                                       String instanceId, short version, List<OffsetCommitEntry> entries) {
+    CompletableFuture<Map<TopicPartition, Errors>> commit(GroupShard shard, String groupId, int generation,
+                                                          String memberId, String instanceId, short version,
+                                                          List<OffsetCommitEntry> entries) {
         Errors groupError = validateCommit(shard, groupId, generation, memberId == null ? "" : memberId, instanceId,
                 version);
         Map<TopicPartition, Errors> result = new LinkedHashMap<>();
         if (groupError != Errors.NONE) {
             entries.forEach(e -> result.put(e.topicPartition(), groupError));
-            return result;
+            return CompletableFuture.completedFuture(result);
         }
         long now = rebalancer.now();
         List<CoordinatorLog.Entry> records = new ArrayList<>();
@@ -60,16 +63,25 @@ final class OffsetOperations {
             accepted.add(e);
             result.put(e.topicPartition(), Errors.NONE);
         }
-        Errors written = GroupLog.asOffsetCommitError(shard.log().append(records, now));
+        CoordinatorLog.Written write = shard.log().writeOffsets(records, now);
+        Errors written = GroupLog.asOffsetCommitError(write.appendError());
+        List<TopicPartition> writtenPartitions = new ArrayList<>();
         for (OffsetCommitEntry e : accepted) {
             if (written == Errors.NONE) {
                 shard.offsets().put(groupId, e.topicPartition(), new CommittedOffset(e.offset(), e.leaderEpoch(),
                         e.metadata() == null ? "" : e.metadata(), now));
+                writtenPartitions.add(e.topicPartition());
             } else {
                 result.put(e.topicPartition(), written);
             }
         }
-        return result;
+        return CommitAnswers.afterCommit(result, writtenPartitions, write.committed().thenApply(error -> {
+            if (error != Errors.NONE) {
+                log.warn("Offset commit of group {} to {} was not replicated: {} (the client is told to retry)",
+                        groupId, shard.log().name(), error);
+            }
+            return error;
+        }), GroupLog::asOffsetCommitError);
     }
 
     Errors validateCommit(GroupShard shard, String groupId, int generation, String memberId,

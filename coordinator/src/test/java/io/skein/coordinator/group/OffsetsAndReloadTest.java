@@ -19,7 +19,7 @@ class OffsetsAndReloadTest {
 
     private static Map<TopicPartition, Errors> commit(CoordinatorFixture f, String group, int generation, String member,
                                                       OffsetCommitEntry... entries) {
-        return f.coordinator.commitOffsets(group, generation, member, null, (short) 8, List.of(entries));
+        return f.coordinator.commitOffsets(group, generation, member, null, (short) 8, List.of(entries)).join();
     }
 
     @Test
