@@ -65,18 +65,18 @@ public final class TransactionHandler implements RequestHandler {
     public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
         ApiKeys api = context.header().apiKey();
         return switch (api) {
-            case ADD_PARTITIONS_TO_TXN -> CompletableFuture.completedFuture(
-                    addPartitions(context, ((AddPartitionsToTxnRequest) request).data()));
+            case ADD_PARTITIONS_TO_TXN -> addPartitions(context, ((AddPartitionsToTxnRequest) request).data());
             case ADD_OFFSETS_TO_TXN -> addOffsets(context, ((AddOffsetsToTxnRequest) request).data());
-            case END_TXN -> CompletableFuture.completedFuture(endTxn(context, ((EndTxnRequest) request).data()));
+            case END_TXN -> endTxn(context, ((EndTxnRequest) request).data());
             default -> throw new IllegalArgumentException("TransactionHandler does not serve " + api);
         };
     }
 
-    private ApiMessage addPartitions(RequestContext context, AddPartitionsToTxnRequestData data) {
+    /** Versions 0-3 are answered once the transaction's new partitions are replicated in {@code __transaction_state}. */
+    private CompletableFuture<ApiMessage> addPartitions(RequestContext context, AddPartitionsToTxnRequestData data) {
         short version = context.apiVersion();
         if (version >= 4) {
-            return addPartitionsBatched(context, data);
+            return CompletableFuture.completedFuture(addPartitionsBatched(context, data));
         }
         String transactionalId = data.v3AndBelowTransactionalId();
         Map<TopicPartition, Errors> refused = new HashMap<>();
@@ -100,12 +100,15 @@ public final class TransactionHandler implements RequestHandler {
         Map<TopicPartition, Errors> results = new HashMap<>();
         if (!refused.isEmpty()) {
             all.forEach(tp -> results.put(tp, refused.getOrDefault(tp, Errors.OPERATION_NOT_ATTEMPTED)));
-        } else {
-            Errors error = TransactionErrors.forVersion(coordinator.addPartitions(transactionalId,
-                    data.v3AndBelowProducerId(), data.v3AndBelowProducerEpoch(), all), version, 2);
-            all.forEach(tp -> results.put(tp, error));
+            return CompletableFuture.completedFuture(
+                    new AddPartitionsToTxnResponseData().setResultsByTopicV3AndBelow(topicResults(results)));
         }
-        return new AddPartitionsToTxnResponseData().setResultsByTopicV3AndBelow(topicResults(results));
+        return coordinator.addPartitionsCommitted(transactionalId, data.v3AndBelowProducerId(),
+                data.v3AndBelowProducerEpoch(), all, (short) 0).thenApply(added -> {
+                    Errors error = TransactionErrors.forVersion(added, version, 2);
+                    all.forEach(tp -> results.put(tp, error));
+                    return new AddPartitionsToTxnResponseData().setResultsByTopicV3AndBelow(topicResults(results));
+                });
     }
 
     /**
@@ -167,34 +170,39 @@ public final class TransactionHandler implements RequestHandler {
             int partitions = failure == null ? image.topic(offsetsTopic.name())
                     .map(t -> t.partitions().size()).orElse(0) : 0;
             if (partitions <= 0) {
-                return new AddOffsetsToTxnResponseData().setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code());
+                return answer(Errors.COORDINATOR_NOT_AVAILABLE);
             }
             TopicPartition offsets = new TopicPartition(offsetsTopic.name(),
                     Utils.abs(data.groupId().hashCode()) % partitions);
-            Errors error = coordinator.addPartitions(data.transactionalId(), data.producerId(), data.producerEpoch(),
-                    List.of(offsets));
-            return new AddOffsetsToTxnResponseData().setErrorCode(TransactionErrors.forVersion(error, version, 2).code());
-        });
+            return coordinator.addPartitionsCommitted(data.transactionalId(), data.producerId(), data.producerEpoch(),
+                    List.of(offsets), (short) 0).thenApply(error -> (ApiMessage) new AddOffsetsToTxnResponseData()
+                            .setErrorCode(TransactionErrors.forVersion(error, version, 2).code()));
+        }).thenCompose(answer -> answer);
     }
 
     private static CompletableFuture<ApiMessage> answer(Errors error) {
         return CompletableFuture.completedFuture(new AddOffsetsToTxnResponseData().setErrorCode(error.code()));
     }
 
-    private ApiMessage endTxn(RequestContext context, EndTxnRequestData data) {
+    /** Answered once the PrepareCommit/PrepareAbort is replicated in {@code __transaction_state}. */
+    private CompletableFuture<ApiMessage> endTxn(RequestContext context, EndTxnRequestData data) {
         if (!authz.authorize(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, data.transactionalId())) {
-            return new EndTxnResponseData().setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code());
+            return CompletableFuture.completedFuture(
+                    new EndTxnResponseData().setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code()));
         }
         if (context.apiVersion() >= 5) {
             // transactions version 2: the epoch is bumped, and a fenced producer is told INVALID_PRODUCER_EPOCH
-            TransactionCoordinator.EndResult result = coordinator.endTransactionV2(data.transactionalId(),
-                    data.producerId(), data.producerEpoch(), data.committed());
-            Errors error = result.error() == Errors.PRODUCER_FENCED ? Errors.INVALID_PRODUCER_EPOCH : result.error();
-            return new EndTxnResponseData().setErrorCode(error.code()).setProducerId(result.producerId())
-                    .setProducerEpoch(result.producerEpoch());
+            return coordinator.endTransactionV2(data.transactionalId(), data.producerId(), data.producerEpoch(),
+                    data.committed()).thenApply(result -> {
+                        Errors error = result.error() == Errors.PRODUCER_FENCED ? Errors.INVALID_PRODUCER_EPOCH
+                                : result.error();
+                        return new EndTxnResponseData().setErrorCode(error.code()).setProducerId(result.producerId())
+                                .setProducerEpoch(result.producerEpoch());
+                    });
         }
-        Errors error = coordinator.endTransaction(data.transactionalId(), data.producerId(), data.producerEpoch(),
-                data.committed());
-        return new EndTxnResponseData().setErrorCode(TransactionErrors.forVersion(error, context.apiVersion(), 2).code());
+        short version = context.apiVersion();
+        return coordinator.endTransaction(data.transactionalId(), data.producerId(), data.producerEpoch(),
+                data.committed()).thenApply(error -> new EndTxnResponseData()
+                        .setErrorCode(TransactionErrors.forVersion(error, version, 2).code()));
     }
 }

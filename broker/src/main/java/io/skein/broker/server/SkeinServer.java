@@ -130,7 +130,8 @@ public final class SkeinServer implements AutoCloseable {
         LocalTransactionMarkers markers = TransactionWiring.localMarkers(partitions, fetchPurgatory,
                 groupCoordinator, clock);
         transactionCoordinator = new TransactionCoordinator(config.transactionConfig(), clock,
-                TransactionWiring.blockingProducerIds(producerIds), TransactionWiring.forCoordinator(markers));
+                TransactionWiring.blockingProducerIds(producerIds), TransactionWiring.forCoordinator(markers),
+                coordinatorReplication);
         quorum.addListener(new CoordinatorLeadership(partitions, Topic.TRANSACTION_STATE_TOPIC_NAME,
                 transactionCoordinator));
         startQuorum();

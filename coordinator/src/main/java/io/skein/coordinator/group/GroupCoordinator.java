@@ -340,11 +340,11 @@ public final class GroupCoordinator implements ShardedCoordinator, AutoCloseable
     public record DeleteOffsetsResult(Errors error, Map<TopicPartition, Errors> partitions) {
     }
 
-    public DeleteOffsetsResult deleteOffsets(String groupId, List<TopicPartition> partitions) {
-        return onShard(groupId, shard -> {
-            OffsetOperations.DeleteResult result = offsets.deleteOffsets(shard, groupId, partitions);
-            return new DeleteOffsetsResult(result.groupError(), result.partitions());
-        }, error -> new DeleteOffsetsResult(error, Map.of()));
+    /** OffsetDelete, answered once the tombstones are committed. */
+    public CompletableFuture<DeleteOffsetsResult> deleteOffsets(String groupId, List<TopicPartition> partitions) {
+        return onShard(groupId, shard -> offsets.deleteOffsets(shard, groupId, partitions).thenApply(result ->
+                new DeleteOffsetsResult(result.groupError(), result.partitions())),
+                error -> CompletableFuture.completedFuture(new DeleteOffsetsResult(error, Map.of())));
     }
 
     // ---- admin
@@ -374,8 +374,9 @@ public final class GroupCoordinator implements ShardedCoordinator, AutoCloseable
                         .setProtocolType("").setProtocolData(""));
     }
 
-    public Errors deleteGroup(String groupId) {
-        return onShard(groupId, shard -> admin.delete(shard, groupId), error -> error);
+    /** DeleteGroups for one group, answered once its tombstones are committed. */
+    public CompletableFuture<Errors> deleteGroup(String groupId) {
+        return onShard(groupId, shard -> admin.delete(shard, groupId), CompletableFuture::completedFuture);
     }
 
     /** Drops every shard (answering parked requests NOT_COORDINATOR) and stops the threads. */

@@ -183,10 +183,13 @@ final class GroupShard {
         }
     }
 
-    /** Persists the group's current metadata; the error is the one a group API answers with. */
-    Errors writeGroup(ClassicGroup group, long nowMs) {
-        return GroupLog.asGroupError(groupLog.append(List.of(new CoordinatorLog.Entry(GroupRecords.groupKey(group.groupId()),
-                GroupRecords.groupValue(group.snapshot()))), nowMs));
+    /**
+     * Persists the group's current metadata; map the append's error and the commit's outcome with
+     * {@link GroupLog#asGroupError}. Lock held; does not wait for the commit.
+     */
+    CoordinatorLog.Written writeGroup(ClassicGroup group, long nowMs) {
+        return groupLog.write(List.of(new CoordinatorLog.Entry(GroupRecords.groupKey(group.groupId()),
+                GroupRecords.groupValue(group.snapshot()))), nowMs);
     }
 
     /**

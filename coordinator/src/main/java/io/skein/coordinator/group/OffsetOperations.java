@@ -167,11 +167,11 @@ final class OffsetOperations {
      * Deletes committed offsets of a group, except for topics the group's members still
      * subscribe to (GROUP_SUBSCRIBED_TO_TOPIC).
      */
-    DeleteResult deleteOffsets(GroupShard shard, String groupId, List<TopicPartition> partitions) {
+    CompletableFuture<DeleteResult> deleteOffsets(GroupShard shard, String groupId, List<TopicPartition> partitions) {
         ConsumerGroup consumerGroup = shard.consumerGroup(groupId);
         ClassicGroup group = shard.group(groupId);
         if (group == null && consumerGroup == null) {
-            return new DeleteResult(Errors.GROUP_ID_NOT_FOUND, Map.of());
+            return CompletableFuture.completedFuture(new DeleteResult(Errors.GROUP_ID_NOT_FOUND, Map.of()));
         }
         Set<String> subscribed = Set.of();
         if (consumerGroup != null) {
@@ -179,7 +179,7 @@ final class OffsetOperations {
         } else if (!group.isIn(GroupState.EMPTY)) {
             subscribed = ConsumerSubscriptions.topics(group);
             if (subscribed == null) {
-                return new DeleteResult(Errors.NON_EMPTY_GROUP, Map.of());
+                return CompletableFuture.completedFuture(new DeleteResult(Errors.NON_EMPTY_GROUP, Map.of()));
             }
         }
         Map<TopicPartition, Errors> result = new LinkedHashMap<>();
@@ -194,11 +194,15 @@ final class OffsetOperations {
                 }
             }
         }
-        Errors written = writeTombstones(shard, groupId, toDelete);
+        CoordinatorLog.Written write = writeTombstones(shard, groupId, toDelete);
+        Errors written = GroupLog.asGroupError(write.appendError());
         if (written != Errors.NONE) {
-            return new DeleteResult(written, Map.of());
+            return CompletableFuture.completedFuture(new DeleteResult(written, Map.of()));
         }
-        return new DeleteResult(Errors.NONE, result);
+        // answered once the tombstones are committed
+        return CommitAnswers.afterCommit(Errors.NONE, write.committed(), GroupLog::asGroupError)
+                .thenApply(error -> error == Errors.NONE ? new DeleteResult(Errors.NONE, result)
+                        : new DeleteResult(error, Map.of()));
     }
 
     /** Empty consumer-protocol groups: offsets expire counted from when the group became empty. */
@@ -211,7 +215,7 @@ final class OffsetOperations {
             String groupId = group.groupId();
             if (group.stateTimestampMs() + config.offsetsRetentionMs() <= now) {
                 List<TopicPartition> all = new ArrayList<>(shard.offsets().of(groupId).keySet());
-                if (!all.isEmpty() && writeTombstones(shard, groupId, all) == Errors.NONE) {
+                if (!all.isEmpty() && writeTombstones(shard, groupId, all).appended()) {
                     expired += all.size();
                 }
             }
@@ -224,18 +228,18 @@ final class OffsetOperations {
         return expired;
     }
 
-    /** Writes offset tombstones and, once in the log, forgets the offsets. */
-    Errors writeTombstones(GroupShard shard, String groupId, Collection<TopicPartition> partitions) {
+    /** Writes offset tombstones and, once in the log, forgets the offsets; does not wait for the commit. */
+    CoordinatorLog.Written writeTombstones(GroupShard shard, String groupId, Collection<TopicPartition> partitions) {
         List<CoordinatorLog.Entry> tombstones = new ArrayList<>();
         for (TopicPartition tp : partitions) {
             tombstones.add(new CoordinatorLog.Entry(GroupRecords.offsetKey(
                     new GroupRecords.OffsetKey(groupId, tp.topic(), tp.partition())), null));
         }
-        Errors written = GroupLog.asGroupError(shard.log().append(tombstones, rebalancer.now()));
-        if (written == Errors.NONE) {
+        CoordinatorLog.Written write = shard.log().write(tombstones, rebalancer.now());
+        if (write.appended()) {
             partitions.forEach(tp -> shard.offsets().remove(groupId, tp));
         }
-        return written;
+        return write;
     }
 
     /**
@@ -262,7 +266,7 @@ final class OffsetOperations {
                     old.add(e.getKey());
                 }
             }
-            if (!old.isEmpty() && writeTombstones(shard, groupId, old) == Errors.NONE) {
+            if (!old.isEmpty() && writeTombstones(shard, groupId, old).appended()) {
                 expired += old.size();
             }
             if (group.isIn(GroupState.EMPTY) && group.pendingCount() == 0 && !shard.offsets().hasOffsets(groupId)) {

@@ -68,14 +68,15 @@ public final class CoordinatorLog {
      * (NONE), or with why not (REQUEST_TIMED_OUT, NOT_LEADER_OR_FOLLOWER,
      * NOT_ENOUGH_REPLICAS_AFTER_APPEND); it completes with the append's error when that failed.
      */
-    public record Written(Errors appendError, CompletableFuture<Errors> committed) {
+    public record Written(Errors appendError, CompletableFuture<Errors> committed, long requiredOffset) {
 
+        /** Nothing was written (no entries), or nobody waits: committed at once. */
         public static Written nothing() {
-            return new Written(Errors.NONE, CompletableFuture.completedFuture(Errors.NONE));
+            return new Written(Errors.NONE, CompletableFuture.completedFuture(Errors.NONE), -1);
         }
 
         static Written failed(Errors error) {
-            return new Written(error, CompletableFuture.completedFuture(error));
+            return new Written(error, CompletableFuture.completedFuture(error), -1);
         }
 
         public boolean appended() {
@@ -167,7 +168,18 @@ public final class CoordinatorLog {
             return Written.nothing();
         }
         return new Written(Errors.NONE, replication.awaitCommitted(partitionLog.topicPartition(), leaderEpoch,
-                result.lastOffset() + 1, timeoutMs));
+                result.lastOffset() + 1, timeoutMs), result.lastOffset() + 1);
+    }
+
+    /**
+     * Waits again for a write whose first wait timed out: completes as {@link Written#committed}
+     * once the high watermark reaches {@code requiredOffset} (NONE at once for a write of nothing).
+     */
+    public CompletableFuture<Errors> awaitCommitted(long requiredOffset, long timeoutMs) {
+        if (requiredOffset < 0) {
+            return CompletableFuture.completedFuture(Errors.NONE);
+        }
+        return replication.awaitCommitted(partitionLog.topicPartition(), leaderEpoch, requiredOffset, timeoutMs);
     }
 
     /** The producer fields of the batch a replayed record or marker came in. */

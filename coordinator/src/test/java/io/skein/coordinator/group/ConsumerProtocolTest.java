@@ -203,9 +203,9 @@ class ConsumerProtocolTest {
                 List.of(entry)).join().get(entry.topicPartition()));
         assertNotNull(f.coordinator.fetchOffsets("g", null).offsets().get(entry.topicPartition()));
         assertEquals("consumer", f.coordinator.listGroups(List.of(), List.of("consumer")).groups().get(0).groupType());
-        assertEquals(Errors.NON_EMPTY_GROUP, f.coordinator.deleteGroup("g"));
+        assertEquals(Errors.NON_EMPTY_GROUP, f.coordinator.deleteGroup("g").join());
         a.send(-1, false, null);
-        assertEquals(Errors.NONE, f.coordinator.deleteGroup("g"));
+        assertEquals(Errors.NONE, f.coordinator.deleteGroup("g").join());
         assertNull(f.coordinator.fetchOffsets("g", null).offsets().get(entry.topicPartition()));
     }
 
