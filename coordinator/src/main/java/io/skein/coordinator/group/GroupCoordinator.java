@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: request methods run on request-handler threads and take the shard's lock for
  * the operation; {@link #onElected}/{@link #onResigned} come from the metadata thread; loading
  * runs on the {@code skein-group-loader} thread and timers on {@code skein-group-timer}. The
- * shard map is concurrent; everything inside a shard is guarded by its lock.
+ * shard map is concurrent; everything inside a shard is guarded by its lock. A write is appended
+ * with the lock held and the client answered once it is committed ({@link CoordinatorReplication}):
+ * the returned futures complete later, on the replication notifier's thread, without the lock.
  */
 public final class GroupCoordinator implements ShardedCoordinator, AutoCloseable {
 

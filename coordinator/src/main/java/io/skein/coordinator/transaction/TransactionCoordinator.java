@@ -232,7 +232,9 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
     /**
      * As {@link #addPartitions(String, long, short, Collection)}, recording the client's
      * transactions version in a transaction this starts (2: an implicit add by the produce path or
-     * TxnOffsetCommit).
+     * TxnOffsetCommit). Answers once the change is appended, without waiting for its replication
+     * (the produce path's caller cannot wait); clients' AddPartitionsToTxn uses
+     * {@link #addPartitionsCommitted}.
      */
     public Errors addPartitions(String transactionalId, long producerId, short epoch,
                                 Collection<TopicPartition> partitions, short clientTransactionVersion) {
