@@ -40,6 +40,11 @@ final class GroupLog {
         return log.write(entries, nowMs, replication.requestTimeoutMs());
     }
 
+    /** Waits again, up to {@code offsets.commit.timeout.ms}, for a write whose first wait timed out. */
+    java.util.concurrent.CompletableFuture<Errors> awaitOffsetsAgain(long requiredOffset) {
+        return log.awaitCommitted(requiredOffset, replication.offsetCommitTimeoutMs());
+    }
+
     /** Writes offset commits: the commit waits up to {@code offsets.commit.timeout.ms}. */
     CoordinatorLog.Written writeOffsets(List<CoordinatorLog.Entry> entries, long nowMs) {
         return log.write(entries, nowMs, replication.offsetCommitTimeoutMs());

@@ -32,6 +32,7 @@ final class GroupShard {
     private final Map<String, ClassicGroup> groups = new HashMap<>();
     private final Map<String, ConsumerGroup> consumerGroups = new HashMap<>();
     private final OffsetStore offsets = new OffsetStore();
+    private final UnreplicatedOffsets unreplicated = new UnreplicatedOffsets();
     private final PendingTransactionalOffsets pendingOffsets = new PendingTransactionalOffsets();
     /** Markers written while loading, perhaps past the end the replay reads to: applied when it is done. */
     private final List<DeferredMarker> deferredMarkers = new ArrayList<>();
@@ -78,6 +79,11 @@ final class GroupShard {
 
     OffsetStore offsets() {
         return offsets;
+    }
+
+    /** Offset commits in the log whose replication is not confirmed yet: reads show the value before. */
+    UnreplicatedOffsets unreplicated() {
+        return unreplicated;
     }
 
     /** TxnOffsetCommit's offsets waiting for their transaction's marker. */

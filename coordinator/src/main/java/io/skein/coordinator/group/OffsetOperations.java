@@ -65,23 +65,49 @@ final class OffsetOperations {
         }
         CoordinatorLog.Written write = shard.log().writeOffsets(records, now);
         Errors written = GroupLog.asOffsetCommitError(write.appendError());
-        List<TopicPartition> writtenPartitions = new ArrayList<>();
-        for (OffsetCommitEntry e : accepted) {
-            if (written == Errors.NONE) {
-                shard.offsets().put(groupId, e.topicPartition(), new CommittedOffset(e.offset(), e.leaderEpoch(),
-                        e.metadata() == null ? "" : e.metadata(), now));
-                writtenPartitions.add(e.topicPartition());
-            } else {
-                result.put(e.topicPartition(), written);
-            }
+        if (written != Errors.NONE) {
+            accepted.forEach(e -> result.put(e.topicPartition(), written));
+            return CompletableFuture.completedFuture(result);
         }
-        return CommitAnswers.afterCommit(result, writtenPartitions, write.committed().thenApply(error -> {
+        Map<TopicPartition, CommittedOffset> values = new LinkedHashMap<>();
+        for (OffsetCommitEntry e : accepted) {
+            values.put(e.topicPartition(), new CommittedOffset(e.offset(), e.leaderEpoch(),
+                    e.metadata() == null ? "" : e.metadata(), now));
+        }
+        long writeId = shard.unreplicated().appending(groupId, values.keySet(), shard.offsets());
+        values.forEach((tp, value) -> shard.offsets().put(groupId, tp, value));
+        // reads see the offsets once replicated, before the client hears so
+        CompletableFuture<Errors> visible = write.committed().thenApply(error -> {
             if (error != Errors.NONE) {
                 log.warn("Offset commit of group {} to {} was not replicated: {} (the client is told to retry)",
                         groupId, shard.log().name(), error);
             }
+            onOutcome(shard, writeId, groupId, values, write.requiredOffset(), error);
             return error;
-        }), GroupLog::asOffsetCommitError);
+        });
+        return CommitAnswers.afterCommit(result, values.keySet(), visible, GroupLog::asOffsetCommitError);
+    }
+
+    /**
+     * The commit's outcome: once below the high watermark its offsets become visible; after a
+     * timeout it is awaited again (it is in this leader's log and may still commit); a lost
+     * leadership closes the shard, so nothing is left to do.
+     */
+    private void onOutcome(GroupShard shard, long writeId, String groupId, Map<TopicPartition, CommittedOffset> values,
+                           long requiredOffset, Errors outcome) {
+        synchronized (shard) {
+            if (shard.status() != io.skein.coordinator.records.ShardStatus.ACTIVE) {
+                return;
+            }
+            if (outcome == Errors.NONE || outcome == Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND) {
+                shard.unreplicated().committed(writeId, groupId, values);
+                return;
+            }
+        }
+        if (outcome == Errors.REQUEST_TIMED_OUT) {
+            shard.log().awaitOffsetsAgain(requiredOffset).thenAccept(again ->
+                    onOutcome(shard, writeId, groupId, values, requiredOffset, again));
+        }
     }
 
     Errors validateCommit(GroupShard shard, String groupId, int generation, String memberId,
@@ -145,7 +171,7 @@ final class OffsetOperations {
      * when {@code partitions} is null. Partitions without a commit are absent from the result.
      */
     Map<TopicPartition, CommittedOffset> fetch(GroupShard shard, String groupId, Collection<TopicPartition> partitions) {
-        Map<TopicPartition, CommittedOffset> all = shard.offsets().of(groupId);
+        Map<TopicPartition, CommittedOffset> all = shard.unreplicated().visible(groupId, shard.offsets().of(groupId));
         if (partitions == null) {
             return Map.copyOf(all);
         }

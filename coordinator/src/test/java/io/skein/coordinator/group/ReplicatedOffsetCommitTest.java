@@ -111,4 +111,25 @@ class ReplicatedOffsetCommitTest {
             assertEquals(Errors.COORDINATOR_NOT_AVAILABLE, await(answer).get(T0));
         }
     }
+
+    @Test
+    void readsShowACommitOnlyOnceItIsReplicated() throws Exception {
+        try (CoordinatorFixture f = fixture()) {
+            CompletableFuture<Map<TopicPartition, Errors>> first = commit(f, 42);
+            assertNull(f.coordinator.fetchOffsets("simple", null).offsets().get(T0), "not replicated yet");
+            replication.release(Errors.NONE);
+            await(first);
+            assertEquals(42, f.coordinator.fetchOffsets("simple", List.of(T0)).offsets().get(T0).offset());
+
+            CompletableFuture<Map<TopicPartition, Errors>> second = commit(f, 50);
+            replication.release(Errors.REQUEST_TIMED_OUT);
+
+            assertEquals(Errors.COORDINATOR_NOT_AVAILABLE, await(second).get(T0));
+            assertEquals(42, f.coordinator.fetchOffsets("simple", List.of(T0)).offsets().get(T0).offset(),
+                    "a commit not known to be replicated stays invisible");
+            assertEquals(1, replication.held().size(), "it is awaited again: it is in the leader's log");
+            replication.release(Errors.NONE);
+            assertEquals(50, f.coordinator.fetchOffsets("simple", List.of(T0)).offsets().get(T0).offset());
+        }
+    }
 }
