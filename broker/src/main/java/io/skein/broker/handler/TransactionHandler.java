@@ -76,7 +76,7 @@ public final class TransactionHandler implements RequestHandler {
     private CompletableFuture<ApiMessage> addPartitions(RequestContext context, AddPartitionsToTxnRequestData data) {
         short version = context.apiVersion();
         if (version >= 4) {
-            return CompletableFuture.completedFuture(addPartitionsBatched(context, data));
+            return addPartitionsBatched(context, data);
         }
         String transactionalId = data.v3AndBelowTransactionalId();
         Map<TopicPartition, Errors> refused = new HashMap<>();
@@ -114,33 +114,39 @@ public final class TransactionHandler implements RequestHandler {
     /**
      * Versions 4+, sent by partition leaders (CLUSTER_ACTION, else CLUSTER_AUTHORIZATION_FAILED):
      * several transactions at once, each either verified ({@code verify_only}, KIP-890 part 1) or
-     * added to.
+     * added to (answered once the additions are replicated in {@code __transaction_state}).
      */
-    private ApiMessage addPartitionsBatched(RequestContext context, AddPartitionsToTxnRequestData data) {
+    private CompletableFuture<ApiMessage> addPartitionsBatched(RequestContext context,
+                                                               AddPartitionsToTxnRequestData data) {
         AddPartitionsToTxnResponseData response = new AddPartitionsToTxnResponseData();
         if (!authz.authorizeCluster(context, AclOperation.CLUSTER_ACTION)) {
-            return response.setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code());
+            return CompletableFuture.completedFuture(
+                    response.setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code()));
         }
+        List<CompletableFuture<AddPartitionsToTxnResponseData.AddPartitionsToTxnResult>> results = new ArrayList<>();
         for (AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction txn : data.transactions()) {
             List<TopicPartition> partitions = new ArrayList<>();
             txn.topics().forEach(t -> t.partitions().forEach(p -> partitions.add(new TopicPartition(t.name(), p))));
-            Map<TopicPartition, Errors> results;
+            CompletableFuture<Map<TopicPartition, Errors>> outcome;
             if (txn.verifyOnly()) {
-                results = coordinator.verifyPartitions(txn.transactionalId(), txn.producerId(), txn.producerEpoch(),
-                        partitions);
+                outcome = CompletableFuture.completedFuture(coordinator.verifyPartitions(txn.transactionalId(),
+                        txn.producerId(), txn.producerEpoch(), partitions));
             } else {
                 // only a leader serving a client of transactions version 2 adds partitions this way
-                Errors error = coordinator.addPartitions(txn.transactionalId(), txn.producerId(), txn.producerEpoch(),
-                        partitions, TransactionV2Operations.VERSION);
-                results = new HashMap<>();
-                for (TopicPartition tp : partitions) {
-                    results.put(tp, error);
-                }
+                outcome = coordinator.addPartitionsCommitted(txn.transactionalId(), txn.producerId(),
+                        txn.producerEpoch(), partitions, TransactionV2Operations.VERSION).thenApply(error -> {
+                            Map<TopicPartition, Errors> each = new HashMap<>();
+                            partitions.forEach(tp -> each.put(tp, error));
+                            return each;
+                        });
             }
-            response.resultsByTransaction().add(new AddPartitionsToTxnResponseData.AddPartitionsToTxnResult()
-                    .setTransactionalId(txn.transactionalId()).setTopicResults(topicResults(results)));
+            results.add(outcome.thenApply(each -> new AddPartitionsToTxnResponseData.AddPartitionsToTxnResult()
+                    .setTransactionalId(txn.transactionalId()).setTopicResults(topicResults(each))));
         }
-        return response.setErrorCode(Errors.NONE.code());
+        return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
+            results.forEach(r -> response.resultsByTransaction().add(r.join()));
+            return response.setErrorCode(Errors.NONE.code());
+        });
     }
 
     private static AddPartitionsToTxnTopicResultCollection topicResults(Map<TopicPartition, Errors> results) {
