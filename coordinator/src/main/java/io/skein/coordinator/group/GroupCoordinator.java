@@ -72,9 +72,7 @@ public final class GroupCoordinator implements ShardedCoordinator, AutoCloseable
         this(config, clock, TopicsView.NONE);
     }
 
-    /**
-     * @param topics the cluster's topics, for server-side assignment of consumer-protocol groups
-     */
+    /** Writes commit at once (one node, tests). */
     public GroupCoordinator(GroupConfig config, Clock clock, TopicsView topics) {
         this(config, clock, topics, CoordinatorReplication.immediate());
     }
