@@ -362,6 +362,13 @@ public final class BrokerConfig {
     }
 
     /** The transaction coordinator's settings from the {@code transaction.*} keys. */
+    /** How long coordinator writes wait to be replicated, and who tells them ({@code offsets.commit.timeout.ms}, {@code request.timeout.ms}). */
+    public io.skein.coordinator.records.CoordinatorReplication coordinatorReplication(
+            io.skein.coordinator.records.ReplicationAwait await) {
+        return new io.skein.coordinator.records.CoordinatorReplication(await,
+                getInt(BrokerConfigDef.OFFSETS_COMMIT_TIMEOUT_MS), getInt(BrokerConfigDef.REQUEST_TIMEOUT_MS));
+    }
+
     public io.skein.coordinator.transaction.TransactionConfig transactionConfig() {
         return new io.skein.coordinator.transaction.TransactionConfig(
                 getInt(BrokerConfigDef.TRANSACTION_MAX_TIMEOUT_MS),

@@ -63,6 +63,7 @@ public final class BrokerConfigDef {
     public static final String OFFSETS_TOPIC_SEGMENT_BYTES = "offsets.topic.segment.bytes";
     public static final String OFFSETS_TOPIC_COMPRESSION_CODEC = "offsets.topic.compression.codec";
     public static final String OFFSETS_LOAD_BUFFER_SIZE = "offsets.load.buffer.size";
+    public static final String OFFSETS_COMMIT_TIMEOUT_MS = "offsets.commit.timeout.ms";
     public static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
     public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
     public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
@@ -236,6 +237,9 @@ public final class BrokerConfigDef {
                 "Accepted for compatibility; group coordinator records are written uncompressed.");
         d.define(OFFSETS_LOAD_BUFFER_SIZE, Type.INT, 5 * 1024 * 1024, Range.atLeast(1), Importance.LOW,
                 "Bytes read at a time when loading groups and offsets.");
+        d.define(OFFSETS_COMMIT_TIMEOUT_MS, Type.INT, 5_000, Range.atLeast(1), Importance.HIGH,
+                "How long an offset commit waits for the in-sync replicas of __consumer_offsets before the "
+                        + "client is told to retry.");
         d.define(OFFSETS_RETENTION_MINUTES, Type.INT, 10_080, Range.atLeast(1), Importance.HIGH,
                 "Committed offsets of a group that has been empty this long are deleted.");
         d.define(OFFSETS_RETENTION_CHECK_INTERVAL_MS, Type.LONG, 600_000L, Range.atLeast(1), Importance.HIGH,

@@ -51,23 +51,32 @@ public final class GroupAdminHandler implements RequestHandler {
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
         short version = context.apiVersion();
-        ApiMessage response;
         if (request instanceof ListGroupsRequest list) {
-            response = listGroups(context, list.data(), version);
+            return CompletableFuture.completedFuture(listGroups(context, list.data(), version));
         } else if (request instanceof DescribeGroupsRequest describe) {
-            response = describeGroups(context, describe.data(), version);
+            return CompletableFuture.completedFuture(describeGroups(context, describe.data(), version));
         } else if (request instanceof DeleteGroupsRequest delete) {
-            DeleteGroupsResponseData out = new DeleteGroupsResponseData();
-            for (String groupId : delete.data().groupsNames()) {
-                Errors error = authz.authorize(context, AclOperation.DELETE, ResourceType.GROUP, groupId)
-                        ? coordinator.deleteGroup(groupId) : Errors.GROUP_AUTHORIZATION_FAILED;
-                out.results().add(new DeletableGroupResult().setGroupId(groupId).setErrorCode(error.code()));
-            }
-            response = out;
-        } else {
-            response = deleteOffsets(context, ((OffsetDeleteRequest) request).data());
+            return deleteGroups(context, delete.data().groupsNames());
         }
-        return CompletableFuture.completedFuture(response);
+        return deleteOffsets(context, ((OffsetDeleteRequest) request).data());
+    }
+
+    /** Answered once every deleted group's tombstones are replicated. */
+    private CompletableFuture<ApiMessage> deleteGroups(RequestContext context, List<String> groupIds) {
+        List<CompletableFuture<Errors>> results = new ArrayList<>();
+        for (String groupId : groupIds) {
+            results.add(authz.authorize(context, AclOperation.DELETE, ResourceType.GROUP, groupId)
+                    ? coordinator.deleteGroup(groupId) : CompletableFuture.completedFuture(
+                            Errors.GROUP_AUTHORIZATION_FAILED));
+        }
+        return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
+            DeleteGroupsResponseData out = new DeleteGroupsResponseData();
+            for (int i = 0; i < groupIds.size(); i++) {
+                out.results().add(new DeletableGroupResult().setGroupId(groupIds.get(i))
+                        .setErrorCode(results.get(i).join().code()));
+            }
+            return out;
+        });
     }
 
     private ListGroupsResponseData listGroups(RequestContext context, ListGroupsRequestData data, short version) {
@@ -101,9 +110,11 @@ public final class GroupAdminHandler implements RequestHandler {
         return out;
     }
 
-    private OffsetDeleteResponseData deleteOffsets(RequestContext context, OffsetDeleteRequestData data) {
+    /** Answered once the tombstones are replicated. */
+    private CompletableFuture<ApiMessage> deleteOffsets(RequestContext context, OffsetDeleteRequestData data) {
         if (!authz.authorize(context, AclOperation.DELETE, ResourceType.GROUP, data.groupId())) {
-            return new OffsetDeleteResponseData().setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code());
+            return CompletableFuture.completedFuture(
+                    new OffsetDeleteResponseData().setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
         }
         MetadataImage image = quorum.image();
         List<TopicPartition> known = new ArrayList<>();
@@ -115,7 +126,12 @@ public final class GroupAdminHandler implements RequestHandler {
                 topic.partitions().forEach(p -> known.add(new TopicPartition(topic.name(), p.partitionIndex())));
             }
         }
-        GroupCoordinator.DeleteOffsetsResult result = coordinator.deleteOffsets(data.groupId(), known);
+        return coordinator.deleteOffsets(data.groupId(), known).thenApply(result ->
+                deleteOffsetsResponse(data, unreadable, result));
+    }
+
+    private static ApiMessage deleteOffsetsResponse(OffsetDeleteRequestData data, java.util.Set<String> unreadable,
+                                                    GroupCoordinator.DeleteOffsetsResult result) {
         OffsetDeleteResponseData out = new OffsetDeleteResponseData().setErrorCode(result.error().code());
         if (result.error() != Errors.NONE) {
             return out;

@@ -68,8 +68,14 @@ public final class OffsetCommitHandler implements RequestHandler {
                         p.committedLeaderEpoch(), p.committedMetadata()));
             }
         }
-        Map<TopicPartition, Errors> results = coordinator.commitOffsets(data.groupId(),
-                data.generationIdOrMemberEpoch(), data.memberId(), data.groupInstanceId(), version, entries);
+        // answered once the offsets are replicated (below the high watermark of the group's partition)
+        return coordinator.commitOffsets(data.groupId(), data.generationIdOrMemberEpoch(), data.memberId(),
+                data.groupInstanceId(), version, entries).thenApply(results -> response(data, version, names,
+                readable, results));
+    }
+
+    private static ApiMessage response(OffsetCommitRequestData data, short version, List<String> names,
+                                       List<Boolean> readable, Map<TopicPartition, Errors> results) {
         OffsetCommitResponseData response = new OffsetCommitResponseData();
         for (int i = 0; i < data.topics().size(); i++) {
             OffsetCommitRequestData.OffsetCommitRequestTopic topic = data.topics().get(i);
@@ -90,6 +96,6 @@ public final class OffsetCommitHandler implements RequestHandler {
             }
             response.topics().add(out);
         }
-        return CompletableFuture.completedFuture(response);
+        return response;
     }
 }

@@ -52,9 +52,9 @@ public final class ProducerIdHandler implements RequestHandler {
             return refused(Errors.INVALID_REQUEST);
         }
         if (data.transactionalId() != null) {
-            TransactionCoordinator.InitResult result = transactions.initProducerId(data.transactionalId(),
-                    data.transactionTimeoutMs(), data.producerId(), data.producerEpoch());
-            return CompletableFuture.completedFuture(new InitProducerIdResponseData()
+            // answered once the new epoch is replicated in __transaction_state
+            return transactions.initProducerId(data.transactionalId(), data.transactionTimeoutMs(),
+                    data.producerId(), data.producerEpoch()).thenApply(result -> new InitProducerIdResponseData()
                     .setErrorCode(TransactionErrors.forVersion(result.error(), context.apiVersion(), 4).code())
                     .setProducerId(result.producerId()).setProducerEpoch(result.producerEpoch()));
         }

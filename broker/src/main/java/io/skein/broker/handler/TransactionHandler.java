@@ -65,15 +65,15 @@ public final class TransactionHandler implements RequestHandler {
     public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
         ApiKeys api = context.header().apiKey();
         return switch (api) {
-            case ADD_PARTITIONS_TO_TXN -> CompletableFuture.completedFuture(
-                    addPartitions(context, ((AddPartitionsToTxnRequest) request).data()));
+            case ADD_PARTITIONS_TO_TXN -> addPartitions(context, ((AddPartitionsToTxnRequest) request).data());
             case ADD_OFFSETS_TO_TXN -> addOffsets(context, ((AddOffsetsToTxnRequest) request).data());
-            case END_TXN -> CompletableFuture.completedFuture(endTxn(context, ((EndTxnRequest) request).data()));
+            case END_TXN -> endTxn(context, ((EndTxnRequest) request).data());
             default -> throw new IllegalArgumentException("TransactionHandler does not serve " + api);
         };
     }
 
-    private ApiMessage addPartitions(RequestContext context, AddPartitionsToTxnRequestData data) {
+    /** Versions 0-3 are answered once the transaction's new partitions are replicated in {@code __transaction_state}. */
+    private CompletableFuture<ApiMessage> addPartitions(RequestContext context, AddPartitionsToTxnRequestData data) {
         short version = context.apiVersion();
         if (version >= 4) {
             return addPartitionsBatched(context, data);
@@ -100,44 +100,53 @@ public final class TransactionHandler implements RequestHandler {
         Map<TopicPartition, Errors> results = new HashMap<>();
         if (!refused.isEmpty()) {
             all.forEach(tp -> results.put(tp, refused.getOrDefault(tp, Errors.OPERATION_NOT_ATTEMPTED)));
-        } else {
-            Errors error = TransactionErrors.forVersion(coordinator.addPartitions(transactionalId,
-                    data.v3AndBelowProducerId(), data.v3AndBelowProducerEpoch(), all), version, 2);
-            all.forEach(tp -> results.put(tp, error));
+            return CompletableFuture.completedFuture(
+                    new AddPartitionsToTxnResponseData().setResultsByTopicV3AndBelow(topicResults(results)));
         }
-        return new AddPartitionsToTxnResponseData().setResultsByTopicV3AndBelow(topicResults(results));
+        return coordinator.addPartitionsCommitted(transactionalId, data.v3AndBelowProducerId(),
+                data.v3AndBelowProducerEpoch(), all, (short) 0).thenApply(added -> {
+                    Errors error = TransactionErrors.forVersion(added, version, 2);
+                    all.forEach(tp -> results.put(tp, error));
+                    return new AddPartitionsToTxnResponseData().setResultsByTopicV3AndBelow(topicResults(results));
+                });
     }
 
     /**
      * Versions 4+, sent by partition leaders (CLUSTER_ACTION, else CLUSTER_AUTHORIZATION_FAILED):
      * several transactions at once, each either verified ({@code verify_only}, KIP-890 part 1) or
-     * added to.
+     * added to (answered once the additions are replicated in {@code __transaction_state}).
      */
-    private ApiMessage addPartitionsBatched(RequestContext context, AddPartitionsToTxnRequestData data) {
+    private CompletableFuture<ApiMessage> addPartitionsBatched(RequestContext context,
+                                                               AddPartitionsToTxnRequestData data) {
         AddPartitionsToTxnResponseData response = new AddPartitionsToTxnResponseData();
         if (!authz.authorizeCluster(context, AclOperation.CLUSTER_ACTION)) {
-            return response.setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code());
+            return CompletableFuture.completedFuture(
+                    response.setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code()));
         }
+        List<CompletableFuture<AddPartitionsToTxnResponseData.AddPartitionsToTxnResult>> results = new ArrayList<>();
         for (AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction txn : data.transactions()) {
             List<TopicPartition> partitions = new ArrayList<>();
             txn.topics().forEach(t -> t.partitions().forEach(p -> partitions.add(new TopicPartition(t.name(), p))));
-            Map<TopicPartition, Errors> results;
+            CompletableFuture<Map<TopicPartition, Errors>> outcome;
             if (txn.verifyOnly()) {
-                results = coordinator.verifyPartitions(txn.transactionalId(), txn.producerId(), txn.producerEpoch(),
-                        partitions);
+                outcome = CompletableFuture.completedFuture(coordinator.verifyPartitions(txn.transactionalId(),
+                        txn.producerId(), txn.producerEpoch(), partitions));
             } else {
                 // only a leader serving a client of transactions version 2 adds partitions this way
-                Errors error = coordinator.addPartitions(txn.transactionalId(), txn.producerId(), txn.producerEpoch(),
-                        partitions, TransactionV2Operations.VERSION);
-                results = new HashMap<>();
-                for (TopicPartition tp : partitions) {
-                    results.put(tp, error);
-                }
+                outcome = coordinator.addPartitionsCommitted(txn.transactionalId(), txn.producerId(),
+                        txn.producerEpoch(), partitions, TransactionV2Operations.VERSION).thenApply(error -> {
+                            Map<TopicPartition, Errors> each = new HashMap<>();
+                            partitions.forEach(tp -> each.put(tp, error));
+                            return each;
+                        });
             }
-            response.resultsByTransaction().add(new AddPartitionsToTxnResponseData.AddPartitionsToTxnResult()
-                    .setTransactionalId(txn.transactionalId()).setTopicResults(topicResults(results)));
+            results.add(outcome.thenApply(each -> new AddPartitionsToTxnResponseData.AddPartitionsToTxnResult()
+                    .setTransactionalId(txn.transactionalId()).setTopicResults(topicResults(each))));
         }
-        return response.setErrorCode(Errors.NONE.code());
+        return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
+            results.forEach(r -> response.resultsByTransaction().add(r.join()));
+            return response.setErrorCode(Errors.NONE.code());
+        });
     }
 
     private static AddPartitionsToTxnTopicResultCollection topicResults(Map<TopicPartition, Errors> results) {
@@ -167,34 +176,39 @@ public final class TransactionHandler implements RequestHandler {
             int partitions = failure == null ? image.topic(offsetsTopic.name())
                     .map(t -> t.partitions().size()).orElse(0) : 0;
             if (partitions <= 0) {
-                return new AddOffsetsToTxnResponseData().setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code());
+                return answer(Errors.COORDINATOR_NOT_AVAILABLE);
             }
             TopicPartition offsets = new TopicPartition(offsetsTopic.name(),
                     Utils.abs(data.groupId().hashCode()) % partitions);
-            Errors error = coordinator.addPartitions(data.transactionalId(), data.producerId(), data.producerEpoch(),
-                    List.of(offsets));
-            return new AddOffsetsToTxnResponseData().setErrorCode(TransactionErrors.forVersion(error, version, 2).code());
-        });
+            return coordinator.addPartitionsCommitted(data.transactionalId(), data.producerId(), data.producerEpoch(),
+                    List.of(offsets), (short) 0).thenApply(error -> (ApiMessage) new AddOffsetsToTxnResponseData()
+                            .setErrorCode(TransactionErrors.forVersion(error, version, 2).code()));
+        }).thenCompose(answer -> answer);
     }
 
     private static CompletableFuture<ApiMessage> answer(Errors error) {
         return CompletableFuture.completedFuture(new AddOffsetsToTxnResponseData().setErrorCode(error.code()));
     }
 
-    private ApiMessage endTxn(RequestContext context, EndTxnRequestData data) {
+    /** Answered once the PrepareCommit/PrepareAbort is replicated in {@code __transaction_state}. */
+    private CompletableFuture<ApiMessage> endTxn(RequestContext context, EndTxnRequestData data) {
         if (!authz.authorize(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, data.transactionalId())) {
-            return new EndTxnResponseData().setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code());
+            return CompletableFuture.completedFuture(
+                    new EndTxnResponseData().setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code()));
         }
         if (context.apiVersion() >= 5) {
             // transactions version 2: the epoch is bumped, and a fenced producer is told INVALID_PRODUCER_EPOCH
-            TransactionCoordinator.EndResult result = coordinator.endTransactionV2(data.transactionalId(),
-                    data.producerId(), data.producerEpoch(), data.committed());
-            Errors error = result.error() == Errors.PRODUCER_FENCED ? Errors.INVALID_PRODUCER_EPOCH : result.error();
-            return new EndTxnResponseData().setErrorCode(error.code()).setProducerId(result.producerId())
-                    .setProducerEpoch(result.producerEpoch());
+            return coordinator.endTransactionV2(data.transactionalId(), data.producerId(), data.producerEpoch(),
+                    data.committed()).thenApply(result -> {
+                        Errors error = result.error() == Errors.PRODUCER_FENCED ? Errors.INVALID_PRODUCER_EPOCH
+                                : result.error();
+                        return new EndTxnResponseData().setErrorCode(error.code()).setProducerId(result.producerId())
+                                .setProducerEpoch(result.producerEpoch());
+                    });
         }
-        Errors error = coordinator.endTransaction(data.transactionalId(), data.producerId(), data.producerEpoch(),
-                data.committed());
-        return new EndTxnResponseData().setErrorCode(TransactionErrors.forVersion(error, context.apiVersion(), 2).code());
+        short version = context.apiVersion();
+        return coordinator.endTransaction(data.transactionalId(), data.producerId(), data.producerEpoch(),
+                data.committed()).thenApply(error -> new EndTxnResponseData()
+                        .setErrorCode(TransactionErrors.forVersion(error, version, 2).code()));
     }
 }

@@ -83,20 +83,31 @@ public final class TxnOffsetCommitHandler implements RequestHandler {
         }
         CompletableFuture<Errors> joined = entries.isEmpty() || context.apiVersion() < FIRST_V2_VERSION
                 ? CompletableFuture.completedFuture(Errors.NONE) : joinTransaction(data, image);
-        // at once unless the transaction coordinator is another broker (then on the thread of its answer)
-        return joined.thenApply(error -> respond(data, entries, topicErrors, error));
+        // joined at once unless the transaction coordinator is another broker (then on the thread of its answer)
+        return joined.thenCompose(error -> commit(data, entries, error))
+                .thenApply(r -> response(data, topicErrors, r));
     }
 
-    private ApiMessage respond(TxnOffsetCommitRequestData data, List<OffsetCommitEntry> entries,
-                               List<Errors> topicErrors, Errors joined) {
-        Map<TopicPartition, Errors> results = new java.util.HashMap<>();
+    private CompletableFuture<Map<TopicPartition, Errors>> commit(TxnOffsetCommitRequestData data,
+                                                                  List<OffsetCommitEntry> entries, Errors joined) {
+        CompletableFuture<Map<TopicPartition, Errors>> results;
         if (joined != Errors.NONE) {
-            entries.forEach(e -> results.put(e.topicPartition(), joined));
+            Map<TopicPartition, Errors> failed = new java.util.HashMap<>();
+            entries.forEach(e -> failed.put(e.topicPartition(), joined));
+            results = CompletableFuture.completedFuture(failed);
         } else if (!entries.isEmpty()) {
-            results.putAll(coordinator.commitTransactionalOffsets(data.groupId(), data.producerId(),
+            // answered once the batch is replicated (below the high watermark of the group's partition)
+            results = coordinator.commitTransactionalOffsets(data.groupId(), data.producerId(),
                     data.producerEpoch(), data.generationIdOrMemberEpoch(), data.memberId(), data.groupInstanceId(),
-                    entries));
+                    entries);
+        } else {
+            results = CompletableFuture.completedFuture(Map.of());
         }
+        return results;
+    }
+
+    private static ApiMessage response(TxnOffsetCommitRequestData data, List<Errors> topicErrors,
+                                       Map<TopicPartition, Errors> results) {
         TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
         for (int i = 0; i < data.topics().size(); i++) {
             TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic topic = data.topics().get(i);

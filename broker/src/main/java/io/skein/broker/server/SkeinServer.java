@@ -5,7 +5,9 @@ import io.skein.broker.config.BrokerConfigDef;
 import io.skein.broker.config.ControllerTls;
 import io.skein.broker.config.ListenerSpec;
 import io.skein.broker.partition.Partitions;
+import io.skein.broker.partition.PurgatoryReplicationAwait;
 import io.skein.broker.purgatory.Purgatory;
+import io.skein.coordinator.records.CoordinatorReplication;
 import io.skein.broker.replica.Replicas;
 import io.skein.broker.replica.ReplicationSettings;
 import io.skein.broker.partition.CoordinatorLeadership;
@@ -69,6 +71,7 @@ public final class SkeinServer implements AutoCloseable {
     private Purgatory<TopicPartition> fetchPurgatory;
     private Purgatory<TopicPartition> producePurgatory;
     private Replicas replicas;
+    private PurgatoryReplicationAwait coordinatorCommits;
     private GroupCoordinator groupCoordinator;
     private TransactionCoordinator transactionCoordinator;
     private ClusterTransactionMarkers clusterMarkers;
@@ -119,7 +122,10 @@ public final class SkeinServer implements AutoCloseable {
         Partitions partitions = new Partitions(config.nodeId(), logs, config::logConfig, config::minInSyncReplicas,
                 replicas);
         quorum.addListener(partitions);
-        groupCoordinator = new GroupCoordinator(config.groupConfig(), clock, new ImageTopicsView(quorum));
+        coordinatorCommits = new PurgatoryReplicationAwait(partitions, producePurgatory);
+        CoordinatorReplication coordinatorReplication = config.coordinatorReplication(coordinatorCommits);
+        groupCoordinator = new GroupCoordinator(config.groupConfig(), clock, new ImageTopicsView(quorum),
+                coordinatorReplication);
         quorum.addListener(new CoordinatorLeadership(partitions, Topic.GROUP_METADATA_TOPIC_NAME, groupCoordinator));
         int blockSize = config.getInt(BrokerConfigDef.PRODUCER_ID_BLOCK_SIZE);
         ProducerIdAllocator producerIds = new ProducerIdAllocator(count -> quorum
@@ -130,7 +136,8 @@ public final class SkeinServer implements AutoCloseable {
                 groupCoordinator, clock);
         clusterMarkers = new ClusterTransactionMarkers(config.nodeId(), quorum, markers, replication.client());
         transactionCoordinator = new TransactionCoordinator(config.transactionConfig(), clock,
-                TransactionWiring.blockingProducerIds(producerIds), TransactionWiring.forCoordinator(clusterMarkers));
+                TransactionWiring.blockingProducerIds(producerIds), TransactionWiring.forCoordinator(clusterMarkers),
+                coordinatorReplication);
         verifier = new RemoteTransactionVerifier(quorum, replication.client());
         quorum.addListener(new CoordinatorLeadership(partitions, Topic.TRANSACTION_STATE_TOPIC_NAME,
                 transactionCoordinator));
@@ -292,6 +299,7 @@ public final class SkeinServer implements AutoCloseable {
         closeQuietly(clusterMarkers, "transaction marker senders");
         closeQuietly(verifier, "transaction verification senders");
         closeQuietly(groupCoordinator, "group coordinator");
+        closeQuietly(coordinatorCommits, "coordinator commit waits");
         closeQuietly(wire, "wire server");
         if (scheduler != null) {
             scheduler.shutdownNow();

@@ -4,6 +4,7 @@ import io.skein.coordinator.records.CoordinatorLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
@@ -100,15 +101,18 @@ final class GroupAdminOperations {
         return out;
     }
 
-    /** Deletes an empty group with its offsets: GROUP_ID_NOT_FOUND or NON_EMPTY_GROUP otherwise. */
-    Errors delete(GroupShard shard, String groupId) {
+    /**
+     * Deletes an empty group with its offsets: GROUP_ID_NOT_FOUND or NON_EMPTY_GROUP otherwise;
+     * answered once the tombstones are committed.
+     */
+    CompletableFuture<Errors> delete(GroupShard shard, String groupId) {
         ClassicGroup group = shard.group(groupId);
         ConsumerGroup consumerGroup = shard.consumerGroup(groupId);
         if (group == null && consumerGroup == null) {
-            return Errors.GROUP_ID_NOT_FOUND;
+            return CompletableFuture.completedFuture(Errors.GROUP_ID_NOT_FOUND);
         }
         if (group != null ? !group.isIn(GroupState.EMPTY) : !consumerGroup.isEmpty()) {
-            return Errors.NON_EMPTY_GROUP;
+            return CompletableFuture.completedFuture(Errors.NON_EMPTY_GROUP);
         }
         List<TopicPartition> committed = new ArrayList<>(shard.offsets().of(groupId).keySet());
         List<CoordinatorLog.Entry> tombstones = new ArrayList<>();
@@ -117,9 +121,10 @@ final class GroupAdminOperations {
                     new GroupRecords.OffsetKey(groupId, tp.topic(), tp.partition())), null));
         }
         tombstones.add(new CoordinatorLog.Entry(GroupRecords.groupKey(groupId), null));
-        Errors written = GroupLog.asGroupError(shard.log().append(tombstones, rebalancer.now()));
+        CoordinatorLog.Written write = shard.log().write(tombstones, rebalancer.now());
+        Errors written = GroupLog.asGroupError(write.appendError());
         if (written != Errors.NONE) {
-            return written;
+            return CompletableFuture.completedFuture(written);
         }
         shard.offsets().removeGroup(groupId);
         shard.groups().remove(groupId);
@@ -130,7 +135,7 @@ final class GroupAdminOperations {
             consumerGroup.markDead();
         }
         log.info("Deleted group {} and its {} committed offset(s)", groupId, committed.size());
-        return Errors.NONE;
+        return CommitAnswers.afterCommit(Errors.NONE, write.committed(), GroupLog::asGroupError);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.skein.coordinator.group;
 
 import io.skein.coordinator.api.ShardedCoordinator;
+import io.skein.coordinator.records.CoordinatorReplication;
 import io.skein.coordinator.records.ShardStatus;
 import io.skein.log.api.PartitionLog;
 import java.time.Clock;
@@ -43,13 +44,16 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: request methods run on request-handler threads and take the shard's lock for
  * the operation; {@link #onElected}/{@link #onResigned} come from the metadata thread; loading
  * runs on the {@code skein-group-loader} thread and timers on {@code skein-group-timer}. The
- * shard map is concurrent; everything inside a shard is guarded by its lock.
+ * shard map is concurrent; everything inside a shard is guarded by its lock. A write is appended
+ * with the lock held and the client answered once it is committed ({@link CoordinatorReplication}):
+ * the returned futures complete later, on the replication notifier's thread, without the lock.
  */
 public final class GroupCoordinator implements ShardedCoordinator, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
 
     private final GroupConfig config;
+    private final CoordinatorReplication replication;
     private final Clock clock;
     private final Map<Integer, GroupShard> shards = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor scheduler;
@@ -68,11 +72,19 @@ public final class GroupCoordinator implements ShardedCoordinator, AutoCloseable
         this(config, clock, TopicsView.NONE);
     }
 
+    /** Writes commit at once (one node, tests). */
+    public GroupCoordinator(GroupConfig config, Clock clock, TopicsView topics) {
+        this(config, clock, topics, CoordinatorReplication.immediate());
+    }
+
     /**
      * @param topics the cluster's topics, for server-side assignment of consumer-protocol groups
+     * @param replication when a write to {@code __consumer_offsets} is committed: clients are
+     *     answered only then
      */
-    public GroupCoordinator(GroupConfig config, Clock clock, TopicsView topics) {
+    public GroupCoordinator(GroupConfig config, Clock clock, TopicsView topics, CoordinatorReplication replication) {
         this.config = config;
+        this.replication = replication;
         this.clock = clock;
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "skein-group-timer"));
         this.scheduler.setRemoveOnCancelPolicy(true);
@@ -115,7 +127,7 @@ public final class GroupCoordinator implements ShardedCoordinator, AutoCloseable
     /** This node now leads {@code partition} at {@code leaderEpoch}: load its groups and serve them. */
     @Override
     public void onElected(int partition, PartitionLog log, int leaderEpoch) {
-        GroupShard shard = new GroupShard(partition, new GroupLog(log, leaderEpoch));
+        GroupShard shard = new GroupShard(partition, new GroupLog(log, leaderEpoch, replication));
         GroupShard previous = shards.put(partition, shard);
         if (previous != null) {
             previous.close();
@@ -253,17 +265,21 @@ public final class GroupCoordinator implements ShardedCoordinator, AutoCloseable
      *
      * @param generation the group generation (member epoch for consumer-protocol groups), or -1
      *     for a commit from outside the group
-     * @return the error per partition
+     * @return the error per partition, once the offsets are committed (replicated to the in-sync
+     *     replicas of the group's partition) or could not be; the shard's lock is not held meanwhile
      */
-    public Map<TopicPartition, Errors> commitOffsets(String groupId, int generation, String memberId,
-                                                     String instanceId, short version,
-                                                     List<OffsetCommitEntry> entries) {
+    public CompletableFuture<Map<TopicPartition, Errors>> commitOffsets(String groupId, int generation,
+                                                                        String memberId, String instanceId,
+                                                                        short version,
+                                                                        List<OffsetCommitEntry> entries) {
         return onShard(groupId, shard -> offsets.commit(shard, groupId, generation, memberId, instanceId, version,
-                entries), error -> {
-                    Map<TopicPartition, Errors> failed = new LinkedHashMap<>();
-                    entries.forEach(e -> failed.put(e.topicPartition(), error));
-                    return failed;
-                });
+                entries), error -> CompletableFuture.completedFuture(failedAll(entries, error)));
+    }
+
+    private static Map<TopicPartition, Errors> failedAll(List<OffsetCommitEntry> entries, Errors error) {
+        Map<TopicPartition, Errors> failed = new LinkedHashMap<>();
+        entries.forEach(e -> failed.put(e.topicPartition(), error));
+        return failed;
     }
 
     /**
@@ -272,17 +288,14 @@ public final class GroupCoordinator implements ShardedCoordinator, AutoCloseable
      * ({@link #onTransactionMarker}).
      *
      * @param generation the generation (member epoch) from the consumer's group metadata, or -1
-     * @return the error per partition
+     * @return the error per partition, once the batch is committed or could not be
      */
-    public Map<TopicPartition, Errors> commitTransactionalOffsets(String groupId, long producerId, short producerEpoch,
-                                                                  int generation, String memberId, String instanceId,
-                                                                  List<OffsetCommitEntry> entries) {
+    public CompletableFuture<Map<TopicPartition, Errors>> commitTransactionalOffsets(
+            String groupId, long producerId, short producerEpoch, int generation, String memberId, String instanceId,
+            List<OffsetCommitEntry> entries) {
         return onShard(groupId, shard -> transactionalOffsets.commit(shard, groupId, producerId, producerEpoch,
-                generation, memberId, instanceId, entries), error -> {
-                    Map<TopicPartition, Errors> failed = new LinkedHashMap<>();
-                    entries.forEach(e -> failed.put(e.topicPartition(), error));
-                    return failed;
-                });
+                generation, memberId, instanceId, entries),
+                error -> CompletableFuture.completedFuture(failedAll(entries, error)));
     }
 
     /**
@@ -327,11 +340,11 @@ public final class GroupCoordinator implements ShardedCoordinator, AutoCloseable
     public record DeleteOffsetsResult(Errors error, Map<TopicPartition, Errors> partitions) {
     }
 
-    public DeleteOffsetsResult deleteOffsets(String groupId, List<TopicPartition> partitions) {
-        return onShard(groupId, shard -> {
-            OffsetOperations.DeleteResult result = offsets.deleteOffsets(shard, groupId, partitions);
-            return new DeleteOffsetsResult(result.groupError(), result.partitions());
-        }, error -> new DeleteOffsetsResult(error, Map.of()));
+    /** OffsetDelete, answered once the tombstones are committed. */
+    public CompletableFuture<DeleteOffsetsResult> deleteOffsets(String groupId, List<TopicPartition> partitions) {
+        return onShard(groupId, shard -> offsets.deleteOffsets(shard, groupId, partitions).thenApply(result ->
+                new DeleteOffsetsResult(result.groupError(), result.partitions())),
+                error -> CompletableFuture.completedFuture(new DeleteOffsetsResult(error, Map.of())));
     }
 
     // ---- admin
@@ -361,8 +374,9 @@ public final class GroupCoordinator implements ShardedCoordinator, AutoCloseable
                         .setProtocolType("").setProtocolData(""));
     }
 
-    public Errors deleteGroup(String groupId) {
-        return onShard(groupId, shard -> admin.delete(shard, groupId), error -> error);
+    /** DeleteGroups for one group, answered once its tombstones are committed. */
+    public CompletableFuture<Errors> deleteGroup(String groupId) {
+        return onShard(groupId, shard -> admin.delete(shard, groupId), CompletableFuture::completedFuture);
     }
 
     /** Drops every shard (answering parked requests NOT_COORDINATOR) and stops the threads. */

@@ -1,6 +1,7 @@
 package io.skein.coordinator.group;
 
 import io.skein.coordinator.records.CoordinatorLog;
+import io.skein.coordinator.records.CoordinatorReplication;
 import io.skein.log.api.PartitionLog;
 import java.util.List;
 import java.util.function.Consumer;
@@ -12,15 +13,41 @@ import org.apache.kafka.common.protocol.Errors;
  * written through the shared {@link CoordinatorLog}, decoded with {@link GroupRecords}, and the
  * mapping of storage errors to what each group API answers.
  *
- * <p>Threading: {@link #append} is called with the owning shard's lock held; {@link #replay} by
+ * <p>A client is answered once its write is committed: {@link #write} and
+ * {@link #writeOffsets} return the commit's future (see {@link CoordinatorLog} for why memory may
+ * take the change at the append).
+ *
+ * <p>Threading: {@link #append} and the writes are called with the owning shard's lock held (they
+ * never wait); {@link #replay} by
  * the loading thread before the shard serves requests.
  */
 final class GroupLog {
 
     private final CoordinatorLog log;
+    private final CoordinatorReplication replication;
 
     GroupLog(PartitionLog partitionLog, int leaderEpoch) {
-        this.log = new CoordinatorLog(partitionLog, leaderEpoch, "group coordinator");
+        this(partitionLog, leaderEpoch, CoordinatorReplication.immediate());
+    }
+
+    GroupLog(PartitionLog partitionLog, int leaderEpoch, CoordinatorReplication replication) {
+        this.log = new CoordinatorLog(partitionLog, leaderEpoch, "group coordinator", replication.await());
+        this.replication = replication;
+    }
+
+    /** Writes group records (metadata, deletions): the commit waits up to {@code request.timeout.ms}. */
+    CoordinatorLog.Written write(List<CoordinatorLog.Entry> entries, long nowMs) {
+        return log.write(entries, nowMs, replication.requestTimeoutMs());
+    }
+
+    /** Waits again, up to {@code offsets.commit.timeout.ms}, for a write whose first wait timed out. */
+    java.util.concurrent.CompletableFuture<Errors> awaitOffsetsAgain(long requiredOffset) {
+        return log.awaitCommitted(requiredOffset, replication.offsetCommitTimeoutMs());
+    }
+
+    /** Writes offset commits: the commit waits up to {@code offsets.commit.timeout.ms}. */
+    CoordinatorLog.Written writeOffsets(List<CoordinatorLog.Entry> entries, long nowMs) {
+        return log.write(entries, nowMs, replication.offsetCommitTimeoutMs());
     }
 
     String name() {
@@ -88,9 +115,10 @@ final class GroupLog {
         });
     }
 
-    /** Appends TxnOffsetCommit's records as one transactional batch of the producer. */
-    Errors appendTransactional(List<CoordinatorLog.Entry> entries, long producerId, short producerEpoch,
-                               int baseSequence, long nowMs) {
-        return log.appendTransactional(entries, producerId, producerEpoch, baseSequence, nowMs);
+    /** Writes TxnOffsetCommit's records as one transactional batch of the producer ({@code offsets.commit.timeout.ms}). */
+    CoordinatorLog.Written writeTransactional(List<CoordinatorLog.Entry> entries, long producerId, short producerEpoch,
+                                              int baseSequence, long nowMs) {
+        return log.writeTransactional(entries, producerId, producerEpoch, baseSequence, nowMs,
+                replication.offsetCommitTimeoutMs());
     }
 }

@@ -32,6 +32,7 @@ final class GroupShard {
     private final Map<String, ClassicGroup> groups = new HashMap<>();
     private final Map<String, ConsumerGroup> consumerGroups = new HashMap<>();
     private final OffsetStore offsets = new OffsetStore();
+    private final UnreplicatedOffsets unreplicated = new UnreplicatedOffsets();
     private final PendingTransactionalOffsets pendingOffsets = new PendingTransactionalOffsets();
     /** Markers written while loading, perhaps past the end the replay reads to: applied when it is done. */
     private final List<DeferredMarker> deferredMarkers = new ArrayList<>();
@@ -78,6 +79,11 @@ final class GroupShard {
 
     OffsetStore offsets() {
         return offsets;
+    }
+
+    /** Offset commits in the log whose replication is not confirmed yet: reads show the value before. */
+    UnreplicatedOffsets unreplicated() {
+        return unreplicated;
     }
 
     /** TxnOffsetCommit's offsets waiting for their transaction's marker. */
@@ -183,10 +189,13 @@ final class GroupShard {
         }
     }
 
-    /** Persists the group's current metadata; the error is the one a group API answers with. */
-    Errors writeGroup(ClassicGroup group, long nowMs) {
-        return GroupLog.asGroupError(groupLog.append(List.of(new CoordinatorLog.Entry(GroupRecords.groupKey(group.groupId()),
-                GroupRecords.groupValue(group.snapshot()))), nowMs));
+    /**
+     * Persists the group's current metadata; map the append's error and the commit's outcome with
+     * {@link GroupLog#asGroupError}. Lock held; does not wait for the commit.
+     */
+    CoordinatorLog.Written writeGroup(ClassicGroup group, long nowMs) {
+        return groupLog.write(List.of(new CoordinatorLog.Entry(GroupRecords.groupKey(group.groupId()),
+                GroupRecords.groupValue(group.snapshot()))), nowMs);
     }
 
     /**

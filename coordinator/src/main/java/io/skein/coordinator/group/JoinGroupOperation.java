@@ -1,5 +1,6 @@
 package io.skein.coordinator.group;
 
+import io.skein.coordinator.records.CoordinatorLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -201,13 +202,18 @@ final class JoinGroupOperation {
         log.info("Static member {} of group {} rejoined as {} (was {})", join.instanceId(), group.groupId(), newId,
                 old.memberId());
         if (group.isIn(GroupState.STABLE) && unchanged) {
-            Errors written = shard.writeGroup(group, rebalancer.now());
+            CoordinatorLog.Written write = shard.writeGroup(group, rebalancer.now());
+            Errors written = GroupLog.asGroupError(write.appendError());
             if (written != Errors.NONE) {
                 join.response().complete(error(written, "", join.version()));
                 return;
             }
-            join.response().complete(rebalancer.joinResponse(group, replacement, join.version(),
-                    group.isLeader(newId)));
+            JoinGroupResponseData answer = rebalancer.joinResponse(group, replacement, join.version(),
+                    group.isLeader(newId));
+            write.committed().thenAccept(outcome -> {
+                Errors error = GroupLog.asGroupError(outcome);
+                join.response().complete(error == Errors.NONE ? answer : error(error, "", join.version()));
+            });
             return;
         }
         replacement.awaitingJoin(new GroupMember.PendingJoin(join.response(), join.version()));

@@ -1,6 +1,8 @@
 package io.skein.coordinator.group;
 
+import io.skein.coordinator.records.CoordinatorLog;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -77,7 +79,8 @@ final class MembershipOperations {
         for (GroupMember m : group.members()) {
             m.assignment(assignments.get(m.memberId()));
         }
-        Errors written = shard.writeGroup(group, rebalancer.now());
+        CoordinatorLog.Written write = shard.writeGroup(group, rebalancer.now());
+        Errors written = GroupLog.asGroupError(write.appendError());
         if (written != Errors.NONE) {
             for (GroupMember m : group.members()) {
                 m.assignment(null);
@@ -90,12 +93,24 @@ final class MembershipOperations {
             return;
         }
         group.transitionTo(GroupState.STABLE, rebalancer.now());
+        // the members parked in SyncGroup get their assignment once it is replicated
+        Map<CompletableFuture<SyncGroupResponseData>, SyncGroupResponseData> answers = new LinkedHashMap<>();
         for (GroupMember m : group.members()) {
             if (m.awaitingSync() != null) {
-                m.awaitingSync().complete(syncAnswer(group, m, version));
+                answers.put(m.awaitingSync(), syncAnswer(group, m, version));
                 m.awaitingSync(null);
             }
         }
+        String groupId = group.groupId();
+        write.committed().thenAccept(outcome -> {
+            Errors error = GroupLog.asGroupError(outcome);
+            if (error != Errors.NONE) {
+                log.warn("The assignment of group {} was not replicated in {}: {} (its members are told to retry)",
+                        groupId, shard.log().name(), outcome);
+            }
+            answers.forEach((parked, answer) -> parked.complete(error == Errors.NONE ? answer
+                    : new SyncGroupResponseData().setErrorCode(error.code())));
+        });
     }
 
     private static SyncGroupResponseData syncAnswer(ClassicGroup group, GroupMember member, short version) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
@@ -34,16 +35,18 @@ final class OffsetOperations {
      * Commits the offsets for a group member (generation and member id set) or for a client
      * outside any group (generation -1, empty member id), which only an empty group accepts.
      *
-     * @return the error per partition, in the order given
+     * @return the error per partition, in the order given, once the offsets are committed (below
+     *     the high watermark of the shard's partition) or could not be
      */
-    Map<TopicPartition, Errors> commit(GroupShard shard, String groupId, int generation, String memberId,
-                                       String instanceId, short version, List<OffsetCommitEntry> entries) {
+    CompletableFuture<Map<TopicPartition, Errors>> commit(GroupShard shard, String groupId, int generation,
+                                                          String memberId, String instanceId, short version,
+                                                          List<OffsetCommitEntry> entries) {
         Errors groupError = validateCommit(shard, groupId, generation, memberId == null ? "" : memberId, instanceId,
                 version);
         Map<TopicPartition, Errors> result = new LinkedHashMap<>();
         if (groupError != Errors.NONE) {
             entries.forEach(e -> result.put(e.topicPartition(), groupError));
-            return result;
+            return CompletableFuture.completedFuture(result);
         }
         long now = rebalancer.now();
         List<CoordinatorLog.Entry> records = new ArrayList<>();
@@ -60,16 +63,51 @@ final class OffsetOperations {
             accepted.add(e);
             result.put(e.topicPartition(), Errors.NONE);
         }
-        Errors written = GroupLog.asOffsetCommitError(shard.log().append(records, now));
+        CoordinatorLog.Written write = shard.log().writeOffsets(records, now);
+        Errors written = GroupLog.asOffsetCommitError(write.appendError());
+        if (written != Errors.NONE) {
+            accepted.forEach(e -> result.put(e.topicPartition(), written));
+            return CompletableFuture.completedFuture(result);
+        }
+        Map<TopicPartition, CommittedOffset> values = new LinkedHashMap<>();
         for (OffsetCommitEntry e : accepted) {
-            if (written == Errors.NONE) {
-                shard.offsets().put(groupId, e.topicPartition(), new CommittedOffset(e.offset(), e.leaderEpoch(),
-                        e.metadata() == null ? "" : e.metadata(), now));
-            } else {
-                result.put(e.topicPartition(), written);
+            values.put(e.topicPartition(), new CommittedOffset(e.offset(), e.leaderEpoch(),
+                    e.metadata() == null ? "" : e.metadata(), now));
+        }
+        long writeId = shard.unreplicated().appending(groupId, values.keySet(), shard.offsets());
+        values.forEach((tp, value) -> shard.offsets().put(groupId, tp, value));
+        // reads see the offsets once replicated, before the client hears so
+        CompletableFuture<Errors> visible = write.committed().thenApply(error -> {
+            if (error != Errors.NONE) {
+                log.warn("Offset commit of group {} to {} was not replicated: {} (the client is told to retry)",
+                        groupId, shard.log().name(), error);
+            }
+            onOutcome(shard, writeId, groupId, values, write.requiredOffset(), error);
+            return error;
+        });
+        return CommitAnswers.afterCommit(result, values.keySet(), visible, GroupLog::asOffsetCommitError);
+    }
+
+    /**
+     * The commit's outcome: once below the high watermark its offsets become visible; after a
+     * timeout it is awaited again (it is in this leader's log and may still commit); a lost
+     * leadership closes the shard, so nothing is left to do.
+     */
+    private void onOutcome(GroupShard shard, long writeId, String groupId, Map<TopicPartition, CommittedOffset> values,
+                           long requiredOffset, Errors outcome) {
+        synchronized (shard) {
+            if (shard.status() != io.skein.coordinator.records.ShardStatus.ACTIVE) {
+                return;
+            }
+            if (outcome == Errors.NONE || outcome == Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND) {
+                shard.unreplicated().committed(writeId, groupId, values);
+                return;
             }
         }
-        return result;
+        if (outcome == Errors.REQUEST_TIMED_OUT) {
+            shard.log().awaitOffsetsAgain(requiredOffset).thenAccept(again ->
+                    onOutcome(shard, writeId, groupId, values, requiredOffset, again));
+        }
     }
 
     Errors validateCommit(GroupShard shard, String groupId, int generation, String memberId,
@@ -133,7 +171,7 @@ final class OffsetOperations {
      * when {@code partitions} is null. Partitions without a commit are absent from the result.
      */
     Map<TopicPartition, CommittedOffset> fetch(GroupShard shard, String groupId, Collection<TopicPartition> partitions) {
-        Map<TopicPartition, CommittedOffset> all = shard.offsets().of(groupId);
+        Map<TopicPartition, CommittedOffset> all = shard.unreplicated().visible(groupId, shard.offsets().of(groupId));
         if (partitions == null) {
             return Map.copyOf(all);
         }
@@ -155,11 +193,11 @@ final class OffsetOperations {
      * Deletes committed offsets of a group, except for topics the group's members still
      * subscribe to (GROUP_SUBSCRIBED_TO_TOPIC).
      */
-    DeleteResult deleteOffsets(GroupShard shard, String groupId, List<TopicPartition> partitions) {
+    CompletableFuture<DeleteResult> deleteOffsets(GroupShard shard, String groupId, List<TopicPartition> partitions) {
         ConsumerGroup consumerGroup = shard.consumerGroup(groupId);
         ClassicGroup group = shard.group(groupId);
         if (group == null && consumerGroup == null) {
-            return new DeleteResult(Errors.GROUP_ID_NOT_FOUND, Map.of());
+            return CompletableFuture.completedFuture(new DeleteResult(Errors.GROUP_ID_NOT_FOUND, Map.of()));
         }
         Set<String> subscribed = Set.of();
         if (consumerGroup != null) {
@@ -167,7 +205,7 @@ final class OffsetOperations {
         } else if (!group.isIn(GroupState.EMPTY)) {
             subscribed = ConsumerSubscriptions.topics(group);
             if (subscribed == null) {
-                return new DeleteResult(Errors.NON_EMPTY_GROUP, Map.of());
+                return CompletableFuture.completedFuture(new DeleteResult(Errors.NON_EMPTY_GROUP, Map.of()));
             }
         }
         Map<TopicPartition, Errors> result = new LinkedHashMap<>();
@@ -182,11 +220,15 @@ final class OffsetOperations {
                 }
             }
         }
-        Errors written = writeTombstones(shard, groupId, toDelete);
+        CoordinatorLog.Written write = writeTombstones(shard, groupId, toDelete);
+        Errors written = GroupLog.asGroupError(write.appendError());
         if (written != Errors.NONE) {
-            return new DeleteResult(written, Map.of());
+            return CompletableFuture.completedFuture(new DeleteResult(written, Map.of()));
         }
-        return new DeleteResult(Errors.NONE, result);
+        // answered once the tombstones are committed
+        return CommitAnswers.afterCommit(Errors.NONE, write.committed(), GroupLog::asGroupError)
+                .thenApply(error -> error == Errors.NONE ? new DeleteResult(Errors.NONE, result)
+                        : new DeleteResult(error, Map.of()));
     }
 
     /** Empty consumer-protocol groups: offsets expire counted from when the group became empty. */
@@ -199,7 +241,7 @@ final class OffsetOperations {
             String groupId = group.groupId();
             if (group.stateTimestampMs() + config.offsetsRetentionMs() <= now) {
                 List<TopicPartition> all = new ArrayList<>(shard.offsets().of(groupId).keySet());
-                if (!all.isEmpty() && writeTombstones(shard, groupId, all) == Errors.NONE) {
+                if (!all.isEmpty() && writeTombstones(shard, groupId, all).appended()) {
                     expired += all.size();
                 }
             }
@@ -212,18 +254,18 @@ final class OffsetOperations {
         return expired;
     }
 
-    /** Writes offset tombstones and, once in the log, forgets the offsets. */
-    Errors writeTombstones(GroupShard shard, String groupId, Collection<TopicPartition> partitions) {
+    /** Writes offset tombstones and, once in the log, forgets the offsets; does not wait for the commit. */
+    CoordinatorLog.Written writeTombstones(GroupShard shard, String groupId, Collection<TopicPartition> partitions) {
         List<CoordinatorLog.Entry> tombstones = new ArrayList<>();
         for (TopicPartition tp : partitions) {
             tombstones.add(new CoordinatorLog.Entry(GroupRecords.offsetKey(
                     new GroupRecords.OffsetKey(groupId, tp.topic(), tp.partition())), null));
         }
-        Errors written = GroupLog.asGroupError(shard.log().append(tombstones, rebalancer.now()));
-        if (written == Errors.NONE) {
+        CoordinatorLog.Written write = shard.log().write(tombstones, rebalancer.now());
+        if (write.appended()) {
             partitions.forEach(tp -> shard.offsets().remove(groupId, tp));
         }
-        return written;
+        return write;
     }
 
     /**
@@ -250,7 +292,7 @@ final class OffsetOperations {
                     old.add(e.getKey());
                 }
             }
-            if (!old.isEmpty() && writeTombstones(shard, groupId, old) == Errors.NONE) {
+            if (!old.isEmpty() && writeTombstones(shard, groupId, old).appended()) {
                 expired += old.size();
             }
             if (group.isIn(GroupState.EMPTY) && group.pendingCount() == 0 && !shard.offsets().hasOffsets(groupId)) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
@@ -38,9 +39,10 @@ final class TransactionalOffsetOperations {
      * and holds them pending. A member id and generation, when given (TxnOffsetCommit v3+), are
      * checked as OffsetCommit checks them.
      *
-     * @return the error per partition, in the order given
+     * @return the error per partition, in the order given, once the batch is committed (below the
+     *     high watermark) or could not be
      */
-    Map<TopicPartition, Errors> commit(GroupShard shard, String groupId, long producerId, short producerEpoch,
+    CompletableFuture<Map<TopicPartition, Errors>> commit(GroupShard shard, String groupId, long producerId, short producerEpoch,
                                        int generation, String memberId, String instanceId,
                                        List<OffsetCommitEntry> entries) {
         Map<TopicPartition, Errors> result = new LinkedHashMap<>();
@@ -48,7 +50,7 @@ final class TransactionalOffsetOperations {
                 instanceId, COMMIT_ERRORS_VERSION);
         if (groupError != Errors.NONE) {
             entries.forEach(e -> result.put(e.topicPartition(), groupError));
-            return result;
+            return CompletableFuture.completedFuture(result);
         }
         long now = rebalancer.now();
         int maxMetadata = rebalancer.config().offsetMetadataMaxBytes();
@@ -67,21 +69,23 @@ final class TransactionalOffsetOperations {
             result.put(e.topicPartition(), Errors.NONE);
         }
         if (records.isEmpty()) {
-            return result;
+            return CompletableFuture.completedFuture(result);
         }
         PendingTransactionalOffsets pending = shard.pendingOffsets();
         int sequence = pending.nextSequence(producerId, producerEpoch);
-        Errors written = asTxnOffsetCommitError(shard.log().appendTransactional(records, producerId, producerEpoch,
-                sequence, now));
+        CoordinatorLog.Written write = shard.log().writeTransactional(records, producerId, producerEpoch, sequence,
+                now);
+        Errors written = asTxnOffsetCommitError(write.appendError());
         if (written != Errors.NONE) {
             log.info("TxnOffsetCommit of group {} by producer {} (epoch {}) was not written to {}: {}", groupId,
                     producerId, producerEpoch, shard.log().name(), written);
             accepted.keySet().forEach(tp -> result.put(tp, written));
-            return result;
+            return CompletableFuture.completedFuture(result);
         }
         pending.written(producerId, producerEpoch, sequence, records.size());
         accepted.forEach((tp, value) -> pending.stage(producerId, groupId, tp, value));
-        return result;
+        return CommitAnswers.afterCommit(result, accepted.keySet(), write.committed(),
+                TransactionalOffsetOperations::asTxnOffsetCommitError);
     }
 
     /** The TxnOffsetCommit answer for a failed write: a fenced producer stays fenced, storage errors as OffsetCommit's. */

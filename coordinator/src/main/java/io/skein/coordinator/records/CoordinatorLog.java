@@ -6,6 +6,7 @@ import io.skein.log.api.LogReadResult;
 import io.skein.log.api.PartitionLog;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.protocol.Errors;
@@ -23,8 +24,17 @@ import org.slf4j.LoggerFactory;
  * change (so a change is all or nothing) and replays the partition from its start when the
  * coordinator loads it.
  *
- * <p>Threading: {@link #append} is called with the owning shard's lock held; {@link #replay} by
- * the loading thread before the shard serves requests.
+ * <p>An append is committed once the partition's high watermark passes it ({@link #write}
+ * returns a future for that, from {@link ReplicationAwait}); a coordinator answers a client only
+ * then. The coordinator applies a change to its memory when the append succeeds, before it is
+ * committed: if the write never commits, this node stops leading the partition at this epoch
+ * (the append can only be truncated by a new leader), the shard is closed and the next leader,
+ * or this node at a new epoch, replays the log as it is then. So memory never keeps a write the
+ * log lost.
+ *
+ * <p>Threading: {@link #append} and {@link #write} are called with the owning shard's lock held
+ * and do not wait for replication; {@link #replay} by the loading thread before the shard serves
+ * requests.
  */
 public final class CoordinatorLog {
 
@@ -33,14 +43,45 @@ public final class CoordinatorLog {
     private final PartitionLog partitionLog;
     private final int leaderEpoch;
     private final String what;
+    private final ReplicationAwait replication;
 
     /**
      * @param what the kind of records, for log lines ("group coordinator", "transaction coordinator")
      */
     public CoordinatorLog(PartitionLog partitionLog, int leaderEpoch, String what) {
+        this(partitionLog, leaderEpoch, what, ReplicationAwait.IMMEDIATE);
+    }
+
+    /**
+     * @param replication tells when an append is below the high watermark
+     */
+    public CoordinatorLog(PartitionLog partitionLog, int leaderEpoch, String what, ReplicationAwait replication) {
         this.partitionLog = partitionLog;
         this.leaderEpoch = leaderEpoch;
         this.what = what;
+        this.replication = replication;
+    }
+
+    /**
+     * What {@link #write} did: the append's outcome now (NONE when the batch is in the leader's log,
+     * so the change may be applied to memory) and a future completing once the batch is committed
+     * (NONE), or with why not (REQUEST_TIMED_OUT, NOT_LEADER_OR_FOLLOWER,
+     * NOT_ENOUGH_REPLICAS_AFTER_APPEND); it completes with the append's error when that failed.
+     */
+    public record Written(Errors appendError, CompletableFuture<Errors> committed, long requiredOffset) {
+
+        /** Nothing was written (no entries), or nobody waits: committed at once. */
+        public static Written nothing() {
+            return new Written(Errors.NONE, CompletableFuture.completedFuture(Errors.NONE), -1);
+        }
+
+        static Written failed(Errors error) {
+            return new Written(error, CompletableFuture.completedFuture(error), -1);
+        }
+
+        public boolean appended() {
+            return appendError == Errors.NONE;
+        }
     }
 
     public String name() {
@@ -56,12 +97,28 @@ public final class CoordinatorLog {
     public record Entry(byte[] key, byte[] value) {
     }
 
-    /** Appends the entries as one batch; NONE when they are in the log, or the storage error. */
+    /**
+     * Appends the entries as one batch without waiting for replication; NONE when they are in the
+     * log, or the storage error. For writes no client waits on (expiry, cleanup).
+     */
     public Errors append(List<Entry> entries, long nowMs) {
+        return write(entries, nowMs, NO_WAIT).appendError();
+    }
+
+    /** A timeout that means nobody waits for the commit. */
+    private static final long NO_WAIT = -1;
+
+    /**
+     * Appends the entries as one batch (refused with NOT_ENOUGH_REPLICAS when the ISR is below
+     * {@code min.insync.replicas}) and returns, without waiting, the append's outcome and a future
+     * for its commit that gives up after {@code timeoutMs}.
+     */
+    public Written write(List<Entry> entries, long nowMs, long timeoutMs) {
         if (entries.isEmpty()) {
-            return Errors.NONE;
+            return Written.nothing();
         }
-        return append(MemoryRecords.withRecords(Compression.NONE, records(entries, nowMs)), entries.size(), nowMs);
+        return write(MemoryRecords.withRecords(Compression.NONE, records(entries, nowMs)), entries.size(), nowMs,
+                timeoutMs);
     }
 
     /**
@@ -70,13 +127,13 @@ public final class CoordinatorLog {
      * marker of that producer follows in this partition. {@code baseSequence} continues the
      * producer's sequence in this partition (0 at a new epoch).
      */
-    public Errors appendTransactional(List<Entry> entries, long producerId, short producerEpoch, int baseSequence,
-                                      long nowMs) {
+    public Written writeTransactional(List<Entry> entries, long producerId, short producerEpoch, int baseSequence,
+                                      long nowMs, long timeoutMs) {
         if (entries.isEmpty()) {
-            return Errors.NONE;
+            return Written.nothing();
         }
-        return append(MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, producerEpoch, baseSequence,
-                records(entries, nowMs)), entries.size(), nowMs);
+        return write(MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, producerEpoch, baseSequence,
+                records(entries, nowMs)), entries.size(), nowMs, timeoutMs);
     }
 
     private static SimpleRecord[] records(List<Entry> entries, long nowMs) {
@@ -88,19 +145,41 @@ public final class CoordinatorLog {
         return records;
     }
 
-    private Errors append(MemoryRecords batch, int count, long nowMs) {
+    private Written write(MemoryRecords batch, int count, long nowMs, long timeoutMs) {
+        Errors isr = replication.beforeAppend(partitionLog.topicPartition());
+        if (isr != Errors.NONE) {
+            log.warn("Not writing {} {} record(s) to {}: {} (the in-sync replicas are fewer than "
+                    + "min.insync.replicas; check the followers of this partition)", count, what, name(), isr);
+            return Written.failed(isr);
+        }
         AppendResult result;
         try {
             result = partitionLog.append(batch, new AppendContext(leaderEpoch, nowMs));
         } catch (RuntimeException e) {
             log.warn("Could not write {} {} record(s) to {}: {}", count, what, name(), e.toString());
-            return Errors.KAFKA_STORAGE_ERROR;
+            return Written.failed(Errors.KAFKA_STORAGE_ERROR);
         }
         if (!result.succeeded()) {
             log.warn("Could not write {} {} record(s) to {}: {} {}", count, what, name(), result.error(),
                     result.errorMessage() == null ? "" : result.errorMessage());
+            return Written.failed(result.error());
         }
-        return result.error();
+        if (timeoutMs == NO_WAIT) {
+            return Written.nothing();
+        }
+        return new Written(Errors.NONE, replication.awaitCommitted(partitionLog.topicPartition(), leaderEpoch,
+                result.lastOffset() + 1, timeoutMs), result.lastOffset() + 1);
+    }
+
+    /**
+     * Waits again for a write whose first wait timed out: completes as {@link Written#committed}
+     * once the high watermark reaches {@code requiredOffset} (NONE at once for a write of nothing).
+     */
+    public CompletableFuture<Errors> awaitCommitted(long requiredOffset, long timeoutMs) {
+        if (requiredOffset < 0) {
+            return CompletableFuture.completedFuture(Errors.NONE);
+        }
+        return replication.awaitCommitted(partitionLog.topicPartition(), leaderEpoch, requiredOffset, timeoutMs);
     }
 
     /** The producer fields of the batch a replayed record or marker came in. */

@@ -3,6 +3,7 @@ package io.skein.coordinator.transaction;
 import io.skein.coordinator.api.ShardedCoordinator;
 import io.skein.coordinator.records.ShardStatus;
 import io.skein.coordinator.records.CoordinatorLog;
+import io.skein.coordinator.records.CoordinatorReplication;
 import io.skein.log.api.PartitionLog;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
@@ -28,12 +28,14 @@ import org.slf4j.LoggerFactory;
  * The transaction coordinator of this node, for both transaction protocols at once (decisions in
  * {@link TransactionOperations} and, for EndTxn v5, {@link TransactionV2Operations}): routes each
  * transactional id to the shard of its {@code __transaction_state} partition, loads a shard when this node becomes that partition's leader (and finishes the
- * transactions it finds half-completed), writes every change to the log before answering, has
- * the markers written after a commit or abort decision, aborts transactions that outlive their
+ * transactions it finds half-completed), writes every change to the log and answers once it is
+ * committed (below the high watermark of its partition), has the markers written once a commit or
+ * abort decision is committed ({@link TransactionCompletion}), aborts transactions that outlive their
  * timeout and removes transactional ids idle past {@code transactional.id.expiration.ms}.
  *
  * <p>Threading: request methods run on request-handler threads and hold the shard's lock for the
- * decision and its log write; markers complete on whatever thread the {@link TransactionMarkers}
+ * decision and its log append, never while waiting for replication (their futures complete on the
+ * replication notifier's thread, see {@link io.skein.coordinator.records.ReplicationAwait}); markers complete on whatever thread the {@link TransactionMarkers}
  * completes on, then take the lock again (the broker's local markers complete at once, on the
  * caller's thread, with the lock still held); loading, timers and marker retries run on the
  * {@code skein-txn-coordinator} thread. A loading shard answers COORDINATOR_LOAD_IN_PROGRESS
@@ -42,7 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class TransactionCoordinator implements ShardedCoordinator, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TransactionCoordinator.class);
-    private static final int MARKER_FAILURES_PER_WARNING = 60;
 
     /** The answer to InitProducerId. */
     public record InitResult(Errors error, long producerId, short producerEpoch) {
@@ -55,23 +56,35 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
     private final Clock clock;
     private final TransactionOperations ops;
     private final TransactionV2Operations opsV2;
-    private final TransactionMarkers markers;
+    private final CoordinatorReplication replication;
+    private final TransactionCompletion completion;
     private final Map<Integer, TransactionShard> shards = new ConcurrentHashMap<>();
     private final ScheduledExecutorService background;
     private volatile int partitionCount = -1;
 
     public TransactionCoordinator(TransactionConfig config, Clock clock, LongSupplier producerIds,
                                   TransactionMarkers markers) {
+        this(config, clock, producerIds, markers, CoordinatorReplication.immediate());
+    }
+
+    /**
+     * @param replication when a write to {@code __transaction_state} is committed: clients are
+     *     answered, and markers written, only then
+     */
+    public TransactionCoordinator(TransactionConfig config, Clock clock, LongSupplier producerIds,
+                                  TransactionMarkers markers, CoordinatorReplication replication) {
         this.config = config;
         this.clock = clock;
         this.ops = new TransactionOperations(producerIds, config.maxTimeoutMs());
         this.opsV2 = new TransactionV2Operations(producerIds);
-        this.markers = markers;
+        this.replication = replication;
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "skein-txn-coordinator");
             t.setDaemon(true);
             return t;
         });
+        this.completion = new TransactionCompletion(config, clock, ops, markers, background,
+                replication.requestTimeoutMs());
         background.scheduleWithFixedDelay(this::abortTimedOut, config.abortTimedOutIntervalMs(),
                 config.abortTimedOutIntervalMs(), TimeUnit.MILLISECONDS);
         background.scheduleWithFixedDelay(this::expireIdle, config.removeExpiredIntervalMs(),
@@ -93,7 +106,7 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
     @Override
     public void onElected(int partition, PartitionLog partitionLog, int leaderEpoch) {
         TransactionShard shard = new TransactionShard(partition,
-                new CoordinatorLog(partitionLog, leaderEpoch, "transaction coordinator"));
+                new CoordinatorLog(partitionLog, leaderEpoch, "transaction coordinator", replication.await()));
         TransactionShard previous = shards.put(partition, shard);
         if (previous != null) {
             previous.close();
@@ -121,7 +134,7 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
         log.info("Loaded {} records of {} in {} ms; {} transaction(s) to complete", records, shard.log().name(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), unfinished.size());
         for (TransactionMetadata txn : unfinished) {
-            writeMarkers(shard, txn, txn.current());
+            completion.writeMarkers(shard, txn, txn.current());
         }
     }
 
@@ -157,11 +170,14 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
         }
     }
 
-    /** InitProducerId with a transactional id; {@code expectedProducerId} is -1 unless re-initialising. */
-    public InitResult initProducerId(String transactionalId, int timeoutMs, long expectedProducerId,
-                                     short expectedEpoch) {
+    /**
+     * InitProducerId with a transactional id; {@code expectedProducerId} is -1 unless re-initialising.
+     * Answered once the new epoch is committed.
+     */
+    public CompletableFuture<InitResult> initProducerId(String transactionalId, int timeoutMs, long expectedProducerId,
+                                                        short expectedEpoch) {
         if (transactionalId != null && !transactionalId.isEmpty() && !ops.validTimeout(timeoutMs)) {
-            return InitResult.failed(Errors.INVALID_TRANSACTION_TIMEOUT);
+            return failed(Errors.INVALID_TRANSACTION_TIMEOUT);
         }
         return onShard(transactionalId, shard -> {
             long now = clock.millis();
@@ -172,28 +188,39 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
                 } catch (RuntimeException e) {
                     log.warn("Transactional id {}: no producer id could be allocated ({}); the client will retry",
                             transactionalId, e.getMessage());
-                    return InitResult.failed(Errors.COORDINATOR_NOT_AVAILABLE);
+                    return failed(Errors.COORDINATOR_NOT_AVAILABLE);
                 }
                 shard.put(txn);
             }
             TransactionOperations.Decision decision = ops.initProducerId(txn, timeoutMs, expectedProducerId,
                     expectedEpoch, now);
             if (decision instanceof TransactionOperations.Answer answer) {
-                return InitResult.failed(answer.error());
+                return failed(answer.error());
             }
             TransactionOperations.Write write = (TransactionOperations.Write) decision;
-            Errors written = shard.persist(txn, write.entry(), now);
-            if (written != Errors.NONE) {
-                return InitResult.failed(written);
+            TransactionShard.Persisted persisted = persist(shard, txn, write.entry(), now);
+            if (!persisted.ok()) {
+                return failed(persisted.appended());
             }
             if (write.fencedOpenTransaction()) {
                 log.info("Transactional id {}: a new producer instance fenced epoch {}; aborting its open transaction",
                         transactionalId, write.entry().producerEpoch() - 1);
-                writeMarkers(shard, txn, write.entry());
-                return InitResult.failed(Errors.CONCURRENT_TRANSACTIONS);
+                completion.afterPrepare(shard, txn, write.entry(), persisted);
+                return persisted.committed().thenApply(error -> InitResult.failed(
+                        error == Errors.NONE ? Errors.CONCURRENT_TRANSACTIONS : error));
             }
-            return new InitResult(Errors.NONE, write.entry().producerId(), write.entry().producerEpoch());
-        }, InitResult::failed);
+            return persisted.committed().thenApply(error -> error != Errors.NONE ? InitResult.failed(error)
+                    : new InitResult(Errors.NONE, write.entry().producerId(), write.entry().producerEpoch()));
+        }, TransactionCoordinator::failed);
+    }
+
+    private static CompletableFuture<InitResult> failed(Errors error) {
+        return CompletableFuture.completedFuture(InitResult.failed(error));
+    }
+
+    private TransactionShard.Persisted persist(TransactionShard shard, TransactionMetadata txn,
+                                               TransactionLogEntry entry, long now) {
+        return shard.persist(txn, entry, now, replication.requestTimeoutMs());
     }
 
     /** AddPartitionsToTxn (client versions), and AddOffsetsToTxn with the group's offsets partition. */
@@ -205,16 +232,29 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
     /**
      * As {@link #addPartitions(String, long, short, Collection)}, recording the client's
      * transactions version in a transaction this starts (2: an implicit add by the produce path or
-     * TxnOffsetCommit).
+     * TxnOffsetCommit). Answers once the change is appended, without waiting for its replication
+     * (the produce path's caller cannot wait); clients' AddPartitionsToTxn uses
+     * {@link #addPartitionsCommitted}.
      */
     public Errors addPartitions(String transactionalId, long producerId, short epoch,
                                 Collection<TopicPartition> partitions, short clientTransactionVersion) {
+        return addPartitionsCommitted(transactionalId, producerId, epoch, partitions, clientTransactionVersion)
+                .getNow(Errors.NONE); // the append succeeded; its replication is not awaited here
+    }
+
+    /**
+     * As {@link #addPartitions(String, long, short, Collection, short)}, answered once the
+     * transaction's new partitions are committed in {@code __transaction_state}.
+     */
+    public CompletableFuture<Errors> addPartitionsCommitted(String transactionalId, long producerId, short epoch,
+                                                            Collection<TopicPartition> partitions,
+                                                            short clientTransactionVersion) {
         return onShard(transactionalId, shard -> {
             long now = clock.millis();
             TransactionMetadata txn = shard.get(transactionalId);
             return decide(shard, txn, ops.addPartitions(txn, producerId, epoch, partitions, clientTransactionVersion,
-                    now), now);
-        }, Function.identity());
+                    now), now).committed();
+        }, CompletableFuture::completedFuture);
     }
 
     /** The answer to EndTxn v5: the error, and the producer id and epoch the client continues with. */
@@ -225,18 +265,26 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
      * EndTxn v5 (transactions version 2): as {@link #endTransaction}, with the epoch bumped by the
      * decision; the answer carries the producer id and epoch for the next transaction.
      */
-    public EndResult endTransactionV2(String transactionalId, long producerId, short epoch, boolean commit) {
+    public CompletableFuture<EndResult> endTransactionV2(String transactionalId, long producerId, short epoch,
+                                                         boolean commit) {
         return onShard(transactionalId, shard -> {
             long now = clock.millis();
             TransactionMetadata txn = shard.get(transactionalId);
             TransactionV2Operations.EndDecision decision = opsV2.endTransaction(txn, producerId, epoch, commit, now);
-            Errors result = decide(shard, txn, decision.decision(), now);
-            if (result == Errors.NONE && decision.decision() instanceof TransactionOperations.Write write) {
-                writeMarkers(shard, txn, write.entry());
-            }
-            return result == Errors.NONE ? new EndResult(result, decision.producerId(), decision.producerEpoch())
-                    : new EndResult(result, -1L, (short) -1);
-        }, error -> new EndResult(error, -1L, (short) -1));
+            return endDecided(shard, txn, decision.decision(), now).thenApply(result -> result == Errors.NONE
+                    ? new EndResult(result, decision.producerId(), decision.producerEpoch())
+                    : new EndResult(result, -1L, (short) -1));
+        }, error -> CompletableFuture.completedFuture(new EndResult(error, -1L, (short) -1)));
+    }
+
+    /** Persists an EndTxn decision; the markers follow once it is committed, and so does the answer. Lock held. */
+    private CompletableFuture<Errors> endDecided(TransactionShard shard, TransactionMetadata txn,
+                                                 TransactionOperations.Decision decision, long now) {
+        TransactionShard.Persisted persisted = decide(shard, txn, decision, now);
+        if (persisted.ok() && decision instanceof TransactionOperations.Write write) {
+            completion.afterPrepare(shard, txn, write.entry(), persisted);
+        }
+        return persisted.committed();
     }
 
     /**
@@ -254,18 +302,14 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
                 });
     }
 
-    /** EndTxn: the decision is written, the client answered, and the markers then written. */
-    public Errors endTransaction(String transactionalId, long producerId, short epoch, boolean commit) {
+    /** EndTxn: the decision is written; once it is committed the client is answered and the markers written. */
+    public CompletableFuture<Errors> endTransaction(String transactionalId, long producerId, short epoch,
+                                                    boolean commit) {
         return onShard(transactionalId, shard -> {
             long now = clock.millis();
             TransactionMetadata txn = shard.get(transactionalId);
-            TransactionOperations.Decision decision = ops.endTransaction(txn, producerId, epoch, commit, now);
-            Errors result = decide(shard, txn, decision, now);
-            if (result == Errors.NONE && decision instanceof TransactionOperations.Write write) {
-                writeMarkers(shard, txn, write.entry());
-            }
-            return result;
-        }, Function.identity());
+            return endDecided(shard, txn, ops.endTransaction(txn, producerId, epoch, commit, now), now);
+        }, CompletableFuture::completedFuture);
     }
 
     /** The current entry of a transactional id, for DescribeTransactions (null when unknown here). */
@@ -296,73 +340,24 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
         }, error -> new Described(error, null));
     }
 
-    private Errors decide(TransactionShard shard, TransactionMetadata txn, TransactionOperations.Decision decision,
-                          long now) {
+    /** An answer at once, or the decided entry persisted (answered once committed). Lock held. */
+    private TransactionShard.Persisted decide(TransactionShard shard, TransactionMetadata txn,
+                                              TransactionOperations.Decision decision, long now) {
         if (decision instanceof TransactionOperations.Answer answer) {
-            return answer.error();
+            return new TransactionShard.Persisted(answer.error(), CompletableFuture.completedFuture(answer.error()),
+                    -1);
         }
-        return shard.persist(txn, ((TransactionOperations.Write) decision).entry(), now);
-    }
-
-    /** Has the markers of a PrepareCommit/PrepareAbort written, then completes the transaction; retries on failure. */
-    private void writeMarkers(TransactionShard shard, TransactionMetadata txn, TransactionLogEntry prepared) {
-        writeMarkers(shard, txn, prepared, 1);
-    }
-
-    /** Failed attempts are logged at WARN the first time and then once a minute or so, not at every retry. */
-    private void writeMarkers(TransactionShard shard, TransactionMetadata txn, TransactionLogEntry prepared,
-                              int attempt) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        prepared.partitions().forEach((topic, ids) -> ids.forEach(p -> partitions.add(new TopicPartition(topic, p))));
-        boolean commit = prepared.state() == TransactionState.PREPARE_COMMIT;
-        CompletableFuture<Errors> written = markers.write(prepared.producerId(), prepared.producerEpoch(), commit,
-                shard.log().leaderEpoch(), partitions);
-        BiConsumer<Errors, Throwable> then = (error, failure) -> {
-            Errors result = failure != null ? Errors.UNKNOWN_SERVER_ERROR : error;
-            if (result == Errors.NONE) {
-                completeAfterMarkers(shard, txn, prepared);
-            } else if (shard.status() != ShardStatus.CLOSED) {
-                if (attempt == 1 || attempt % MARKER_FAILURES_PER_WARNING == 0) {
-                    log.warn("Transactional id {}: writing {} markers to {} partition(s) failed ({}, attempt {});"
-                            + " retrying every {} ms", txn.transactionalId(), commit ? "COMMIT" : "ABORT",
-                            partitions.size(), result, attempt, config.markerRetryBackoffMs());
-                }
-                background.schedule(() -> writeMarkers(shard, txn, prepared, attempt + 1),
-                        config.markerRetryBackoffMs(), TimeUnit.MILLISECONDS);
-            }
-        };
-        if (written.isDone()) {
-            written.whenComplete(then); // written at once (this node's replicas only): complete on this thread
-        } else {
-            // completed by whichever thread moves a high watermark: continue on ours, holding none of its locks
-            written.whenCompleteAsync(then, background);
-        }
-    }
-
-    private void completeAfterMarkers(TransactionShard shard, TransactionMetadata txn, TransactionLogEntry prepared) {
-        synchronized (shard) {
-            if (shard.status() != ShardStatus.ACTIVE || !txn.current().equals(prepared)
-                    || txn.hasPendingTransition()) {
-                return; // the shard moved or the transaction changed meanwhile: nothing of ours to complete
-            }
-            long now = clock.millis();
-            Errors written = shard.persist(txn, ops.complete(txn, now), now);
-            if (written != Errors.NONE) {
-                log.warn("Transactional id {}: could not write its completion ({}); retrying", txn.transactionalId(),
-                        written);
-                background.schedule(() -> completeAfterMarkers(shard, txn, prepared), config.markerRetryBackoffMs(),
-                        TimeUnit.MILLISECONDS);
-            }
-        }
+        return persist(shard, txn, ((TransactionOperations.Write) decision).entry(), now);
     }
 
     private void abortTimedOut() {
         forEachTransaction((shard, txn, now) -> {
             TransactionLogEntry abort = ops.abortIfTimedOut(txn, now);
-            if (abort != null && shard.persist(txn, abort, now) == Errors.NONE) {
+            TransactionShard.Persisted persisted = abort == null ? null : persist(shard, txn, abort, now);
+            if (persisted != null && persisted.ok()) {
                 log.info("Transactional id {}: aborting its transaction, open longer than its timeout of {} ms",
                         txn.transactionalId(), abort.timeoutMs());
-                writeMarkers(shard, txn, abort);
+                completion.afterPrepare(shard, txn, abort, persisted);
             }
         });
     }
@@ -370,7 +365,7 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
     private void expireIdle() {
         forEachTransaction((shard, txn, now) -> {
             TransactionLogEntry dead = ops.expireIfIdle(txn, config.idExpirationMs(), now);
-            if (dead != null && shard.persist(txn, dead, now) == Errors.NONE) {
+            if (dead != null && persist(shard, txn, dead, now).ok()) {
                 log.info("Transactional id {} expired after {} ms without a transaction", txn.transactionalId(),
                         config.idExpirationMs());
             }

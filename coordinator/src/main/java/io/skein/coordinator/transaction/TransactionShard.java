@@ -6,12 +6,17 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
  * The transactional ids of one {@code __transaction_state} partition this node leads: their
  * metadata, rebuilt from the partition's log when the node is elected, and the log their changes
  * are written to.
+ *
+ * <p>A change is applied to memory when its record is appended and answered when the record is
+ * committed ({@link Persisted#committed}); if it never commits, this node stops leading the
+ * partition and the shard is closed, so memory never outlives a write the log lost.
  *
  * <p>Threading: everything but {@link #status} is guarded by the shard's own monitor; the
  * replay of {@link #load} runs on the loading thread into a map of its own. {@code status} is
@@ -94,30 +99,56 @@ final class TransactionShard {
     }
 
     /**
-     * Writes {@code txn}'s pending {@code entry} and completes it (a Dead one also leaves the shard),
-     * or abandons it when the write fails; NONE, or what the client is told about the failed write.
-     * Lock held.
+     * What {@link #persist} did.
+     *
+     * @param appended NONE when the entry is in the leader's log (and in memory), otherwise what the
+     *     client is told
+     * @param committed what the client is told once the entry is committed, or could not be
+     * @param requiredOffset the high watermark that commits it (for waiting again, -1 when not written)
      */
-    Errors persist(TransactionMetadata txn, TransactionLogEntry entry, long nowMs) {
-        Errors written = write(txn.transactionalId(), entry, nowMs);
-        if (written != Errors.NONE) {
+    record Persisted(Errors appended, CompletableFuture<Errors> committed, long requiredOffset) {
+
+        boolean ok() {
+            return appended == Errors.NONE;
+        }
+    }
+
+    /**
+     * Writes {@code txn}'s pending {@code entry} and completes it in memory (a Dead one also leaves
+     * the shard), or abandons it when the append fails. Lock held; never waits for replication:
+     * the caller answers the client on {@link Persisted#committed}, waiting up to
+     * {@code timeoutMs} ({@code request.timeout.ms}).
+     */
+    Persisted persist(TransactionMetadata txn, TransactionLogEntry entry, long nowMs, long timeoutMs) {
+        CoordinatorLog.Written written = write(txn.transactionalId(), entry, nowMs, timeoutMs);
+        if (!written.appended()) {
             txn.abandon();
-            return switch (written) {
-                case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> Errors.NOT_COORDINATOR;
-                case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE -> Errors.UNKNOWN_SERVER_ERROR;
-                default -> Errors.COORDINATOR_NOT_AVAILABLE;
-            };
+            Errors error = asClientError(written.appendError());
+            return new Persisted(error, CompletableFuture.completedFuture(error), -1);
         }
         txn.complete(entry);
         if (entry.state() == TransactionState.DEAD) {
             remove(txn.transactionalId());
         }
-        return Errors.NONE;
+        return new Persisted(Errors.NONE, written.committed().thenApply(TransactionShard::asClientError),
+                written.requiredOffset());
     }
 
-    /** Writes one transactional id's new entry (a tombstone when it is Dead); NONE or the storage error. */
-    Errors write(String transactionalId, TransactionLogEntry entry, long nowMs) {
+    /** What a client is told about a write that failed or did not commit, as Kafka maps it. */
+    static Errors asClientError(Errors storage) {
+        return switch (storage) {
+            case NONE -> Errors.NONE;
+            case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> Errors.NOT_COORDINATOR;
+            case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE -> Errors.UNKNOWN_SERVER_ERROR;
+            default -> Errors.COORDINATOR_NOT_AVAILABLE;
+        };
+    }
+
+    /** Writes one transactional id's new entry (a tombstone when it is Dead). */
+    private CoordinatorLog.Written write(String transactionalId, TransactionLogEntry entry, long nowMs,
+                                         long timeoutMs) {
         byte[] value = entry.state() == TransactionState.DEAD ? null : TransactionRecords.value(entry);
-        return log.append(List.of(new CoordinatorLog.Entry(TransactionRecords.key(transactionalId), value)), nowMs);
+        return log.write(List.of(new CoordinatorLog.Entry(TransactionRecords.key(transactionalId), value)), nowMs,
+                timeoutMs);
     }
 }

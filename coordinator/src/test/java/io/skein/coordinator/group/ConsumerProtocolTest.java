@@ -196,16 +196,16 @@ class ConsumerProtocolTest {
         a.join();
         OffsetCommitEntry entry = new OffsetCommitEntry(new org.apache.kafka.common.TopicPartition("orders", 0), 7, -1, "");
         assertEquals(Errors.NONE, f.coordinator.commitOffsets("g", a.epoch, a.id, null, (short) 9, List.of(entry))
-                .get(entry.topicPartition()));
+                .join().get(entry.topicPartition()));
         assertEquals(Errors.STALE_MEMBER_EPOCH, f.coordinator.commitOffsets("g", a.epoch - 1, a.id, null, (short) 9,
-                List.of(entry)).get(entry.topicPartition()));
+                List.of(entry)).join().get(entry.topicPartition()));
         assertEquals(Errors.UNKNOWN_MEMBER_ID, f.coordinator.commitOffsets("g", -1, "", null, (short) 9,
-                List.of(entry)).get(entry.topicPartition()));
+                List.of(entry)).join().get(entry.topicPartition()));
         assertNotNull(f.coordinator.fetchOffsets("g", null).offsets().get(entry.topicPartition()));
         assertEquals("consumer", f.coordinator.listGroups(List.of(), List.of("consumer")).groups().get(0).groupType());
-        assertEquals(Errors.NON_EMPTY_GROUP, f.coordinator.deleteGroup("g"));
+        assertEquals(Errors.NON_EMPTY_GROUP, f.coordinator.deleteGroup("g").join());
         a.send(-1, false, null);
-        assertEquals(Errors.NONE, f.coordinator.deleteGroup("g"));
+        assertEquals(Errors.NONE, f.coordinator.deleteGroup("g").join());
         assertNull(f.coordinator.fetchOffsets("g", null).offsets().get(entry.topicPartition()));
     }
 

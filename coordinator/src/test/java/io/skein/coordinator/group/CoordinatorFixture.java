@@ -3,6 +3,7 @@ package io.skein.coordinator.group;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skein.coordinator.records.CoordinatorReplication;
 import io.skein.log.api.LogConfig;
 import io.skein.log.api.LogRegistry;
 import io.skein.log.api.PartitionLog;
@@ -39,13 +40,25 @@ final class CoordinatorFixture implements AutoCloseable {
     GroupCoordinator coordinator;
 
     private final TopicsView topics;
+    private final CoordinatorReplication replication;
 
     CoordinatorFixture(GroupConfig config) throws IOException {
         this(config, TopicsView.NONE);
     }
 
     CoordinatorFixture(GroupConfig config, TopicsView topics) throws IOException {
+        this(config, topics, CoordinatorReplication.immediate());
+    }
+
+    /** With writes committed when {@code replication} says so. */
+    CoordinatorFixture(GroupConfig config, CoordinatorReplication replication) throws IOException {
+        this(config, TopicsView.NONE, replication);
+    }
+
+    private CoordinatorFixture(GroupConfig config, TopicsView topics, CoordinatorReplication replication)
+            throws IOException {
         this.topics = topics;
+        this.replication = replication;
         Path root = Path.of("target", "tmp").toAbsolutePath();
         Files.createDirectories(root);
         this.dir = Files.createTempDirectory(root, "groups-");
@@ -61,7 +74,7 @@ final class CoordinatorFixture implements AutoCloseable {
     void open() throws IOException {
         logs = LogRegistry.open(List.of(dir), LogConfig.defaults());
         log = logs.getOrCreate(OFFSETS_0, Uuid.fromString("AAAAAAAAAAAAAAAAAAAAAA"), LogConfig.defaults());
-        coordinator = new GroupCoordinator(config, Clock.systemUTC(), topics);
+        coordinator = new GroupCoordinator(config, Clock.systemUTC(), topics, replication);
         coordinator.partitionCount(1);
         coordinator.onElected(0, log, 0);
         long deadline = System.currentTimeMillis() + 10_000;

@@ -19,7 +19,7 @@ class OffsetsAndReloadTest {
 
     private static Map<TopicPartition, Errors> commit(CoordinatorFixture f, String group, int generation, String member,
                                                       OffsetCommitEntry... entries) {
-        return f.coordinator.commitOffsets(group, generation, member, null, (short) 8, List.of(entries));
+        return f.coordinator.commitOffsets(group, generation, member, null, (short) 8, List.of(entries)).join();
     }
 
     @Test
@@ -77,10 +77,10 @@ class OffsetsAndReloadTest {
             JoinGroupResponseData member = await(f.joinNew("busy", 5_000));
             await(f.sync("busy", member.memberId(), 1, Map.of()));
 
-            assertEquals(Errors.NONE, f.coordinator.deleteGroup("a"));
-            assertEquals(Errors.GROUP_ID_NOT_FOUND, f.coordinator.deleteGroup("a"));
-            assertEquals(Errors.NON_EMPTY_GROUP, f.coordinator.deleteGroup("busy"));
-            GroupCoordinator.DeleteOffsetsResult deleted = f.coordinator.deleteOffsets("b", List.of(T1));
+            assertEquals(Errors.NONE, f.coordinator.deleteGroup("a").join());
+            assertEquals(Errors.GROUP_ID_NOT_FOUND, f.coordinator.deleteGroup("a").join());
+            assertEquals(Errors.NON_EMPTY_GROUP, f.coordinator.deleteGroup("busy").join());
+            GroupCoordinator.DeleteOffsetsResult deleted = f.coordinator.deleteOffsets("b", List.of(T1)).join();
             assertEquals(Errors.NONE, deleted.error());
             assertEquals(Errors.NONE, deleted.partitions().get(T1));
 

@@ -27,7 +27,7 @@ class TransactionalOffsetsTest {
 
     private static Map<TopicPartition, Errors> txnCommit(CoordinatorFixture f, String group, long pid,
                                                          OffsetCommitEntry... entries) {
-        return f.coordinator.commitTransactionalOffsets(group, pid, EPOCH, -1, "", null, List.of(entries));
+        return f.coordinator.commitTransactionalOffsets(group, pid, EPOCH, -1, "", null, List.of(entries)).join();
     }
 
     /** Appends a marker as the transaction coordinator's marker writer would, and tells the group coordinator. */

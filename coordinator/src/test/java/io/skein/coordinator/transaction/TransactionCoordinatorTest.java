@@ -87,7 +87,7 @@ class TransactionCoordinatorTest {
     private TransactionCoordinator.InitResult init(String id, int timeoutMs) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
-            TransactionCoordinator.InitResult r = coordinator.initProducerId(id, timeoutMs, -1, (short) -1);
+            TransactionCoordinator.InitResult r = coordinator.initProducerId(id, timeoutMs, -1, (short) -1).join();
             if (r.error() != Errors.COORDINATOR_LOAD_IN_PROGRESS || System.nanoTime() > deadline) {
                 return r;
             }
@@ -118,22 +118,24 @@ class TransactionCoordinatorTest {
         assertEquals(5000L, p.producerId());
         assertEquals(0, p.producerEpoch());
         assertEquals(Errors.NONE, coordinator.addPartitions("payments", 5000L, (short) 0, List.of(A0, B2)));
-        assertEquals(Errors.NONE, coordinator.endTransaction("payments", 5000L, (short) 0, true));
+        assertEquals(Errors.NONE, coordinator.endTransaction("payments", 5000L, (short) 0, true).join());
         MarkerCall call = nextMarkers();
         assertTrue(call.commit());
         assertEquals(List.of(A0, B2), List.copyOf(call.partitions()));
         assertEquals(TransactionState.PREPARE_COMMIT, coordinator.describe("payments").state());
-        assertEquals(Errors.CONCURRENT_TRANSACTIONS, coordinator.endTransaction("payments", 5000L, (short) 0, true));
+        assertEquals(Errors.CONCURRENT_TRANSACTIONS,
+                coordinator.endTransaction("payments", 5000L, (short) 0, true).join());
         call.result().complete(Errors.NONE);
         assertEquals(TransactionState.COMPLETE_COMMIT, awaitState("payments", TransactionState.COMPLETE_COMMIT));
-        assertEquals(Errors.NONE, coordinator.endTransaction("payments", 5000L, (short) 0, true), "a retried commit");
+        assertEquals(Errors.NONE, coordinator.endTransaction("payments", 5000L, (short) 0, true).join(),
+                "a retried commit");
     }
 
     @Test
     void stateSurvivesARestartAndAHalfCompletedTransactionIsCompletedOnLoad() throws Exception {
         init("orders", 30_000);
         coordinator.addPartitions("orders", 5000L, (short) 0, List.of(A0));
-        coordinator.endTransaction("orders", 5000L, (short) 0, false);
+        coordinator.endTransaction("orders", 5000L, (short) 0, false).join();
         nextMarkers(); // never completed: the coordinator stops with the abort half done
         restart();
 
@@ -156,14 +158,14 @@ class TransactionCoordinatorTest {
         assertEquals(1, abort.epoch(), "aborted at a bumped epoch");
         abort.result().complete(Errors.NONE);
         assertEquals(TransactionState.COMPLETE_ABORT, awaitState("slow", TransactionState.COMPLETE_ABORT));
-        assertEquals(Errors.PRODUCER_FENCED, coordinator.endTransaction("slow", 5000L, (short) 0, true));
+        assertEquals(Errors.PRODUCER_FENCED, coordinator.endTransaction("slow", 5000L, (short) 0, true).join());
     }
 
     @Test
     void failedMarkerWritesAreRetried() throws Exception {
         init("retry", 30_000);
         coordinator.addPartitions("retry", 5000L, (short) 0, List.of(B2));
-        coordinator.endTransaction("retry", 5000L, (short) 0, true);
+        coordinator.endTransaction("retry", 5000L, (short) 0, true).join();
         nextMarkers().result().complete(Errors.NOT_LEADER_OR_FOLLOWER);
         MarkerCall second = nextMarkers();
         assertTrue(second.commit());
@@ -173,12 +175,14 @@ class TransactionCoordinatorTest {
 
     @Test
     void requestsThisNodeCannotServeGetKafkasErrors() throws Exception {
-        assertEquals(Errors.INVALID_REQUEST, coordinator.initProducerId("", 1_000, -1, (short) -1).error());
-        assertEquals(Errors.INVALID_TRANSACTION_TIMEOUT, coordinator.initProducerId("x", 60_001, -1, (short) -1).error());
+        assertEquals(Errors.INVALID_REQUEST, coordinator.initProducerId("", 1_000, -1, (short) -1).join().error());
+        assertEquals(Errors.INVALID_TRANSACTION_TIMEOUT,
+                coordinator.initProducerId("x", 60_001, -1, (short) -1).join().error());
         coordinator.partitionCount(2);
         String elsewhere = TransactionCoordinator.partitionFor("a", 2) == 1 ? "a" : "b";
         assertEquals(1, TransactionCoordinator.partitionFor(elsewhere, 2));
-        assertEquals(Errors.NOT_COORDINATOR, coordinator.initProducerId(elsewhere, 1_000, -1, (short) -1).error());
+        assertEquals(Errors.NOT_COORDINATOR,
+                coordinator.initProducerId(elsewhere, 1_000, -1, (short) -1).join().error());
         assertEquals(Errors.INVALID_PRODUCER_ID_MAPPING, coordinator.addPartitions(
                 TransactionCoordinator.partitionFor("a", 2) == 0 ? "a" : "b", 1L, (short) 0, List.of(A0)));
         assertNull(coordinator.describe(elsewhere));
