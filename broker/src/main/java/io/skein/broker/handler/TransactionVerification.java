@@ -88,7 +88,8 @@ public final class TransactionVerification {
      * The transaction coordinator's own answer, wherever it is: whether {@code tp} is in the
      * producer's ongoing transaction, or ({@code add}, transactions version 2) its answer to adding
      * it. COORDINATOR_NOT_AVAILABLE when the coordinator has no leader or could not be asked.
-     * Completed at once unless the coordinator is another broker.
+     * An addition completes once it is replicated; a verification at once unless the coordinator
+     * is another broker.
      */
     public CompletableFuture<Errors> ask(String transactionalId, long producerId, short producerEpoch,
                                          TopicPartition tp, boolean add) {
@@ -99,11 +100,14 @@ public final class TransactionVerification {
         if (coordinatorId == -2) {
             return CompletableFuture.completedFuture(Errors.COORDINATOR_NOT_AVAILABLE);
         }
-        Errors answer = add
-                ? coordinator.addPartitions(transactionalId, producerId, producerEpoch, List.of(tp),
-                        TransactionV2Operations.VERSION)
-                : coordinator.verifyPartitions(transactionalId, producerId, producerEpoch, List.of(tp)).get(tp);
-        return CompletableFuture.completedFuture(answer);
+        if (add) {
+            // answered once the partition's addition is replicated in __transaction_state, so a
+            // coordinator failover cannot forget a partition that already holds transactional data
+            return coordinator.addPartitionsCommitted(transactionalId, producerId, producerEpoch, List.of(tp),
+                    TransactionV2Operations.VERSION);
+        }
+        return CompletableFuture.completedFuture(
+                coordinator.verifyPartitions(transactionalId, producerId, producerEpoch, List.of(tp)).get(tp));
     }
 
     /**

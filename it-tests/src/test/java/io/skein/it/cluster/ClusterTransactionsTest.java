@@ -50,8 +50,6 @@ class ClusterTransactionsTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final int PARTITIONS = 6;
-    /** Several follower fetch rounds ({@code replica.fetch.wait.max.ms} is 500 ms by default). */
-    private static final long TRANSACTION_STATE_COPY_MS = 2_000;
     private static final Path LIBRDKAFKA_SCRIPT = Path.of("src", "test", "python", "confluent_transactions.py")
             .toAbsolutePath();
     private static ThreeNodeCluster cluster;
@@ -145,10 +143,8 @@ class ClusterTransactionsTest {
                     .coordinatorId();
         }
 
-        // The coordinator answers the leaders' AddPartitionsToTxn once its __transaction_state entry is
-        // in its own log; until its writes wait for the followers (as Kafka's do, acks=all), a kill
-        // right away can lose the last partitions added. Let the followers copy the entry first.
-        Thread.sleep(TRANSACTION_STATE_COPY_MS);
+        // at once: every partition the transaction added is already replicated in __transaction_state
+        // (the coordinator answers the leaders' AddPartitionsToTxn only then)
         cluster.kill(coordinator); // kill -9: the transaction stays open in __transaction_state
         first.close(Duration.ZERO);
 
