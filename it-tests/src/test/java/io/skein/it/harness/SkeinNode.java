@@ -34,6 +34,10 @@ public final class SkeinNode implements AutoCloseable {
     private final Map<String, String> overrides;
     private final int clientPort;
     private final int controllerPort;
+    /** The address both listeners bind and clients dial. */
+    private final String host;
+    /** Words before the java command (e.g. {@code ip netns exec <ns>}); empty for a plain launch. */
+    private final List<String> commandPrefix;
     /** In an override's value, stands for this node's client port (e.g. in {@code listeners}). */
     public static final String CLIENT_PORT = "{clientPort}";
     /** In an override's value, stands for this node's controller port. */
@@ -44,11 +48,18 @@ public final class SkeinNode implements AutoCloseable {
     private String readyLine;
 
     private SkeinNode(String name, Path dataDir, Map<String, String> overrides, int clientPort, int controllerPort) {
+        this(name, dataDir, overrides, "127.0.0.1", clientPort, controllerPort, List.of());
+    }
+
+    private SkeinNode(String name, Path dataDir, Map<String, String> overrides, String host, int clientPort,
+                      int controllerPort, List<String> commandPrefix) {
         this.name = name;
         this.dataDir = dataDir;
         this.overrides = new LinkedHashMap<>(overrides);
+        this.host = host;
         this.clientPort = clientPort;
         this.controllerPort = controllerPort;
+        this.commandPrefix = List.copyOf(commandPrefix);
     }
 
     private SkeinNode(String name, Path dataDir, Map<String, String> overrides) {
@@ -61,7 +72,17 @@ public final class SkeinNode implements AutoCloseable {
      */
     public static SkeinNode launch(String name, Path dataDir, Map<String, String> overrides, int clientPort,
                                    int controllerPort) {
-        SkeinNode node = new SkeinNode(name, dataDir, overrides, clientPort, controllerPort);
+        return launch(name, dataDir, overrides, "127.0.0.1", clientPort, controllerPort, List.of());
+    }
+
+    /**
+     * Like {@link #launch(String, Path, Map, int, int)}, with both listeners on {@code host} and
+     * the java command run after {@code commandPrefix} (e.g. {@code ip netns exec <ns>}, which
+     * execs java in place, so signals still reach the broker).
+     */
+    public static SkeinNode launch(String name, Path dataDir, Map<String, String> overrides, String host,
+                                   int clientPort, int controllerPort, List<String> commandPrefix) {
+        SkeinNode node = new SkeinNode(name, dataDir, overrides, host, clientPort, controllerPort, commandPrefix);
         try {
             Files.createDirectories(dataDir);
             Files.deleteIfExists(node.outputFile());
@@ -101,9 +122,9 @@ public final class SkeinNode implements AutoCloseable {
         return start(name, dataDir, Map.of());
     }
 
-    /** "127.0.0.1:port" of the PLAINTEXT listener. */
+    /** "host:port" of the PLAINTEXT listener (127.0.0.1 unless launched on another host). */
     public String bootstrap() {
-        return "127.0.0.1:" + clientPort;
+        return host + ":" + clientPort;
     }
 
     public int clientPort() {
@@ -128,8 +149,8 @@ public final class SkeinNode implements AutoCloseable {
         List<String> args = new ArrayList<>();
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("node.id", "1");
-        settings.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        settings.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        settings.put("listeners", "PLAINTEXT://" + host + ":" + clientPort + ",CONTROLLER://" + host + ":" + controllerPort);
+        settings.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
         settings.put("log.dirs", dataDir.toString());
         settings.putAll(overrides);
         settings.forEach((k, v) -> {
@@ -148,7 +169,8 @@ public final class SkeinNode implements AutoCloseable {
     private void launchProcess() {
         try {
             Files.createDirectories(dataDir);
-            List<String> command = javaCommand(startArguments());
+            List<String> command = new ArrayList<>(commandPrefix);
+            command.addAll(javaCommand(startArguments()));
             Path out = outputFile();
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
             process = pb.start();

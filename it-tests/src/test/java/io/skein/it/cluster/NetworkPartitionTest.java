@@ -1,0 +1,252 @@
+package io.skein.it.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.skein.it.harness.Clients;
+import io.skein.it.harness.NetnsCluster;
+import io.skein.it.harness.RawKafkaConnection;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.ElectionNotNeededException;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A partition leader cut off from its peers by the network while it keeps running and keeps
+ * serving the test's clients (each node is its own {@code ip netns} host; see
+ * {@link NetnsCluster}): acks=all writes sent to it are never acknowledged, since it reaches
+ * neither its followers nor the controller; the majority fences it, elects a new leader and takes
+ * acks=all writes; no consumer sees what the cut-off leader took alone; after healing, the old
+ * leader learns the new epoch, truncates its divergent tail, catches up and rejoins the ISR, and
+ * the partition holds exactly the acknowledged records whichever node leads it.
+ *
+ * <p>Skipped when this process may not create network namespaces (not root, no CAP_NET_ADMIN).
+ */
+class NetworkPartitionTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static NetnsCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        String unavailable = NetnsCluster.whyNamespacesAreUnavailable();
+        Assumptions.assumeTrue(unavailable == null, "skipped: network namespaces unavailable: " + unavailable);
+        // The session timeout must outlast a broker's controller failover when the cut-off node
+        // was the active controller: its Ratis client gives up on the silent old leader only after
+        // the attempt timeout plus gRPC's 5 s graceful channel shutdown, about 6-7 s. With 3 s the
+        // new controller, which starts every session clock at its election, fences all three
+        // brokers (itself included), the ISR collapses onto the cut-off leader and the partition
+        // stays leaderless until the heal.
+        cluster = NetnsCluster.start("netsplit", Map.of(
+                "broker.session.timeout.ms", "12000",
+                "broker.heartbeat.interval.ms", "500",
+                "replica.lag.time.max.ms", "3000"));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void anIsolatedLeaderAcknowledgesNothingAndAfterHealingTruncatesWhatItTookAlone() throws Exception {
+        String topic = "netsplit";
+        TopicPartition tp = new TopicPartition(topic, 0);
+        List<String> acknowledged = new ArrayList<>();
+        int leader;
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3)
+                    .configs(Map.of("min.insync.replicas", "2")))).all().get();
+            Clients.awaitTopic(admin, topic, 1, TIMEOUT);
+            Clients.await("a full ISR", TIMEOUT, () -> isr(admin, topic).size() == 3);
+            leader = partition0(admin, topic).leader().id();
+        }
+        int[] majority = IntStream.rangeClosed(1, 3).filter(id -> id != leader).toArray();
+        String majorityAddresses = cluster.bootstrap(majority);
+        try (KafkaProducer<byte[], byte[]> producer = acksAllProducer(cluster.bootstrap())) {
+            for (int i = 0; i < 5; i++) {
+                send(producer, topic, "before-" + i);
+                acknowledged.add("before-" + i);
+            }
+        }
+
+        // Given the leader's connection and metadata are in place before the cut (and no retries: a
+        // retry would follow fresh metadata to the new leader, which would rightly take the record),
+        try (KafkaProducer<byte[], byte[]> lonely = Clients.producer(cluster.node(leader).bootstrap(), Map.of(
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
+                ProducerConfig.RETRIES_CONFIG, "0",
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000", ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "8000",
+                ProducerConfig.LINGER_MS_CONFIG, "0"))) {
+            lonely.partitionsFor(topic);
+
+            // When the leader is cut off from both its peers,
+            cluster.isolate(leader);
+            List<Future<RecordMetadata>> lonelySends = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                lonelySends.add(lonely.send(new ProducerRecord<>(topic, 0, null, bytes("lonely-" + i))));
+            }
+
+            // Then the majority fences it and moves on without it. Clients made after both majority
+            // nodes have dropped the fenced node from their metadata never learn its address; one
+            // that did would still get the cut-off node's own (stale) view from it.
+            for (int id : majority) {
+                Clients.await("node " + id + " to report a leader other than the fenced node " + leader, TIMEOUT,
+                        () -> {
+                            MetadataResponseData seen = metadataSeenBy(id, topic);
+                            return seen != null && seen.brokers().find(leader) == null
+                                    && leaderIn(seen, topic) >= 0 && leaderIn(seen, topic) != leader;
+                        });
+            }
+            try (KafkaProducer<byte[], byte[]> producer = acksAllProducer(majorityAddresses)) {
+                for (int i = 0; i < 5; i++) {
+                    send(producer, topic, "majority-" + i);
+                    acknowledged.add("majority-" + i);
+                }
+            }
+            // and the isolated leader acknowledged none of what it was sent.
+            for (int i = 0; i < lonelySends.size(); i++) {
+                try {
+                    RecordMetadata taken = lonelySends.get(i).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    fail("the isolated leader " + leader + " acknowledged lonely-" + i + " at offset " + taken.offset());
+                } catch (ExecutionException expected) {
+                    // refused or timed out: either way never acknowledged
+                }
+            }
+            assertEquals(acknowledged, values(readToEnd(majorityAddresses, tp)),
+                    "a read_uncommitted consumer through the majority while node " + leader + " is cut off");
+        } finally {
+            cluster.heal(leader);
+        }
+
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            Clients.await("node " + leader + " back in the ISR", TIMEOUT, () -> isr(admin, topic).size() == 3);
+            String truncation = "Truncated " + tp + " from log end 8 to 5";
+            // Its output reaches the file through a pump thread, so the line may trail the ISR change.
+            assertTrue(Clients.waitFor(() -> cluster.node(leader).outputLines().stream()
+                            .anyMatch(l -> l.contains(truncation)), Duration.ofSeconds(10)),
+                    "node " + leader + " logged no '" + truncation + "...'; its output ends:\n"
+                            + cluster.node(leader).outputTail());
+            assertEquals(acknowledged, values(readToEnd(cluster.bootstrap(), tp)), "read through the new leader");
+
+            int preferred = partition0(admin, topic).replicas().get(0).id();
+            try {
+                admin.electLeaders(ElectionType.PREFERRED, Set.of(tp)).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof ElectionNotNeededException)) {
+                    throw e;
+                }
+            }
+            Clients.await("node " + preferred + " leading again", TIMEOUT, () -> {
+                TopicPartitionInfo p = partition0OrNull(admin, topic);
+                return p != null && p.leader() != null && p.leader().id() == preferred;
+            });
+            assertEquals(acknowledged, values(readToEnd(cluster.node(preferred).bootstrap(), tp)),
+                    "read through the preferred leader " + preferred + " (the isolated node was " + leader + ")");
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> acksAllProducer(String bootstrap) {
+        return Clients.producer(bootstrap, Map.of(ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false"));
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, 0, null, bytes(value))).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Node {@code id}'s own answer to a Metadata request for the topic, or null if it gave none. */
+    private static MetadataResponseData metadataSeenBy(int id, String topic) {
+        String[] hostPort = cluster.node(id).bootstrap().split(":");
+        try (RawKafkaConnection c = RawKafkaConnection.open(hostPort[0], Integer.parseInt(hostPort[1]),
+                Duration.ofSeconds(5))) {
+            MetadataRequestData request = new MetadataRequestData().setAllowAutoTopicCreation(false)
+                    .setTopics(List.of(new MetadataRequestData.MetadataRequestTopic().setName(topic)));
+            return (MetadataResponseData) c.call(ApiKeys.METADATA, (short) 12, request);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /** The leader of partition 0 in the response, or -1. */
+    private static int leaderIn(MetadataResponseData response, String topic) {
+        MetadataResponseData.MetadataResponseTopic t = response.topics().find(topic);
+        if (t == null || t.errorCode() != 0 || t.partitions().isEmpty()) {
+            return -1;
+        }
+        return t.partitions().get(0).leaderId();
+    }
+
+    private static TopicPartitionInfo partition0(Admin admin, String topic) throws Exception {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().get(0);
+    }
+
+    private static TopicPartitionInfo partition0OrNull(Admin admin, String topic) {
+        try {
+            return partition0(admin, topic);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static Set<Integer> isr(Admin admin, String topic) {
+        TopicPartitionInfo p = partition0OrNull(admin, topic);
+        return p == null ? Set.of() : p.isr().stream().map(Node::id).collect(Collectors.toSet());
+    }
+
+    /** Reads the partition, read_uncommitted, from its beginning to the end offset it has at the call. */
+    private static List<ConsumerRecord<byte[], byte[]>> readToEnd(String bootstrap, TopicPartition tp) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(bootstrap,
+                Map.of("isolation.level", "read_uncommitted"))) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp), TIMEOUT).get(tp);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline && consumer.position(tp) < end) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        for (int i = 0; i < out.size(); i++) {
+            assertEquals(i, out.get(i).offset(), "offsets of the records read through " + bootstrap);
+        }
+        return out;
+    }
+
+    private static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
