@@ -81,8 +81,7 @@ final class IsrAlteration {
             return new Outcome(List.of(), List.of(ItemResult.ok(key)), -1);
         }
         List<MetadataRecord> records = new ArrayList<>();
-        records.add(new MetadataRecord.Partition(c.topicId(), c.partition(), p.replicas(),
-                List.copyOf(c.newIsr()), p.leader(), p.leaderEpoch(), p.partitionEpoch() + 1));
+        records.add(PartitionChanges.changed(c.topicId(), p, p.replicas(), List.copyOf(c.newIsr()), p.leader()));
         // an added replica that just joined the ISR may complete a reassignment in the same entry
         boolean completed = ReassignmentProgress.completeIfCaughtUp(image, c.topicId(), c.partition(), records) != null;
         return new Outcome(List.copyOf(records), List.of(new ItemResult(key, Errors.NONE,

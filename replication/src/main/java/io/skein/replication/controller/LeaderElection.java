@@ -62,9 +62,7 @@ final class LeaderElection {
                 if (leader == p.leader() && isr.equals(p.isr())) {
                     continue;
                 }
-                records.add(new MetadataRecord.Partition(topic.id(), p.partition(), p.replicas(), List.copyOf(isr),
-                        leader, leader == p.leader() ? p.leaderEpoch() : p.leaderEpoch() + 1,
-                        p.partitionEpoch() + 1));
+                records.add(PartitionChanges.changed(topic.id(), p, p.replicas(), List.copyOf(isr), leader));
                 if (image.reassignments().containsKey(new MetadataImage.PartitionId(topic.id(), p.partition()))) {
                     ReassignmentProgress.completeIfCaughtUp(image, topic.id(), p.partition(), records);
                 }
@@ -81,8 +79,7 @@ final class LeaderElection {
                 if (p.leader() >= 0 || !p.isr().contains(brokerId)) {
                     continue;
                 }
-                records.add(new MetadataRecord.Partition(topic.id(), p.partition(), p.replicas(), p.isr(), brokerId,
-                        p.leaderEpoch() + 1, p.partitionEpoch() + 1));
+                records.add(PartitionChanges.changed(topic.id(), p, p.replicas(), p.isr(), brokerId));
                 elected++;
             }
         }

@@ -79,7 +79,7 @@ final class ManualElection {
                     + key + " under strategy PreferredReplicaPartitionLeaderElectionStrategy: preferred replica "
                     + preferred + " is not an unfenced in-sync replica (ISR " + p.isr() + ").");
         }
-        records.add(newLeader(topic, p, preferred, p.isr()));
+        records.add(PartitionChanges.changed(topic.id(), p, p.replicas(), p.isr(), preferred));
         return ItemResult.ok(key);
     }
 
@@ -100,13 +100,7 @@ final class ManualElection {
                     + key + " under strategy UncleanPartitionLeaderElectionStrategy: every replica "
                     + p.replicas() + " is fenced.");
         }
-        records.add(newLeader(topic, p, leader, isr));
+        records.add(PartitionChanges.changed(topic.id(), p, p.replicas(), isr, leader));
         return ItemResult.ok(key);
-    }
-
-    private static MetadataRecord.Partition newLeader(TopicImage topic, PartitionState p, int leader,
-                                                      List<Integer> isr) {
-        return new MetadataRecord.Partition(topic.id(), p.partition(), p.replicas(), isr, leader,
-                p.leaderEpoch() + 1, p.partitionEpoch() + 1);
     }
 }

@@ -2,13 +2,16 @@ package io.skein.replication.controller;
 
 import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataImage.BrokerRegistration;
+import io.skein.replication.api.MetadataImage.PartitionState;
 import io.skein.replication.metadata.MetadataRecord;
 import java.util.Collection;
 import java.util.List;
+import org.apache.kafka.common.Uuid;
 
 /**
- * Small rules shared by the cluster operations (elections, reassignments): who may lead, and list
- * arithmetic on replica lists that keeps their order.
+ * Small rules shared by the cluster operations (elections, reassignments, ISR changes): who may
+ * lead, how a change moves a partition's epochs, and list arithmetic on replica lists that keeps
+ * their order.
  *
  * <p>Stateless.
  */
@@ -29,6 +32,16 @@ final class PartitionChanges {
         }
         BrokerRegistration b = image.brokers().get(brokerId);
         return b != null && !b.fenced();
+    }
+
+    /**
+     * The partition record that changes {@code p} to these replicas, ISR and leader: every change
+     * bumps the partition epoch, a new leader (including none) also bumps the leader epoch.
+     */
+    static MetadataRecord.Partition changed(Uuid topicId, PartitionState p, List<Integer> replicas,
+                                            List<Integer> isr, int leader) {
+        return new MetadataRecord.Partition(topicId, p.partition(), replicas, isr, leader,
+                leader == p.leader() ? p.leaderEpoch() : p.leaderEpoch() + 1, p.partitionEpoch() + 1);
     }
 
     /** The first of {@code candidates}, in order, that is in the ISR and unfenced; -1 if none. */

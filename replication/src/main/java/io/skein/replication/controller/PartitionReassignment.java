@@ -109,8 +109,7 @@ final class PartitionReassignment {
         }
         int leader = replicas.contains(p.leader()) ? p.leader() : PartitionChanges.firstUsable(replicas, isr,
                 image, records);
-        records.add(new MetadataRecord.Partition(topic.id(), p.partition(), replicas, isr, leader,
-                leader == p.leader() ? p.leaderEpoch() : p.leaderEpoch() + 1, p.partitionEpoch() + 1));
+        records.add(PartitionChanges.changed(topic.id(), p, replicas, isr, leader));
         records.add(new MetadataRecord.Reassignment(topic.id(), p.partition(), reassignment.target(), original));
         ReassignmentProgress.completeIfCaughtUp(image, topic.id(), p.partition(), records);
         return ItemResult.ok(key);
@@ -136,8 +135,7 @@ final class PartitionReassignment {
             leader = chosen;
             message = "No original replica was in sync; reverted uncleanly with ISR " + isr + ".";
         }
-        records.add(new MetadataRecord.Partition(topic.id(), p.partition(), original, isr, leader,
-                leader == p.leader() ? p.leaderEpoch() : p.leaderEpoch() + 1, p.partitionEpoch() + 1));
+        records.add(PartitionChanges.changed(topic.id(), p, original, isr, leader));
         records.add(new MetadataRecord.ReassignmentEnded(topic.id(), p.partition()));
         return new ItemResult(key, Errors.NONE, message);
     }
