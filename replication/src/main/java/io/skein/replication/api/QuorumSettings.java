@@ -34,20 +34,6 @@ public record QuorumSettings(
         Duration brokerSessionTimeout,
         QuorumTls tls) {
 
-    /** Plaintext Raft traffic. */
-    public QuorumSettings(int nodeId, Map<Integer, InetSocketAddress> voters, InetSocketAddress controllerAddress,
-                          Path storageDir, Duration requestTimeout, ControllerSettings controller,
-                          long snapshotEntries, Duration brokerSessionTimeout) {
-        this(nodeId, voters, controllerAddress, storageDir, requestTimeout, controller, snapshotEntries,
-                brokerSessionTimeout, null);
-    }
-
-    /** Snapshots every 10,000 entries, broker sessions of 9 s. */
-    public QuorumSettings(int nodeId, Map<Integer, InetSocketAddress> voters, InetSocketAddress controllerAddress,
-                          Path storageDir, Duration requestTimeout, ControllerSettings controller) {
-        this(nodeId, voters, controllerAddress, storageDir, requestTimeout, controller, 10_000, Duration.ofMillis(9000));
-    }
-
     /**
      * Defaults the controller applies to commands.
      *

@@ -8,7 +8,6 @@ import io.skein.replication.api.ControllerCommand;
 import io.skein.replication.api.ControllerResult;
 import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataQuorum;
-import io.skein.replication.api.QuorumSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,9 +44,8 @@ class BrokerOnlyFollowerTest {
         }
         Path brokerDir = QuorumFixture.newDir("broker4");
         dirs.add(brokerDir);
-        QuorumSettings base = QuorumFixture.settings(4, voters, brokerDir, TIMEOUT);
-        MetadataQuorum broker = MetadataQuorum.create(new QuorumSettings(4, voters, null, brokerDir,
-                base.requestTimeout(), base.controller()));
+        MetadataQuorum broker = MetadataQuorum.create(QuorumFixture.settings(4, voters, null, brokerDir, TIMEOUT,
+                10_000));
         broker.start();
         quorums.add(broker);
         broker.awaitReady().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.skein.replication.api.ControllerCommand;
 import io.skein.replication.api.ControllerResult;
 import io.skein.replication.api.MetadataImage;
-import io.skein.replication.api.QuorumSettings;
 import io.skein.replication.metadata.ImageSnapshotCodec;
 import io.skein.replication.metadata.ImageState;
 import java.net.InetSocketAddress;
@@ -46,10 +45,8 @@ class MetadataSnapshotTest {
     }
 
     private RatisMetadataQuorum startQuorum() throws Exception {
-        QuorumSettings base = QuorumFixture.settings(1, voters, storage, TIMEOUT);
-        RatisMetadataQuorum q = new RatisMetadataQuorum(new QuorumSettings(base.nodeId(), base.voters(),
-                base.controllerAddress(), base.storageDir(), base.requestTimeout(), base.controller(),
-                SNAPSHOT_ENTRIES, base.brokerSessionTimeout()));
+        RatisMetadataQuorum q = new RatisMetadataQuorum(QuorumFixture.settings(1, voters, voters.get(1), storage,
+                TIMEOUT, SNAPSHOT_ENTRIES));
         q.start();
         q.awaitReady().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         return q;

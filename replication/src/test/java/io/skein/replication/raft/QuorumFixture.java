@@ -60,9 +60,18 @@ final class QuorumFixture {
         return voters;
     }
 
+    /** A voter's settings with the broker's defaults (snapshots every 10,000 entries, 9 s sessions, plaintext). */
     static QuorumSettings settings(int nodeId, Map<Integer, InetSocketAddress> voters, Path storage, Duration timeout) {
-        return new QuorumSettings(nodeId, voters, voters.get(nodeId), storage, timeout,
-                new QuorumSettings.ControllerSettings(1, (short) 1, Map.of()));
+        return settings(nodeId, voters, voters.get(nodeId), storage, timeout, 10_000);
+    }
+
+    /** @param controllerAddress null for a broker-only node */
+    static QuorumSettings settings(int nodeId, Map<Integer, InetSocketAddress> voters,
+                                   InetSocketAddress controllerAddress, Path storage, Duration timeout,
+                                   long snapshotEntries) {
+        return new QuorumSettings(nodeId, voters, controllerAddress, storage, timeout,
+                new QuorumSettings.ControllerSettings(1, (short) 1, Map.of()), snapshotEntries,
+                Duration.ofMillis(9000), null);
     }
 
     static ControllerCommand register(int brokerId) {

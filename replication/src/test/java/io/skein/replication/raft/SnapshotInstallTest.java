@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.skein.replication.api.ControllerCommand;
 import io.skein.replication.api.MetadataImage;
-import io.skein.replication.api.QuorumSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,9 +37,8 @@ class SnapshotInstallTest {
     }
 
     private RatisMetadataQuorum start(int id) throws Exception {
-        QuorumSettings base = QuorumFixture.settings(id, voters, dirs.get(id - 1), TIMEOUT);
-        RatisMetadataQuorum q = new RatisMetadataQuorum(new QuorumSettings(id, voters, base.controllerAddress(),
-                base.storageDir(), base.requestTimeout(), base.controller(), 5, base.brokerSessionTimeout()));
+        RatisMetadataQuorum q = new RatisMetadataQuorum(QuorumFixture.settings(id, voters, voters.get(id),
+                dirs.get(id - 1), TIMEOUT, 5));
         q.start();
         quorums[id] = q;
         return q;
