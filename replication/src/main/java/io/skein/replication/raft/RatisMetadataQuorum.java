@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.common.Uuid;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
@@ -187,32 +188,28 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
 
     @Override
     public CompletableFuture<ControllerResult> submit(ControllerCommand command) {
-        ControllerClient c = client;
-        if (state != State.RUNNING || c == null) {
-            return CompletableFuture.failedFuture(new ControllerUnavailableException(
-                    "The metadata quorum of node " + settings.nodeId() + " is " + state, null));
-        }
-        return c.submit(command);
+        return withClient(c -> c.submit(command));
     }
 
     @Override
     public CompletableFuture<BrokerHeartbeatState> heartbeat(int brokerId, Uuid incarnationId) {
-        ControllerClient c = client;
-        if (state != State.RUNNING || c == null) {
-            return CompletableFuture.failedFuture(new ControllerUnavailableException(
-                    "The metadata quorum of node " + settings.nodeId() + " is " + state, null));
-        }
-        return c.query(QueryCodec.heartbeat(brokerId, incarnationId)).thenApply(QueryCodec::decodeHeartbeatState);
+        return withClient(c -> c.query(QueryCodec.heartbeat(brokerId, incarnationId))
+                .thenApply(QueryCodec::decodeHeartbeatState));
     }
 
     @Override
     public CompletableFuture<QuorumInfo> describeQuorum() {
+        return withClient(c -> c.query(QueryCodec.describeQuorum()).thenApply(QueryCodec::decodeQuorumInfo));
+    }
+
+    /** {@code call} with the client while RUNNING; before start or after close, fails as unavailable. */
+    private <T> CompletableFuture<T> withClient(Function<ControllerClient, CompletableFuture<T>> call) {
         ControllerClient c = client;
         if (state != State.RUNNING || c == null) {
             return CompletableFuture.failedFuture(new ControllerUnavailableException(
                     "The metadata quorum of node " + settings.nodeId() + " is " + state, null));
         }
-        return c.query(QueryCodec.describeQuorum()).thenApply(QueryCodec::decodeQuorumInfo);
+        return call.apply(c);
     }
 
     @Override
