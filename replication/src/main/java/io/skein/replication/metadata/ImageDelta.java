@@ -167,12 +167,12 @@ final class ImageDelta {
             byName.put(t.name, frozen);
             byId.put(e.getKey(), frozen);
         }
-        return new ImageState(offset, base.version() + 1, clusterId, base.controllerId(),
+        return new ImageState(offset, base.version() + 1, base.controllerId(), new ImageState.Facts(clusterId,
                 brokers == null ? base.brokers() : Collections.unmodifiableSortedMap(brokers),
                 byName == null ? base.byName() : Collections.unmodifiableMap(byName),
                 byId == null ? base.byId() : Collections.unmodifiableMap(byId),
                 nextProducerId, scram == null ? base.scramCredentials() : Map.copyOf(scram),
                 acls == null ? base.acls() : Collections.unmodifiableMap(acls),
-                reassignments == null ? base.reassignments() : Collections.unmodifiableMap(reassignments));
+                reassignments == null ? base.reassignments() : Collections.unmodifiableMap(reassignments)));
     }
 }

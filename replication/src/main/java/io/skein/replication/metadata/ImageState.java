@@ -23,41 +23,32 @@ import org.apache.kafka.common.acl.AclBinding;
  * applied the same log; the controller's compare-and-set on log entries is keyed on it.
  * {@link #offset()} is the last metadata log index applied, including entries without records.
  * {@link #controllerId()} is local knowledge (who this node thinks leads), not replicated state.
+ * Everything else is {@link Facts}, what the records build, held in one record so that an image
+ * at another offset, with another controller or restored from a snapshot passes them on whole.
  *
  * <p>Threading: immutable, shared freely.
  */
 public final class ImageState implements MetadataImage {
 
-    private static final ImageState EMPTY = new ImageState(-1, 0, null, -1, Collections.emptySortedMap(), Map.of(),
-            Map.of(), 0, Map.of(), Map.of(), Map.of());
+    /** The replicated facts of an image: what its records build, with unmodifiable collections. */
+    record Facts(String clusterId, SortedMap<Integer, BrokerRegistration> brokers, Map<String, TopicImage> byName,
+                 Map<Uuid, TopicImage> byId, long nextProducerId, Map<String, Map<String, ScramCredentialInfo>> scram,
+                 Map<Uuid, AclBinding> acls, Map<PartitionId, Reassignment> reassignments) {
+    }
+
+    private static final ImageState EMPTY = new ImageState(-1, 0, -1, new Facts(null, Collections.emptySortedMap(),
+            Map.of(), Map.of(), 0, Map.of(), Map.of(), Map.of()));
 
     private final long offset;
     private final long version;
-    private final String clusterId;
     private final int controllerId;
-    private final SortedMap<Integer, BrokerRegistration> brokers;
-    private final Map<String, TopicImage> byName;
-    private final Map<Uuid, TopicImage> byId;
-    private final long nextProducerId;
-    private final Map<String, Map<String, ScramCredentialInfo>> scram;
-    private final Map<Uuid, AclBinding> acls;
-    private final Map<PartitionId, Reassignment> reassignments;
+    private final Facts facts;
 
-    ImageState(long offset, long version, String clusterId, int controllerId,
-               SortedMap<Integer, BrokerRegistration> brokers, Map<String, TopicImage> byName,
-               Map<Uuid, TopicImage> byId, long nextProducerId, Map<String, Map<String, ScramCredentialInfo>> scram,
-               Map<Uuid, AclBinding> acls, Map<PartitionId, Reassignment> reassignments) {
+    ImageState(long offset, long version, int controllerId, Facts facts) {
         this.offset = offset;
         this.version = version;
-        this.clusterId = clusterId;
         this.controllerId = controllerId;
-        this.brokers = brokers;
-        this.byName = byName;
-        this.byId = byId;
-        this.nextProducerId = nextProducerId;
-        this.scram = scram;
-        this.acls = acls;
-        this.reassignments = reassignments;
+        this.facts = facts;
     }
 
     /** The image before any record: offset -1, version 0, no cluster id, no controller known. */
@@ -82,21 +73,17 @@ public final class ImageState implements MetadataImage {
      * offset and version (not the version replaying them would count).
      */
     static ImageState restored(List<MetadataRecord> records, long offset, long version) {
-        ImageState replayed = EMPTY.replay(records, offset);
-        return new ImageState(offset, version, replayed.clusterId, -1, replayed.brokers, replayed.byName,
-                replayed.byId, replayed.nextProducerId, replayed.scram, replayed.acls, replayed.reassignments);
+        return new ImageState(offset, version, -1, EMPTY.replay(records, offset).facts);
     }
 
     /** The same facts at a later log offset (an entry that changed nothing). */
     public ImageState atOffset(long newOffset) {
-        return new ImageState(newOffset, version, clusterId, controllerId, brokers, byName, byId, nextProducerId,
-                scram, acls, reassignments);
+        return new ImageState(newOffset, version, controllerId, facts);
     }
 
     /** The same facts with another known controller. */
     public ImageState withController(int newControllerId) {
-        return new ImageState(offset, version, clusterId, newControllerId, brokers, byName, byId, nextProducerId,
-                scram, acls, reassignments);
+        return new ImageState(offset, version, newControllerId, facts);
     }
 
     /** The number of record batches applied to reach this image. */
@@ -105,11 +92,11 @@ public final class ImageState implements MetadataImage {
     }
 
     Map<String, TopicImage> byName() {
-        return byName;
+        return facts.byName();
     }
 
     Map<Uuid, TopicImage> byId() {
-        return byId;
+        return facts.byId();
     }
 
     @Override
@@ -119,7 +106,7 @@ public final class ImageState implements MetadataImage {
 
     @Override
     public String clusterId() {
-        return clusterId;
+        return facts.clusterId();
     }
 
     @Override
@@ -129,56 +116,57 @@ public final class ImageState implements MetadataImage {
 
     @Override
     public SortedMap<Integer, BrokerRegistration> brokers() {
-        return brokers;
+        return facts.brokers();
     }
 
     /** All topics, sorted by name (a fresh list per call). */
     @Override
     public Collection<TopicImage> topics() {
-        List<TopicImage> list = new ArrayList<>(byName.values());
+        List<TopicImage> list = new ArrayList<>(facts.byName().values());
         list.sort(Comparator.comparing(TopicImage::name));
         return Collections.unmodifiableList(list);
     }
 
     @Override
     public Optional<TopicImage> topic(String name) {
-        return Optional.ofNullable(byName.get(name));
+        return Optional.ofNullable(facts.byName().get(name));
     }
 
     @Override
     public Optional<TopicImage> topic(Uuid id) {
-        return Optional.ofNullable(byId.get(id));
+        return Optional.ofNullable(facts.byId().get(id));
     }
 
     @Override
     public Optional<PartitionState> partition(TopicPartition partition) {
-        TopicImage t = byName.get(partition.topic());
+        TopicImage t = facts.byName().get(partition.topic());
         return t == null ? Optional.empty() : Optional.ofNullable(t.partitions().get(partition.partition()));
     }
 
     @Override
     public long nextProducerId() {
-        return nextProducerId;
+        return facts.nextProducerId();
     }
 
     @Override
     public Map<String, Map<String, ScramCredentialInfo>> scramCredentials() {
-        return scram;
+        return facts.scram();
     }
 
     @Override
     public Map<Uuid, AclBinding> acls() {
-        return acls;
+        return facts.acls();
     }
 
     @Override
     public Map<PartitionId, Reassignment> reassignments() {
-        return reassignments;
+        return facts.reassignments();
     }
 
     @Override
     public String toString() {
-        return "MetadataImage(offset=" + offset + ", version=" + version + ", clusterId=" + clusterId
-                + ", controller=" + controllerId + ", brokers=" + brokers.keySet() + ", topics=" + byName.size() + ")";
+        return "MetadataImage(offset=" + offset + ", version=" + version + ", clusterId=" + facts.clusterId()
+                + ", controller=" + controllerId + ", brokers=" + facts.brokers().keySet() + ", topics="
+                + facts.byName().size() + ")";
     }
 }
