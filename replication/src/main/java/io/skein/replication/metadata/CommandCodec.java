@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
@@ -21,8 +23,8 @@ import org.apache.kafka.common.protocol.Errors;
  * broker, 2 create topics, 3 delete topics, 4 create partitions, 5 allocate producer ids,
  * 6 barrier, 7 alter topic configs, 8 alter SCRAM credentials, 9 create ACLs, 10 delete ACLs,
  * 11 fence broker, 12 unfence broker, 20 elect leaders, 21 alter partition reassignments, 30 alter
- * partition (ISR); see
- * {@link OperationsCodec}), then the command's fields in declaration order.
+ * partition (ISR)), then the command's fields in declaration order; a nullable list is a presence
+ * bool, then the list.
  *
  * <p>Stateless.
  */
@@ -154,7 +156,30 @@ public final class CommandCodec {
                 out.writeInt(c.leaderEpoch());
                 out.writeInt(c.partitionEpoch());
                 Codec.writeInts(out, c.newIsr());
-            } else if (!OperationsCodec.encode(command, out)) {
+            } else if (command instanceof ControllerCommand.ElectLeaders c) {
+                out.writeByte(20);
+                out.writeByte(c.type().value);
+                out.writeBoolean(c.partitions() != null);
+                if (c.partitions() != null) {
+                    out.writeInt(c.partitions().size());
+                    for (TopicPartition tp : c.partitions()) {
+                        Codec.writeString(out, tp.topic());
+                        out.writeInt(tp.partition());
+                    }
+                }
+            } else if (command instanceof ControllerCommand.AlterPartitionReassignments c) {
+                out.writeByte(21);
+                out.writeBoolean(c.allowReplicationFactorChange());
+                out.writeInt(c.partitions().size());
+                for (ControllerCommand.ReassignmentTarget t : c.partitions()) {
+                    Codec.writeString(out, t.topic());
+                    out.writeInt(t.partition());
+                    out.writeBoolean(t.replicas() != null);
+                    if (t.replicas() != null) {
+                        Codec.writeInts(out, t.replicas());
+                    }
+                }
+            } else {
                 throw new IllegalArgumentException("unknown command " + command);
             }
             out.flush();
@@ -269,11 +294,35 @@ public final class CommandCodec {
                     return new ControllerCommand.FenceBroker(in.readInt(), Codec.readUuid(in), in.readBoolean());
                 case 12:
                     return new ControllerCommand.UnfenceBroker(in.readInt(), Codec.readUuid(in));
+                case 20: {
+                    ElectionType electionType = ElectionType.valueOf(in.readByte());
+                    List<TopicPartition> partitions = null;
+                    if (in.readBoolean()) {
+                        int n = in.readInt();
+                        partitions = new ArrayList<>(Math.min(n, 1024));
+                        for (int i = 0; i < n; i++) {
+                            partitions.add(new TopicPartition(Codec.readString(in), in.readInt()));
+                        }
+                    }
+                    return new ControllerCommand.ElectLeaders(electionType, partitions);
+                }
+                case 21: {
+                    boolean allowReplicationFactorChange = in.readBoolean();
+                    int n = in.readInt();
+                    List<ControllerCommand.ReassignmentTarget> targets = new ArrayList<>(Math.min(n, 1024));
+                    for (int i = 0; i < n; i++) {
+                        String topic = Codec.readString(in);
+                        int partition = in.readInt();
+                        targets.add(new ControllerCommand.ReassignmentTarget(topic, partition,
+                                in.readBoolean() ? Codec.readInts(in) : null));
+                    }
+                    return new ControllerCommand.AlterPartitionReassignments(targets, allowReplicationFactorChange);
+                }
                 case 30:
                     return new ControllerCommand.AlterPartition(in.readInt(), Codec.readUuid(in), in.readInt(),
                             in.readInt(), in.readInt(), Codec.readInts(in));
                 default:
-                    return OperationsCodec.decode(type, in);
+                    throw new IllegalArgumentException("unknown command type " + type);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
