@@ -34,13 +34,8 @@ final class BrokerLifecycle {
                     "Broker id must not be negative.")), -1);
         }
         // A later registration of the same id replaces the earlier one (a restart with new endpoints).
-        List<MetadataRecord> records = new ArrayList<>();
-        records.add(new MetadataRecord.RegisterBroker(c.brokerId(), c.incarnationId(), List.copyOf(c.endpoints()),
-                c.rack(), false));
-        int elected = LeaderElection.electLeaderless(c.brokerId(), image, records);
-        ReassignmentProgress.completeAllCaughtUp(image, records);
-        return new Outcome(records, List.of(new ItemResult(key, Errors.NONE, elected + " leaderless partitions "
-                + "now led by broker " + c.brokerId())), -1);
+        return serving(new MetadataRecord.RegisterBroker(c.brokerId(), c.incarnationId(),
+                List.copyOf(c.endpoints()), c.rack(), false), image);
     }
 
     static Outcome fence(ControllerCommand.FenceBroker c, MetadataImage image) {
@@ -72,13 +67,23 @@ final class BrokerLifecycle {
         if (!broker.fenced()) {
             return new Outcome(List.of(), List.of(new ItemResult(key, Errors.NONE, "not fenced")), -1);
         }
+        return serving(new MetadataRecord.RegisterBroker(broker.id(), broker.incarnationId(), broker.endpoints(),
+                broker.rack(), false), image);
+    }
+
+    /**
+     * An unfenced {@code registration} (a new one, or an unfence), then the records of what the
+     * broker's return allows: it leads the leaderless partitions whose ISR it is in, and
+     * reassignments waiting for it complete.
+     */
+    private static Outcome serving(MetadataRecord.RegisterBroker registration, MetadataImage image) {
+        int brokerId = registration.brokerId();
         List<MetadataRecord> records = new ArrayList<>();
-        records.add(new MetadataRecord.RegisterBroker(broker.id(), broker.incarnationId(), broker.endpoints(),
-                broker.rack(), false));
-        int elected = LeaderElection.electLeaderless(c.brokerId(), image, records);
+        records.add(registration);
+        int elected = LeaderElection.electLeaderless(brokerId, image, records);
         ReassignmentProgress.completeAllCaughtUp(image, records);
-        return new Outcome(records, List.of(new ItemResult(key, Errors.NONE, elected
-                + " leaderless partitions now led by broker " + c.brokerId())), -1);
+        return new Outcome(records, List.of(new ItemResult(Integer.toString(brokerId), Errors.NONE, elected
+                + " leaderless partitions now led by broker " + brokerId)), -1);
     }
 
     private static ItemResult checkIncarnation(String key, BrokerRegistration broker,
