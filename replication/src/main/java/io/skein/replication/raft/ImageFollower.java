@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: owns one daemon thread ({@code skein-image-follower-<node>}) that sends the
  * queries; answers are applied on Ratis client threads, one at a time (the next query is sent
- * only after the previous answer was handled). {@code appliedOffset} is volatile for the log line
- * on start.
+ * only after the previous answer was handled). {@code appliedOffset} is written where an answer
+ * is handled and read on this node's thread for the next query, hence volatile; {@code closed} is
+ * volatile because {@link #close} runs on the owner's thread; {@code reachable} is touched only
+ * where answers are handled, one at a time.
  */
 final class ImageFollower implements AutoCloseable {
 
