@@ -177,9 +177,6 @@ public final class RecordCodec {
     private static MetadataRecord read(DataInputStream in) throws IOException {
         int type = in.readByte();
         int version = in.readByte();
-        if (type < 1 || type > 13) {
-            throw new MetadataCorruptionException("unknown metadata record type " + type);
-        }
         if (version != V0) {
             throw new MetadataCorruptionException("unknown version " + version + " of metadata record type " + type);
         }
@@ -192,6 +189,7 @@ public final class RecordCodec {
                     Codec.readInts(in), in.readInt(), in.readInt(), in.readInt());
             case 5 -> new MetadataRecord.Config(Codec.readUuid(in), Codec.readString(in), Codec.readString(in));
             case 6 -> new MetadataRecord.RemoveTopic(Codec.readUuid(in));
+            case 7 -> new MetadataRecord.ProducerIds(in.readInt(), in.readLong());
             case 8 -> new MetadataRecord.ScramCredential(Codec.readString(in), Codec.readString(in),
                     Codec.readBytes(in), Codec.readBytes(in), Codec.readBytes(in), in.readInt());
             case 9 -> new MetadataRecord.RemoveScramCredential(Codec.readString(in), Codec.readString(in));
@@ -200,7 +198,7 @@ public final class RecordCodec {
             case 12 -> new MetadataRecord.Reassignment(Codec.readUuid(in), in.readInt(), Codec.readInts(in),
                     Codec.readInts(in));
             case 13 -> new MetadataRecord.ReassignmentEnded(Codec.readUuid(in), in.readInt());
-            default -> new MetadataRecord.ProducerIds(in.readInt(), in.readLong());
+            default -> throw new MetadataCorruptionException("unknown metadata record type " + type);
         };
     }
 }

@@ -80,6 +80,19 @@ class RecordCodecTest {
         assertTrue(e.getMessage().contains("unknown version 9"), e.getMessage());
     }
 
+    @Test
+    void rejectsUnknownRecordTypeEvenWithValidCrc() {
+        byte[] entry = RecordCodec.encode(7, List.of(new MetadataRecord.RemoveTopic(TOPIC)));
+        // format(1) + based-on(8) + count(4), then the record's type byte
+        entry[13] = 99;
+        byte[] resealed = reseal(entry);
+
+        MetadataCorruptionException e = assertThrows(MetadataCorruptionException.class,
+                () -> RecordCodec.decode(resealed));
+
+        assertTrue(e.getMessage().contains("unknown metadata record type 99"), e.getMessage());
+    }
+
     private static byte[] reseal(byte[] entry) {
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update(entry, 0, entry.length - 4);
