@@ -41,7 +41,7 @@ final class ControllerClient implements AutoCloseable {
         ByteString payload = ByteString.copyFrom(CommandCodec.encode(command));
         return send(payload, 0)
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(unavailable(e)));
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(unavailable(e, "commit the command")));
     }
 
     private CompletableFuture<ControllerResult> send(ByteString payload, int staleRetries) {
@@ -71,10 +71,11 @@ final class ControllerClient implements AutoCloseable {
             }
             return CompletableFuture.completedFuture(reply.getMessage().getContent().toByteArray());
         }).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(unavailable(e)));
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(unavailable(e, "answer the query")));
     }
 
-    private Throwable unavailable(Throwable e) {
+    /** {@code e} as a ControllerUnavailableException saying the quorum did not do {@code what}. */
+    private Throwable unavailable(Throwable e, String what) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof ControllerUnavailableException) {
             return cause;
@@ -82,7 +83,7 @@ final class ControllerClient implements AutoCloseable {
         String why = cause instanceof TimeoutException
                 ? "no answer within " + timeout.toMillis() + " ms"
                 : cause.toString();
-        return new ControllerUnavailableException("The metadata quorum did not commit the command: " + why, cause);
+        return new ControllerUnavailableException("The metadata quorum did not " + what + ": " + why, cause);
     }
 
     @Override
