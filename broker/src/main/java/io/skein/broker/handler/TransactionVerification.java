@@ -61,7 +61,8 @@ public final class TransactionVerification {
 
     /**
      * NONE when {@code records} may be appended to {@code tp}, else the produce error for the
-     * partition. Completed at once unless the coordinator is another broker. A partition whose
+     * partition. Completed at once unless the coordinator is another broker or (Produce v12+) the
+     * partition joins the transaction here, answered once that is replicated. A partition whose
      * log has the producer's transaction open at the batch's epoch joined it already: no check
      * (as in Kafka; the epoch changes at every transaction end in version 2).
      */
