@@ -41,11 +41,6 @@ public final class FetchHandler implements RequestHandler {
     private final Purgatory<TopicPartition> purgatory;
     private final Authorization authz;
 
-    public FetchHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> purgatory,
-                        Authorization authz) {
-        this(partitions, quorum, purgatory, authz, io.skein.broker.replica.FollowerFetchListener.NONE);
-    }
-
     /**
      * @param followerFetches the leader's follower bookkeeping, told of every follower fetch
      */

@@ -61,15 +61,9 @@ public final class ProduceHandler implements RequestHandler {
     private final Purgatory<TopicPartition> producePurgatory;
     private final TransactionVerification transactions;
 
-    /** Without a produce purgatory: acks=-1 is answered after the leader's append (single-node tests). */
-    public ProduceHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> fetchPurgatory,
-                          Clock clock, Authorization authz, TransactionVerification transactions) {
-        this(partitions, quorum, fetchPurgatory, null, clock, authz, transactions);
-    }
-
     /**
      * @param producePurgatory where acks=-1 responses wait for the high watermark; woken by whoever
-     *     moves it (null: acks=-1 is answered after the leader's append)
+     *     moves it
      */
     public ProduceHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> fetchPurgatory,
                           Purgatory<TopicPartition> producePurgatory, Clock clock, Authorization authz,
@@ -230,7 +224,7 @@ public final class ProduceHandler implements RequestHandler {
                     : CompletableFuture.failedFuture(new CloseConnectionException("acks=0 produce failed ("
                             + error + "); closing so the client notices, as Kafka does"));
         }
-        if (waiting.isEmpty() || producePurgatory == null) {
+        if (waiting.isEmpty()) {
             return CompletableFuture.completedFuture(response);
         }
         CompletableFuture<ApiMessage> future = new CompletableFuture<>();

@@ -42,11 +42,6 @@ public final class TransactionVerification {
     private final MetadataQuorum quorum;
     private final RemoteTransactionVerifier remote;
 
-    /** Every transactional id is coordinated by this node (a single-node broker, unit tests). */
-    public TransactionVerification(TransactionCoordinator coordinator) {
-        this(coordinator, -1, null, null);
-    }
-
     /**
      * @param quorum where the coordinator of a transactional id is looked up
      * @param remote asks coordinators on other brokers
@@ -112,13 +107,10 @@ public final class TransactionVerification {
     }
 
     /**
-     * The other broker leading the id's {@code __transaction_state} partition; -1 for this node
-     * (also when there is no quorum to ask), -2 when it has no leader.
+     * The other broker leading the id's {@code __transaction_state} partition; -1 for this node,
+     * -2 when it has no leader.
      */
     private int coordinatorNode(String transactionalId) {
-        if (quorum == null) {
-            return -1;
-        }
         MetadataImage image = quorum.image();
         MetadataImage.TopicImage topic = image.topic(Topic.TRANSACTION_STATE_TOPIC_NAME).orElse(null);
         if (topic == null || topic.partitions().isEmpty()) {
