@@ -228,7 +228,7 @@ public final class ProduceHandler implements RequestHandler {
             return CompletableFuture.completedFuture(response);
         }
         CompletableFuture<ApiMessage> future = new CompletableFuture<>();
-        DelayedProduce delayed = new DelayedProduce(partitions, new ArrayList<>(waiting), response, future);
+        DelayedProduce delayed = new DelayedProduce(partitions, waiting, response, future);
         if (!delayed.tryComplete()) {
             producePurgatory.watch(delayed, delayed.keys(), Math.max(0, timeoutMs));
         }
