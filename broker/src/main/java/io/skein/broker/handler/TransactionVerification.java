@@ -66,11 +66,7 @@ public final class TransactionVerification {
         if (transactionalId == null) {
             return CompletableFuture.completedFuture(Errors.NONE);
         }
-        RecordBatch first = null;
-        for (RecordBatch batch : records.batches()) {
-            first = batch;
-            break;
-        }
+        RecordBatch first = records.firstBatch();
         if (first == null || !first.isTransactional()
                 || log.hasOngoingTransaction(first.producerId(), first.producerEpoch())) {
             return CompletableFuture.completedFuture(Errors.NONE); // not transactional, or already in its transaction
