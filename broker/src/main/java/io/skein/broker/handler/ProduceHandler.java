@@ -97,31 +97,14 @@ public final class ProduceHandler implements RequestHandler {
             if (byId) {
                 name = image.topic(topicId).map(MetadataImage.TopicImage::name).orElse(null);
             }
-            boolean writable = name != null && transactionAllowed
-                    && authz.authorize(context, AclOperation.WRITE, ResourceType.TOPIC, name);
+            Errors topicError = topicError(context, validAcks, name, transactionAllowed);
             TopicProduceResponse topicResponse = new TopicProduceResponse().setName(topic.name()).setTopicId(topicId);
             for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
                 PartitionProduceResponse out = new PartitionProduceResponse().setIndex(partition.index());
                 topicResponse.partitionResponses().add(out);
-                if (!validAcks) {
-                    fail(out, Errors.INVALID_REQUIRED_ACKS, null);
-                    continue;
-                }
-                if (name == null) {
-                    fail(out, Errors.UNKNOWN_TOPIC_ID, null);
-                    continue;
-                }
-                if (!transactionAllowed) {
-                    fail(out, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, null);
-                    continue;
-                }
-                if (!writable) {
-                    fail(out, Errors.TOPIC_AUTHORIZATION_FAILED, null);
-                    continue;
-                }
-                if (Topic.isInternal(name)) {
-                    // only the coordinators write to __consumer_offsets and __transaction_state
-                    fail(out, Errors.INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic " + name);
+                if (topicError != Errors.NONE) {
+                    fail(out, topicError, topicError == Errors.INVALID_TOPIC_EXCEPTION
+                            ? "Cannot append to internal topic " + name : null);
                     continue;
                 }
                 TopicPartition tp = new TopicPartition(name, partition.index());
@@ -165,6 +148,26 @@ public final class ProduceHandler implements RequestHandler {
         }
         return CompletableFuture.allOf(remoteChecks.toArray(new CompletableFuture<?>[0]))
                 .thenCompose(done -> finish(response, acks, waiting, data.timeoutMs()));
+    }
+
+    /**
+     * The error every partition of a topic gets before its log is looked at (the first that applies); NONE
+     * when the topic may be appended to. Only the coordinators write to the internal topics.
+     */
+    private Errors topicError(RequestContext context, boolean validAcks, String name, boolean transactionAllowed) {
+        if (!validAcks) {
+            return Errors.INVALID_REQUIRED_ACKS;
+        }
+        if (name == null) {
+            return Errors.UNKNOWN_TOPIC_ID;
+        }
+        if (!transactionAllowed) {
+            return Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+        }
+        if (!authz.authorize(context, AclOperation.WRITE, ResourceType.TOPIC, name)) {
+            return Errors.TOPIC_AUTHORIZATION_FAILED;
+        }
+        return Topic.isInternal(name) ? Errors.INVALID_TOPIC_EXCEPTION : Errors.NONE;
     }
 
     /**
