@@ -50,7 +50,7 @@ public final class DescribeQuorumHandler implements RequestHandler {
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
         DescribeQuorumRequestData data = ((DescribeQuorumRequest) request).data();
-        if (!authz.allowsCluster(context, AclOperation.DESCRIBE)) {
+        if (!authz.authorizeCluster(context, AclOperation.DESCRIBE)) {
             return CompletableFuture.completedFuture(new DescribeQuorumResponseData()
                     .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())
                     .setErrorMessage(Errors.CLUSTER_AUTHORIZATION_FAILED.message()));

@@ -46,8 +46,8 @@ public final class ElectLeadersHandler implements RequestHandler {
     public CompletableFuture<ApiMessage> handle(RequestContext context, AbstractRequest request) {
         ElectLeadersRequest electRequest = (ElectLeadersRequest) request;
         if (!authz.authorizeCluster(context, AclOperation.ALTER)) {
-            return CompletableFuture.completedFuture(electRequest.getErrorResponse(0,
-                    Errors.CLUSTER_AUTHORIZATION_FAILED.exception()).data());
+            return CompletableFuture.completedFuture(
+                    Authorization.refused(request, Errors.CLUSTER_AUTHORIZATION_FAILED));
         }
         ElectLeadersRequestData data = electRequest.data();
         ElectionType type;

@@ -41,11 +41,6 @@ public final class FetchHandler implements RequestHandler {
     private final Purgatory<TopicPartition> purgatory;
     private final Authorization authz;
 
-    public FetchHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> purgatory,
-                        Authorization authz) {
-        this(partitions, quorum, purgatory, authz, io.skein.broker.replica.FollowerFetchListener.NONE);
-    }
-
     /**
      * @param followerFetches the leader's follower bookkeeping, told of every follower fetch
      */
@@ -70,14 +65,14 @@ public final class FetchHandler implements RequestHandler {
         Set<String> refused = refusedTopics(context, data, image, version);
         FetchReader.Read first = reader.read(data, image, version, refused, context.listenerName());
         if (first.hasErrors() || data.maxWaitMs() <= 0 || first.bytes() >= data.minBytes()
-                || first.partitions().isEmpty()) {
+                || first.highWatermarks().isEmpty()) {
             return CompletableFuture.completedFuture(first.response());
         }
         first.release();
         CompletableFuture<ApiMessage> future = new CompletableFuture<>();
         DelayedFetch delayed = new DelayedFetch(data, version, future, first.highWatermarks(), refused,
                 context.listenerName());
-        purgatory.watch(delayed, first.partitions(), data.maxWaitMs());
+        purgatory.watch(delayed, first.highWatermarks().keySet(), data.maxWaitMs());
         return future;
     }
 

@@ -34,8 +34,12 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  */
 final class FetchReader {
 
-    /** A response and how many record bytes it carries. */
-    record Read(FetchResponseData response, long bytes, boolean hasErrors, List<TopicPartition> partitions,
+    /**
+     * A response and how many record bytes it carries. {@code highWatermarks}: how far each
+     * partition read without error could be read at the time (see {@link #readBound}); without
+     * errors these are all the request's partitions, the keys a parked fetch watches.
+     */
+    record Read(FetchResponseData response, long bytes, boolean hasErrors,
                 java.util.Map<TopicPartition, Long> highWatermarks) {
 
         /** Releases the file slices of a response that will not be sent. */
@@ -86,7 +90,6 @@ final class FetchReader {
         long total = 0;
         boolean errors = false;
         boolean fromFollower = isFromFollower(request, version);
-        List<TopicPartition> watched = new ArrayList<>();
         java.util.Map<TopicPartition, Long> highWatermarks = new java.util.HashMap<>();
         for (FetchRequestData.FetchTopic topic : request.topics()) {
             boolean byId = version >= 13;
@@ -111,7 +114,6 @@ final class FetchReader {
                     continue;
                 }
                 TopicPartition tp = new TopicPartition(name, p.partition());
-                watched.add(tp);
                 PartitionLookup lookup = partitions.lookup(tp);
                 if (!lookup.ok()) {
                     errors = true;
@@ -169,7 +171,7 @@ final class FetchReader {
                 }
             }
         }
-        return new Read(response, total, errors, watched, highWatermarks);
+        return new Read(response, total, errors, highWatermarks);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.skein.broker.handler;
 
+import io.skein.coordinator.group.GroupCoordinator;
+import io.skein.coordinator.transaction.TransactionCoordinator;
 import io.skein.replication.api.Endpoint;
 import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataImage.BrokerRegistration;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.ToIntBiFunction;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
@@ -20,7 +23,6 @@ import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 import org.apache.kafka.common.resource.ResourceType;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * FindCoordinator for consumer groups and transactional ids (single-key versions 0-3 and batched
@@ -52,14 +54,17 @@ public final class FindCoordinatorHandler implements RequestHandler {
         List<String> keys = version >= 4 ? data.coordinatorKeys() : List.of(data.key());
         byte keyType = version >= 1 ? data.keyType() : CoordinatorType.GROUP.id();
         InternalTopic topic;
+        ToIntBiFunction<String, Integer> partitionFor;
         ResourceType resource;
         Errors denied;
         if (keyType == CoordinatorType.GROUP.id()) {
             topic = offsetsTopic;
+            partitionFor = GroupCoordinator::partitionFor;
             resource = ResourceType.GROUP;
             denied = Errors.GROUP_AUTHORIZATION_FAILED;
         } else if (keyType == CoordinatorType.TRANSACTION.id()) {
             topic = transactionTopic;
+            partitionFor = TransactionCoordinator::partitionFor;
             resource = ResourceType.TRANSACTIONAL_ID;
             denied = Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
         } else {
@@ -85,19 +90,20 @@ public final class FindCoordinatorHandler implements RequestHandler {
                 all.add(error != null ? failed(key, Errors.COORDINATOR_NOT_AVAILABLE, "The internal topic "
                         + topic.name() + " could not be created: "
                         + (error.getCause() != null ? error.getCause() : error).getMessage())
-                        : locate(image, topic.name(), key, context.listenerName()));
+                        : locate(image, topic.name(), partitionFor, key, context.listenerName()));
             }
             all.addAll(refused);
             return response(version, all);
         });
     }
 
-    private static Coordinator locate(MetadataImage image, String topicName, String key, String listenerName) {
+    private static Coordinator locate(MetadataImage image, String topicName,
+                                      ToIntBiFunction<String, Integer> partitionFor, String key, String listenerName) {
         Optional<MetadataImage.TopicImage> topic = image.topic(topicName);
         if (topic.isEmpty() || topic.get().partitions().isEmpty()) {
             return failed(key, Errors.COORDINATOR_NOT_AVAILABLE, null);
         }
-        int partition = Utils.abs(key.hashCode()) % topic.get().partitions().size();
+        int partition = partitionFor.applyAsInt(key, topic.get().partitions().size());
         PartitionState state = topic.get().partitions().get(partition);
         BrokerRegistration leader = state == null ? null : image.brokers().get(state.leader());
         if (leader == null || leader.fenced()) {

@@ -38,9 +38,11 @@ import org.slf4j.LoggerFactory;
  * the log's) and wakes fetches parked on the partition. With acks=0 no response is sent.
  *
  * <p>A transactional batch is appended only to a partition in its producer's ongoing transaction
- * ({@link TransactionVerification}, KIP-890 part 1). When the transaction coordinator is another
- * broker the check is asynchronous: the append and the response follow its answer, on the thread
- * that brought it, and the request thread is free meanwhile.
+ * ({@link TransactionVerification}, KIP-890 part 1). When the check cannot answer at once (the
+ * transaction coordinator is another broker, or a Produce v12+ batch's partition is being added to
+ * the transaction and replicated in {@code __transaction_state}) the append and the response follow
+ * its answer, on the thread that completes it, and the request thread is free meanwhile; every
+ * other batch is appended on the request thread.
  *
  * <p>acks=-1 (all): a partition whose ISR is smaller than its {@code min.insync.replicas} refuses
  * the batch (NOT_ENOUGH_REPLICAS, nothing appended); otherwise the response is parked in the
@@ -59,15 +61,9 @@ public final class ProduceHandler implements RequestHandler {
     private final Purgatory<TopicPartition> producePurgatory;
     private final TransactionVerification transactions;
 
-    /** Without a produce purgatory: acks=-1 is answered after the leader's append (single-node tests). */
-    public ProduceHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> fetchPurgatory,
-                          Clock clock, Authorization authz, TransactionVerification transactions) {
-        this(partitions, quorum, fetchPurgatory, null, clock, authz, transactions);
-    }
-
     /**
      * @param producePurgatory where acks=-1 responses wait for the high watermark; woken by whoever
-     *     moves it (null: acks=-1 is answered after the leader's append)
+     *     moves it
      */
     public ProduceHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> fetchPurgatory,
                           Purgatory<TopicPartition> producePurgatory, Clock clock, Authorization authz,
@@ -90,7 +86,7 @@ public final class ProduceHandler implements RequestHandler {
         ProduceResponseData response = new ProduceResponseData();
         // filled by the appends, which may run on another thread (a remote coordinator's answer)
         List<DelayedProduce.Waiting> waiting = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<CompletableFuture<Void>> steps = new ArrayList<>();
+        List<CompletableFuture<Void>> remoteChecks = new ArrayList<>();
         // a transactional produce needs WRITE on its transactional id, as in Kafka
         boolean transactionAllowed = data.transactionalId() == null
                 || authz.authorize(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, data.transactionalId());
@@ -101,31 +97,14 @@ public final class ProduceHandler implements RequestHandler {
             if (byId) {
                 name = image.topic(topicId).map(MetadataImage.TopicImage::name).orElse(null);
             }
-            boolean writable = name != null && transactionAllowed
-                    && authz.authorize(context, AclOperation.WRITE, ResourceType.TOPIC, name);
+            Errors topicError = topicError(context, validAcks, name, transactionAllowed);
             TopicProduceResponse topicResponse = new TopicProduceResponse().setName(topic.name()).setTopicId(topicId);
             for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
                 PartitionProduceResponse out = new PartitionProduceResponse().setIndex(partition.index());
                 topicResponse.partitionResponses().add(out);
-                if (!validAcks) {
-                    fail(out, Errors.INVALID_REQUIRED_ACKS, null);
-                    continue;
-                }
-                if (name == null) {
-                    fail(out, Errors.UNKNOWN_TOPIC_ID, null);
-                    continue;
-                }
-                if (!transactionAllowed) {
-                    fail(out, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, null);
-                    continue;
-                }
-                if (!writable) {
-                    fail(out, Errors.TOPIC_AUTHORIZATION_FAILED, null);
-                    continue;
-                }
-                if (Topic.isInternal(name)) {
-                    // only the coordinators write to __consumer_offsets and __transaction_state
-                    fail(out, Errors.INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic " + name);
+                if (topicError != Errors.NONE) {
+                    fail(out, topicError, topicError == Errors.INVALID_TOPIC_EXCEPTION
+                            ? "Cannot append to internal topic " + name : null);
                     continue;
                 }
                 TopicPartition tp = new TopicPartition(name, partition.index());
@@ -141,30 +120,63 @@ public final class ProduceHandler implements RequestHandler {
                     fail(out, Errors.CORRUPT_MESSAGE, "No record batches in the request");
                     continue;
                 }
-                steps.add(transactions.verify(data.transactionalId(), tp, records, context.apiVersion(),
-                        lookup.partition().log())
-                        .thenAccept(verified -> appendVerified(verified, tp, records, out, acks, data.transactionalId(),
-                                context.apiVersion(), waiting))
-                        .exceptionally(failure -> {
-                            log.error("Produce to {} failed unexpectedly", tp, failure);
-                            fail(out, Errors.UNKNOWN_SERVER_ERROR, null);
-                            return null;
-                        }));
+                CompletableFuture<Errors> verified = transactions.verify(data.transactionalId(), tp, records,
+                        context.apiVersion(), lookup.partition().log());
+                if (verified.isDone()) {
+                    // not transactional, already in its transaction, or answered by this node's coordinator
+                    try {
+                        appendVerified(verified.join(), lookup.partition(), tp, records, out, acks,
+                                data.transactionalId(), context.apiVersion(), waiting);
+                    } catch (RuntimeException e) {
+                        failUnexpectedly(tp, out, e);
+                    }
+                } else {
+                    // a coordinator on another broker, or a v2 addition being replicated: append on the
+                    // thread that completes the check
+                    remoteChecks.add(verified.thenAccept(error -> appendVerified(error, null, tp, records, out, acks,
+                                    data.transactionalId(), context.apiVersion(), waiting))
+                            .exceptionally(failure -> {
+                                failUnexpectedly(tp, out, failure);
+                                return null;
+                            }));
+                }
             }
             response.responses().add(topicResponse);
         }
-        CompletableFuture<Void> all = CompletableFuture.allOf(steps.toArray(new CompletableFuture<?>[0]));
-        // at once unless a transactional batch waits for a coordinator on another broker
-        return all.isDone() ? finish(response, acks, waiting, data.timeoutMs())
-                : all.thenCompose(done -> finish(response, acks, waiting, data.timeoutMs()));
+        if (remoteChecks.isEmpty()) {
+            return finish(response, acks, waiting, data.timeoutMs());
+        }
+        return CompletableFuture.allOf(remoteChecks.toArray(new CompletableFuture<?>[0]))
+                .thenCompose(done -> finish(response, acks, waiting, data.timeoutMs()));
     }
 
     /**
-     * Appends a batch whose transaction check answered {@code verified}. Runs on the request
-     * thread, or on the thread that brought a remote coordinator's answer: the partition is looked
-     * up again, as its leadership may have moved meanwhile.
+     * The error every partition of a topic gets before its log is looked at (the first that applies); NONE
+     * when the topic may be appended to. Only the coordinators write to the internal topics.
      */
-    private void appendVerified(Errors verified, TopicPartition tp, MemoryRecords records,
+    private Errors topicError(RequestContext context, boolean validAcks, String name, boolean transactionAllowed) {
+        if (!validAcks) {
+            return Errors.INVALID_REQUIRED_ACKS;
+        }
+        if (name == null) {
+            return Errors.UNKNOWN_TOPIC_ID;
+        }
+        if (!transactionAllowed) {
+            return Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+        }
+        if (!authz.authorize(context, AclOperation.WRITE, ResourceType.TOPIC, name)) {
+            return Errors.TOPIC_AUTHORIZATION_FAILED;
+        }
+        return Topic.isInternal(name) ? Errors.INVALID_TOPIC_EXCEPTION : Errors.NONE;
+    }
+
+    /**
+     * Appends a batch whose transaction check answered {@code verified}, to {@code leader} when the
+     * answer came at once on the request thread; null when it came later, on the thread that
+     * completed the check: the partition is then looked up again, as its leadership may have moved
+     * meanwhile.
+     */
+    private void appendVerified(Errors verified, HostedPartition leader, TopicPartition tp, MemoryRecords records,
                                 PartitionProduceResponse out, short acks, String transactionalId, short version,
                                 List<DelayedProduce.Waiting> waiting) {
         if (verified != Errors.NONE) {
@@ -172,12 +184,14 @@ public final class ProduceHandler implements RequestHandler {
                     + " is not in an ongoing transaction of producer " + transactionalId : null);
             return;
         }
-        PartitionLookup lookup = partitions.lookup(tp);
-        if (!lookup.ok()) {
-            fail(out, lookup.error(), null);
-            return;
+        if (leader == null) {
+            PartitionLookup lookup = partitions.lookup(tp);
+            if (!lookup.ok()) {
+                fail(out, lookup.error(), null);
+                return;
+            }
+            leader = lookup.partition();
         }
-        HostedPartition leader = lookup.partition();
         if (acks == -1 && leader.state().isr().size() < leader.minInSyncReplicas()) {
             fail(out, Errors.NOT_ENOUGH_REPLICAS, "The size of the current ISR " + leader.state().isr()
                     + " is insufficient to satisfy the min.isr requirement of " + leader.minInSyncReplicas()
@@ -213,11 +227,11 @@ public final class ProduceHandler implements RequestHandler {
                     : CompletableFuture.failedFuture(new CloseConnectionException("acks=0 produce failed ("
                             + error + "); closing so the client notices, as Kafka does"));
         }
-        if (waiting.isEmpty() || producePurgatory == null) {
+        if (waiting.isEmpty()) {
             return CompletableFuture.completedFuture(response);
         }
         CompletableFuture<ApiMessage> future = new CompletableFuture<>();
-        DelayedProduce delayed = new DelayedProduce(partitions, new ArrayList<>(waiting), response, future);
+        DelayedProduce delayed = new DelayedProduce(partitions, waiting, response, future);
         if (!delayed.tryComplete()) {
             producePurgatory.watch(delayed, delayed.keys(), Math.max(0, timeoutMs));
         }
@@ -245,6 +259,11 @@ public final class ProduceHandler implements RequestHandler {
                         .setHost(hint.endpoint().host()).setPort(hint.endpoint().port()).setRack(hint.rack()));
             }
         });
+    }
+
+    private static void failUnexpectedly(TopicPartition tp, PartitionProduceResponse out, Throwable failure) {
+        log.error("Produce to {} failed unexpectedly", tp, failure);
+        fail(out, Errors.UNKNOWN_SERVER_ERROR, null);
     }
 
     private static void fail(PartitionProduceResponse out, Errors error, String message) {

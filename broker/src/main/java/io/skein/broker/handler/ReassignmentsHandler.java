@@ -52,8 +52,8 @@ public final class ReassignmentsHandler implements RequestHandler {
         ApiKeys api = context.header().apiKey();
         AclOperation needed = api == ApiKeys.ALTER_PARTITION_REASSIGNMENTS ? AclOperation.ALTER : AclOperation.DESCRIBE;
         if (!authz.authorizeCluster(context, needed)) {
-            return CompletableFuture.completedFuture(request.getErrorResponse(0,
-                    Errors.CLUSTER_AUTHORIZATION_FAILED.exception()).data());
+            return CompletableFuture.completedFuture(
+                    Authorization.refused(request, Errors.CLUSTER_AUTHORIZATION_FAILED));
         }
         return switch (api) {
             case ALTER_PARTITION_REASSIGNMENTS -> alter(((AlterPartitionReassignmentsRequest) request).data());

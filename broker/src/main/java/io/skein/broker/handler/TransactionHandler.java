@@ -1,5 +1,6 @@
 package io.skein.broker.handler;
 
+import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.coordinator.transaction.TransactionCoordinator;
 import io.skein.coordinator.transaction.TransactionV2Operations;
 import io.skein.replication.api.MetadataImage;
@@ -32,7 +33,6 @@ import org.apache.kafka.common.requests.AddOffsetsToTxnRequest;
 import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
 import org.apache.kafka.common.requests.EndTxnRequest;
 import org.apache.kafka.common.resource.ResourceType;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * The transactional producer's requests to its transaction coordinator (first transactions
@@ -179,7 +179,7 @@ public final class TransactionHandler implements RequestHandler {
                 return answer(Errors.COORDINATOR_NOT_AVAILABLE);
             }
             TopicPartition offsets = new TopicPartition(offsetsTopic.name(),
-                    Utils.abs(data.groupId().hashCode()) % partitions);
+                    GroupCoordinator.partitionFor(data.groupId(), partitions));
             return coordinator.addPartitionsCommitted(data.transactionalId(), data.producerId(), data.producerEpoch(),
                     List.of(offsets), (short) 0).thenApply(error -> (ApiMessage) new AddOffsetsToTxnResponseData()
                             .setErrorCode(TransactionErrors.forVersion(error, version, 2).code()));

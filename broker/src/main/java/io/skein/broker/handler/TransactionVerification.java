@@ -42,11 +42,6 @@ public final class TransactionVerification {
     private final MetadataQuorum quorum;
     private final RemoteTransactionVerifier remote;
 
-    /** Every transactional id is coordinated by this node (a single-node broker, unit tests). */
-    public TransactionVerification(TransactionCoordinator coordinator) {
-        this(coordinator, -1, null, null);
-    }
-
     /**
      * @param quorum where the coordinator of a transactional id is looked up
      * @param remote asks coordinators on other brokers
@@ -61,7 +56,8 @@ public final class TransactionVerification {
 
     /**
      * NONE when {@code records} may be appended to {@code tp}, else the produce error for the
-     * partition. Completed at once unless the coordinator is another broker. A partition whose
+     * partition. Completed at once unless the coordinator is another broker or (Produce v12+) the
+     * partition joins the transaction here, answered once that is replicated. A partition whose
      * log has the producer's transaction open at the batch's epoch joined it already: no check
      * (as in Kafka; the epoch changes at every transaction end in version 2).
      */
@@ -70,11 +66,7 @@ public final class TransactionVerification {
         if (transactionalId == null) {
             return CompletableFuture.completedFuture(Errors.NONE);
         }
-        RecordBatch first = null;
-        for (RecordBatch batch : records.batches()) {
-            first = batch;
-            break;
-        }
+        RecordBatch first = records.firstBatch();
         if (first == null || !first.isTransactional()
                 || log.hasOngoingTransaction(first.producerId(), first.producerEpoch())) {
             return CompletableFuture.completedFuture(Errors.NONE); // not transactional, or already in its transaction
@@ -111,13 +103,10 @@ public final class TransactionVerification {
     }
 
     /**
-     * The other broker leading the id's {@code __transaction_state} partition; -1 for this node
-     * (also when there is no quorum to ask), -2 when it has no leader.
+     * The other broker leading the id's {@code __transaction_state} partition; -1 for this node,
+     * -2 when it has no leader.
      */
     private int coordinatorNode(String transactionalId) {
-        if (quorum == null) {
-            return -1;
-        }
         MetadataImage image = quorum.image();
         MetadataImage.TopicImage topic = image.topic(Topic.TRANSACTION_STATE_TOPIC_NAME).orElse(null);
         if (topic == null || topic.partitions().isEmpty()) {

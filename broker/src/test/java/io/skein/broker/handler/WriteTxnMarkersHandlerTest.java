@@ -5,92 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.Purgatory;
 import io.skein.broker.txn.LocalTransactionMarkers;
-import io.skein.replication.api.ControllerCommand;
-import io.skein.replication.api.ControllerResult;
-import io.skein.replication.api.MetadataImage;
-import io.skein.replication.api.MetadataListener;
-import io.skein.replication.api.MetadataQuorum;
-import io.skein.replication.metadata.ImageState;
-import io.skein.replication.metadata.MetadataRecord;
 import io.skein.security.acl.AclAuthorizer;
-import io.skein.security.acl.AuthorizerSettings;
-import io.skein.security.acl.DenialLog;
 import io.skein.wire.api.RequestContext;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.acl.AccessControlEntry;
-import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
 import org.apache.kafka.common.message.WriteTxnMarkersResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.WriteTxnMarkersRequest;
-import org.apache.kafka.common.resource.PatternType;
-import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class WriteTxnMarkersHandlerTest {
-
-    /** A quorum that only serves an image the test sets. */
-    private static final class ImageOnlyQuorum implements MetadataQuorum {
-        volatile ImageState image = ImageState.empty();
-
-        @Override
-        public void start() {
-        }
-
-        @Override
-        public CompletableFuture<MetadataImage> awaitReady() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<ControllerResult> submit(ControllerCommand command) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<MetadataImage> awaitApplied(long offset) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public MetadataImage image() {
-            return image;
-        }
-
-        @Override
-        public void addListener(MetadataListener listener) {
-        }
-
-        @Override
-        public CompletableFuture<io.skein.replication.api.BrokerHeartbeatState> heartbeat(int brokerId,
-                Uuid incarnationId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<io.skein.replication.api.QuorumInfo> describeQuorum() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     private static final short VERSION = ApiKeys.WRITE_TXN_MARKERS.latestVersion();
     private static final RequestContext COORDINATOR = new RequestContext(
@@ -123,11 +57,6 @@ class WriteTxnMarkersHandlerTest {
                 .map(WriteTxnMarkersResponseData.WritableTxnMarkerPartitionResult::errorCode).toList();
     }
 
-    private Authorization acls() {
-        return Authorization.enabled(new AclAuthorizer(new AuthorizerSettings(Set.of("User:admin"), false)), quorum,
-                new DenialLog(System::nanoTime, 10));
-    }
-
     @Test
     void answersEachPartitionWithoutTheLogWhenNoSuchPartitionExists() throws Exception {
         WriteTxnMarkersResponseData response = handle(Authorization.disabled());
@@ -140,18 +69,14 @@ class WriteTxnMarkersHandlerTest {
     @Test
     void refusesACallerWithoutClusterAction() throws Exception {
         assertEquals(List.of(Errors.CLUSTER_AUTHORIZATION_FAILED.code(), Errors.CLUSTER_AUTHORIZATION_FAILED.code()),
-                errors(handle(acls())));
+                errors(handle(quorum.acls())));
     }
 
     @Test
     void servesACallerWithClusterAction() throws Exception {
-        AclBinding binding = new AclBinding(new ResourcePattern(ResourceType.CLUSTER, AclAuthorizer.CLUSTER_NAME,
-                PatternType.LITERAL), new AccessControlEntry("User:broker", "*", AclOperation.CLUSTER_ACTION,
-                AclPermissionType.ALLOW));
-        quorum.image = quorum.image.replay(List.of(new MetadataRecord.AccessControlEntry(Uuid.randomUuid(), binding)),
-                quorum.image.offset() + 1);
+        quorum.grant("User:broker", AclOperation.CLUSTER_ACTION, ResourceType.CLUSTER, AclAuthorizer.CLUSTER_NAME);
 
         assertEquals(List.of(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), Errors.UNKNOWN_TOPIC_OR_PARTITION.code()),
-                errors(handle(acls())));
+                errors(handle(quorum.acls())));
     }
 }
