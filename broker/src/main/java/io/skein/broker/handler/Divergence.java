@@ -29,7 +29,7 @@ final class Divergence {
     static boolean check(PartitionLog log, long fetchOffset, int lastFetchedEpoch, PartitionData out) {
         long highWatermark = log.highWatermark();
         long logStart = log.logStartOffset();
-        out.setHighWatermark(highWatermark).setLastStableOffset(highWatermark).setLogStartOffset(logStart);
+        out.setHighWatermark(highWatermark).setLastStableOffset(log.lastStableOffset()).setLogStartOffset(logStart);
         EpochEndOffset end = log.endOffsetForEpoch(lastFetchedEpoch);
         if (!end.defined() || fetchOffset < logStart) {
             out.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());

@@ -58,6 +58,22 @@ class DivergenceTest {
     }
 
     @Test
+    void aDivergingAnswerCarriesTheLastStableOffsetNotTheHighWatermark() {
+        MemoryRecordsBuilder open = MemoryRecords.builder(ByteBuffer.allocate(2048), RecordBatch.MAGIC_VALUE_V2,
+                Compression.NONE, TimestampType.CREATE_TIME, 20, RecordBatch.NO_TIMESTAMP, 7L, (short) 0, 0, true, 3);
+        for (int i = 0; i < 3; i++) {
+            open.append(System.currentTimeMillis(), null, new byte[] {(byte) i});
+        }
+        log.appendAsFollower(open.build()); // a transaction left open at 20 holds the last stable offset there
+        PartitionData out = new PartitionData();
+
+        assertTrue(Divergence.check(log, 12, 1, out));
+
+        assertEquals(23, out.highWatermark());
+        assertEquals(20, out.lastStableOffset());
+    }
+
+    @Test
     void agreeingHistoryReadsOn() {
         PartitionData out = new PartitionData();
 
