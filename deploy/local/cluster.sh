@@ -149,38 +149,30 @@ await_ready() {
   return 1
 }
 
-stop_node() {
-  local n="$1" pid
+# Sends node N the signal and waits for its exit, escalating to SIGKILL after STOP_TIMEOUT_S.
+# skein start execs java, so the pid is the JVM's; SIGTERM runs the controlled shutdown.
+end_node() { # N signal what-happened
+  local n="$1" signal="$2" done="$3" pid
   if ! pid="$(running_pid "$n")"; then
     echo "node $n is not running"
     return 0
   fi
-  # skein start execs java, so the pid is the JVM's; SIGTERM runs the controlled shutdown.
-  kill -TERM "$pid"
+  kill "-$signal" "$pid"
   local deadline=$((SECONDS + STOP_TIMEOUT_S))
   while kill -0 "$pid" 2>/dev/null; do
     if ((SECONDS >= deadline)); then
-      echo "cluster.sh: node $n did not stop within ${STOP_TIMEOUT_S}s; killing it" >&2
+      echo "cluster.sh: node $n did not stop within ${STOP_TIMEOUT_S}s of SIG$signal; killing it" >&2
       kill -KILL "$pid" 2>/dev/null || true
       break
     fi
-    sleep 0.2
+    sleep 0.1
   done
   rm -f "$(pid_file "$n")"
-  echo "node $n stopped"
+  echo "node $n $done"
 }
 
-kill_node() {
-  local n="$1" pid
-  if ! pid="$(running_pid "$n")"; then
-    echo "node $n is not running"
-    return 0
-  fi
-  kill -KILL "$pid"
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-  rm -f "$(pid_file "$n")"
-  echo "node $n killed (kill -9)"
-}
+stop_node() { end_node "$1" TERM stopped; }
+kill_node() { end_node "$1" KILL "killed (kill -9)"; }
 
 status() {
   echo "cluster directory: $DIR"

@@ -113,6 +113,13 @@ class ClusterOffsetsTest {
         }
     }
 
+    private static void awaitFullOffsetsIsr(String group) {
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            Clients.await("a full ISR of the offsets partition of group " + group, TIMEOUT,
+                    () -> offsetsIsr(admin, group).size() == 3);
+        }
+    }
+
     private static List<ConsumerRecord<byte[], byte[]>> pollSome(KafkaConsumer<byte[], byte[]> consumer) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -135,10 +142,7 @@ class ClusterOffsetsTest {
             first.subscribe(List.of(TOPIC));
             pollSome(first);
             coordinator = coordinatorOf(group);
-            try (Admin admin = Clients.admin(cluster.bootstrap())) {
-                Clients.await("a full ISR of the group's offsets partition", TIMEOUT,
-                        () -> offsetsIsr(admin, group).size() == 3);
-            }
+            awaitFullOffsetsIsr(group);
             for (int i = 1; i <= 20; i++) {
                 first.commitSync(Map.of(TP, new OffsetAndMetadata(5L * i)));
                 lastAcknowledged = 5L * i;
@@ -169,10 +173,7 @@ class ClusterOffsetsTest {
             consumer.assign(List.of(TP));
             consumer.commitSync(Map.of(TP, new OffsetAndMetadata(10)));
             int coordinator = coordinatorOf(group);
-            try (Admin admin = Clients.admin(cluster.bootstrap())) {
-                Clients.await("a full ISR of the group's offsets partition", TIMEOUT,
-                        () -> offsetsIsr(admin, group).size() == 3);
-            }
+            awaitFullOffsetsIsr(group);
             List<Integer> frozen = List.of(1, 2, 3).stream().filter(id -> id != coordinator).toList();
             frozen.forEach(id -> Signals.send(cluster.node(id), "STOP"));
             try {

@@ -203,8 +203,8 @@ class ClusterOperationsTest {
         List<Integer> original = controller == 3 ? List.of(1, 3) : List.of(1, 2);
         int removed = original.get(1);
         String others = cluster.node(original.get(0)).bootstrap() + "," + cluster.node(original.get(1)).bootstrap();
-        try (Admin admin = Admin.create(new java.util.HashMap<>(Map.of("bootstrap.servers", others,
-                "request.timeout.ms", "3000", "default.api.timeout.ms", "30000")))) {
+        try (Admin admin = Clients.admin(others, Map.of("request.timeout.ms", "3000",
+                "default.api.timeout.ms", "30000"))) {
             create(admin, "moving", original);
             TopicPartition tp = new TopicPartition("moving", 0);
 

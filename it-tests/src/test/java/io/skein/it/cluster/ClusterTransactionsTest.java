@@ -3,6 +3,7 @@ package io.skein.it.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skein.it.harness.ClusterAdmin;
 import io.skein.it.harness.Clients;
 import io.skein.it.harness.Processes;
 import io.skein.it.harness.ThreeNodeCluster;
@@ -16,19 +17,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.internals.Topic;
@@ -73,21 +70,7 @@ class ClusterTransactionsTest {
 
     @BeforeEach
     void allThreeNodesServe() {
-        for (int id = 1; id <= 3; id++) {
-            if (!cluster.node(id).isAlive()) {
-                cluster.restart(id);
-            }
-        }
-        try (Admin admin = Clients.admin(cluster.bootstrap())) {
-            Clients.await("all three brokers registered and unfenced", TIMEOUT, () -> {
-                try {
-                    return admin.describeCluster().nodes().get().stream().map(Node::id).collect(Collectors.toSet())
-                            .equals(Set.of(1, 2, 3));
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-        }
+        cluster.awaitAllServing(TIMEOUT);
     }
 
     @Test
@@ -308,18 +291,7 @@ class ClusterTransactionsTest {
     /** A 6-partition topic, RF 3, {@code min.insync.replicas=2}, every replica in sync; its leaders span the nodes. */
     private static List<TopicPartition> createTopic(String name) throws Exception {
         try (Admin admin = Clients.admin(cluster.bootstrap())) {
-            admin.createTopics(List.of(new NewTopic(name, PARTITIONS, (short) 3)
-                    .configs(Map.of("min.insync.replicas", "2")))).all().get();
-            Clients.awaitTopic(admin, name, PARTITIONS, TIMEOUT);
-            Clients.await("every replica of " + name + " in the ISR", TIMEOUT, () -> {
-                try {
-                    TopicDescription d = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
-                    return d.partitions().stream().allMatch(p -> p.isr().size() == 3 && p.leader() != null);
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-            TopicDescription d = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
+            TopicDescription d = ClusterAdmin.createReplicated(admin, name, PARTITIONS, 2, TIMEOUT);
             Set<Integer> leaders = new HashSet<>();
             for (TopicPartitionInfo p : d.partitions()) {
                 leaders.add(p.leader().id());
@@ -335,20 +307,8 @@ class ClusterTransactionsTest {
 
     /** Every value of each partition from its beginning up to the end offset seen with {@code isolation}. */
     private static Map<TopicPartition, List<String>> read(List<TopicPartition> partitions, String isolation) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(cluster.bootstrap(),
-                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation))) {
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, TIMEOUT);
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + partitions + " up to " + ends + " with " + isolation);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(Clients.readToEnd(cluster.bootstrap(),
+                partitions, Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation), TIMEOUT));
         records.sort(Comparator.comparingLong(ConsumerRecord::offset));
         Map<TopicPartition, List<String>> values = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {

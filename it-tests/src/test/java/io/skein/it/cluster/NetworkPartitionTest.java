@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.skein.it.harness.ClusterAdmin;
 import io.skein.it.harness.Clients;
 import io.skein.it.harness.NetnsCluster;
 import io.skein.it.harness.RawKafkaConnection;
@@ -16,18 +17,14 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.ElectionType;
-import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.ElectionNotNeededException;
@@ -85,11 +82,7 @@ class NetworkPartitionTest {
         List<String> acknowledged = new ArrayList<>();
         int leader;
         try (Admin admin = Clients.admin(cluster.bootstrap())) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3)
-                    .configs(Map.of("min.insync.replicas", "2")))).all().get();
-            Clients.awaitTopic(admin, topic, 1, TIMEOUT);
-            Clients.await("a full ISR", TIMEOUT, () -> isr(admin, topic).size() == 3);
-            leader = partition0(admin, topic).leader().id();
+            leader = ClusterAdmin.createReplicated(admin, topic, 1, 2, TIMEOUT).partitions().get(0).leader().id();
         }
         int[] majority = IntStream.rangeClosed(1, 3).filter(id -> id != leader).toArray();
         String majorityAddresses = cluster.bootstrap(majority);
@@ -149,7 +142,8 @@ class NetworkPartitionTest {
         }
 
         try (Admin admin = Clients.admin(cluster.bootstrap())) {
-            Clients.await("node " + leader + " back in the ISR", TIMEOUT, () -> isr(admin, topic).size() == 3);
+            Clients.await("node " + leader + " back in the ISR", TIMEOUT,
+                    () -> ClusterAdmin.isr(admin, topic).size() == 3);
             String truncation = "Truncated " + tp + " from log end 8 to 5";
             // Its output reaches the file through a pump thread, so the line may trail the ISR change.
             assertTrue(Clients.waitFor(() -> cluster.node(leader).outputLines().stream()
@@ -158,7 +152,7 @@ class NetworkPartitionTest {
                             + cluster.node(leader).outputTail());
             assertEquals(acknowledged, values(readToEnd(cluster.bootstrap(), tp)), "read through the new leader");
 
-            int preferred = partition0(admin, topic).replicas().get(0).id();
+            int preferred = ClusterAdmin.partition(admin, topic, 0).replicas().get(0).id();
             try {
                 admin.electLeaders(ElectionType.PREFERRED, Set.of(tp)).all().get();
             } catch (ExecutionException e) {
@@ -206,36 +200,18 @@ class NetworkPartitionTest {
         return t.partitions().get(0).leaderId();
     }
 
-    private static TopicPartitionInfo partition0(Admin admin, String topic) throws Exception {
-        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().get(0);
-    }
-
     private static TopicPartitionInfo partition0OrNull(Admin admin, String topic) {
         try {
-            return partition0(admin, topic);
+            return ClusterAdmin.partition(admin, topic, 0);
         } catch (Exception e) {
             return null;
         }
     }
 
-    private static Set<Integer> isr(Admin admin, String topic) {
-        TopicPartitionInfo p = partition0OrNull(admin, topic);
-        return p == null ? Set.of() : p.isr().stream().map(Node::id).collect(Collectors.toSet());
-    }
-
     /** Reads the partition, read_uncommitted, from its beginning to the end offset it has at the call. */
     private static List<ConsumerRecord<byte[], byte[]>> readToEnd(String bootstrap, TopicPartition tp) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(bootstrap,
-                Map.of("isolation.level", "read_uncommitted"))) {
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp), TIMEOUT).get(tp);
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline && consumer.position(tp) < end) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
+        List<ConsumerRecord<byte[], byte[]>> out = Clients.readToEnd(bootstrap, List.of(tp),
+                Map.of("isolation.level", "read_uncommitted"), TIMEOUT);
         for (int i = 0; i < out.size(); i++) {
             assertEquals(i, out.get(i).offset(), "offsets of the records read through " + bootstrap);
         }

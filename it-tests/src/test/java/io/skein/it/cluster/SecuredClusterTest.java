@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skein.it.harness.ClusterAdmin;
 import io.skein.it.harness.Clients;
 import io.skein.it.harness.SkeinNode;
 import io.skein.it.harness.TestCertificates;
@@ -29,7 +30,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -178,19 +178,7 @@ class SecuredClusterTest {
         }
 
         try (Admin admin = admin(plain("admin", ADMIN_PASSWORD))) {
-            Clients.await("every replica of " + topic + " in the ISR", Duration.ofSeconds(60), () -> {
-                try {
-                    for (TopicPartitionInfo p : admin.describeTopics(List.of(topic)).allTopicNames().get()
-                            .get(topic).partitions()) {
-                        if (p.isr().size() != 3) {
-                            return false;
-                        }
-                    }
-                    return true;
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            ClusterAdmin.awaitFullIsr(admin, topic, Duration.ofSeconds(60));
         }
     }
 

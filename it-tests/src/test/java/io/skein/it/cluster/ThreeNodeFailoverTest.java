@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skein.it.harness.ClusterAdmin;
 import io.skein.it.harness.Clients;
 import io.skein.it.harness.KafkaTools;
 import io.skein.it.harness.Processes;
@@ -12,11 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,17 +68,9 @@ class ThreeNodeFailoverTest {
         return cluster.node(excluded == 1 ? 2 : 1).bootstrap() + "," + cluster.node(excluded == 3 ? 2 : 3).bootstrap();
     }
 
-    private static Set<Integer> brokerIds(Admin admin) throws Exception {
-        return admin.describeCluster().nodes().get().stream().map(Node::id).collect(Collectors.toSet());
-    }
-
-    private static TopicDescription describe(Admin admin, String topic) throws Exception {
-        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-    }
-
     private static boolean ledElsewhere(Admin admin, String topic, int broker) {
         try {
-            for (TopicPartitionInfo p : describe(admin, topic).partitions()) {
+            for (TopicPartitionInfo p : ClusterAdmin.describe(admin, topic).partitions()) {
                 if (p.leader() == null || p.leader().isEmpty() || p.leader().id() == broker
                         || p.isr().stream().anyMatch(n -> n.id() == broker)) {
                     return false;
@@ -119,23 +109,9 @@ class ThreeNodeFailoverTest {
         throw new AssertionError("no controller logged the fencing of broker " + broker);
     }
 
-    /** A test that failed half-way must not leave the next one with a node down. */
     @BeforeEach
-    void allThreeNodesServe() throws Exception {
-        for (int id = 1; id <= 3; id++) {
-            if (!cluster.node(id).isAlive()) {
-                cluster.restart(id);
-            }
-        }
-        try (Admin admin = Clients.admin(cluster.bootstrap())) {
-            Clients.await("all three brokers registered and unfenced", TIMEOUT, () -> {
-                try {
-                    return brokerIds(admin).equals(Set.of(1, 2, 3));
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-        }
+    void allThreeNodesServe() {
+        cluster.awaitAllServing(TIMEOUT);
     }
 
     private static void createTopic(Admin admin, String name, int partitions) throws Exception {
@@ -156,14 +132,14 @@ class ThreeNodeFailoverTest {
         try (Admin admin = Clients.admin(survivors(victim))) {
             Clients.await("broker " + victim + " fenced and out of Metadata", TIMEOUT, () -> {
                 try {
-                    return !brokerIds(admin).contains(victim);
+                    return !ClusterAdmin.brokerIds(admin).contains(victim);
                 } catch (Exception e) {
                     return false;
                 }
             });
             Clients.await("leaders of fence-me moved off broker " + victim, TIMEOUT,
                     () -> ledElsewhere(admin, "fence-me", victim));
-            for (TopicPartitionInfo p : describe(admin, "fence-me").partitions()) {
+            for (TopicPartitionInfo p : ClusterAdmin.describe(admin, "fence-me").partitions()) {
                 assertEquals(3, p.replicas().size(), "replicas stay assigned");
             }
         }
@@ -186,7 +162,7 @@ class ThreeNodeFailoverTest {
         try (Admin admin = Clients.admin(cluster.bootstrap())) {
             Clients.await("broker " + victim + " back in Metadata", TIMEOUT, () -> {
                 try {
-                    return brokerIds(admin).equals(Set.of(1, 2, 3));
+                    return ClusterAdmin.brokerIds(admin).equals(Set.of(1, 2, 3));
                 } catch (Exception e) {
                     return false;
                 }
@@ -207,8 +183,9 @@ class ThreeNodeFailoverTest {
         assertTrue(cluster.node(victim).outputLines().stream().anyMatch(l -> l.contains("Controlled shutdown of broker "
                 + victim + ": fenced, leaders moved for")), cluster.node(victim).outputTail());
         try (Admin admin = Clients.admin(survivors(victim))) {
-            assertTrue(!brokerIds(admin).contains(victim), "fenced at once, without waiting for the session");
-            assertTrue(ledElsewhere(admin, "controlled", victim), describe(admin, "controlled").toString());
+            assertTrue(!ClusterAdmin.brokerIds(admin).contains(victim),
+                    "fenced at once, without waiting for the session");
+            assertTrue(ledElsewhere(admin, "controlled", victim), ClusterAdmin.describe(admin, "controlled").toString());
         }
         cluster.restart(victim);
     }

@@ -3,6 +3,7 @@ package io.skein.it.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skein.it.harness.ClusterAdmin;
 import io.skein.it.harness.Clients;
 import io.skein.it.harness.ThreeNodeCluster;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -39,6 +39,9 @@ class ThreeNodeIsrTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final long LAG_MS = 4000;
+    /** For clients that may pick the stopped node for a metadata request: they give up on it quickly. */
+    private static final Map<String, String> QUICK = Map.of("request.timeout.ms", "3000",
+            "default.api.timeout.ms", "60000");
     private static ThreeNodeCluster cluster;
 
     @BeforeAll
@@ -63,15 +66,20 @@ class ThreeNodeIsrTest {
         Signals.send(cluster.node(node), signal);
     }
 
-    private static TopicPartitionInfo partition0(Admin admin, String topic) throws Exception {
-        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().get(0);
+    private record LeaderAndFollower(int leader, int follower) {
     }
 
-    private static Set<Integer> isr(Admin admin, String topic) {
-        try {
-            return partition0(admin, topic).isr().stream().map(Node::id).collect(Collectors.toSet());
-        } catch (Exception e) {
-            return Set.of();
+    /**
+     * Creates a one-partition topic, RF 3, with this {@code min.insync.replicas}, every replica in
+     * sync; returns its leader and one of its followers.
+     */
+    private static LeaderAndFollower createTopic(String topic, int minInsync) throws Exception {
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            TopicPartitionInfo p = ClusterAdmin.createReplicated(admin, topic, 1, minInsync, TIMEOUT)
+                    .partitions().get(0);
+            int leader = p.leader().id();
+            return new LeaderAndFollower(leader,
+                    p.replicas().stream().map(Node::id).filter(id -> id != leader).findFirst().orElseThrow());
         }
     }
 
@@ -82,18 +90,7 @@ class ThreeNodeIsrTest {
     /** Reads the partition from its beginning to its end offset (the high watermark) at the call. */
     private static List<ConsumerRecord<byte[], byte[]>> readToEnd(String bootstrap, TopicPartition tp,
                                                                 Map<String, String> overrides) {
-        List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
-                     Clients.consumer(bootstrap, overrides)) {
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp), TIMEOUT).get(tp);
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline && consumer.position(tp) < end) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
+        return Clients.readToEnd(bootstrap, List.of(tp), overrides, TIMEOUT);
     }
 
     private static byte[] bytes(String s) {
@@ -104,27 +101,16 @@ class ThreeNodeIsrTest {
     void aStalledFollowerHoldsTheHighWatermarkUntilTheLeaderDropsItThenRejoinsWhenItCatchesUp() throws Exception {
         String topic = "stalled";
         TopicPartition tp = new TopicPartition(topic, 0);
-        int leader;
-        int stalled;
-        try (Admin admin = Clients.admin(cluster.bootstrap())) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3)
-                    .configs(Map.of("min.insync.replicas", "2")))).all().get();
-            Clients.awaitTopic(admin, topic, 1, TIMEOUT);
-            Clients.await("a full ISR", TIMEOUT, () -> isr(admin, topic).size() == 3);
-            TopicPartitionInfo p = partition0(admin, topic);
-            leader = p.leader().id();
-            stalled = p.replicas().stream().map(Node::id).filter(id -> id != leader).findFirst().orElseThrow();
-        }
+        LeaderAndFollower replicas = createTopic(topic, 2);
+        int leader = replicas.leader();
+        int stalled = replicas.follower();
         String leaderAddress = cluster.node(leader).bootstrap();
-        // Clients that may pick the stopped node for a metadata request give up on it quickly; both
-        // producers send before the stop so they have their metadata and connections already.
-        Map<String, String> quick = Map.of("request.timeout.ms", "3000", "default.api.timeout.ms", "60000");
+        // Both producers send before the stop so they have their metadata and connections already.
         try (KafkaProducer<byte[], byte[]> all = Clients.producer(leaderAddress, Map.of(
                      ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false"));
              KafkaProducer<byte[], byte[]> one = Clients.producer(leaderAddress, Map.of(
                      ProducerConfig.ACKS_CONFIG, "1", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false"));
-             Admin admin = Admin.create(new java.util.HashMap<>(Map.of("bootstrap.servers", leaderAddress,
-                     "request.timeout.ms", "3000", "default.api.timeout.ms", "60000")))) {
+             Admin admin = Clients.admin(leaderAddress, QUICK)) {
             for (int i = 0; i < 10; i++) {
                 (i % 2 == 0 ? all : one).send(new ProducerRecord<>(topic, 0, null, bytes("before-" + i))).get();
             }
@@ -145,7 +131,7 @@ class ThreeNodeIsrTest {
                 Future<RecordMetadata> waiting = all.send(new ProducerRecord<>(topic, 0, null, bytes("waits")));
 
                 long hwWhileStalled = highWatermark(admin, tp);
-                List<ConsumerRecord<byte[], byte[]>> visible = readToEnd(leaderAddress, tp, quick);
+                List<ConsumerRecord<byte[], byte[]>> visible = readToEnd(leaderAddress, tp, QUICK);
                 long elapsedMs = (System.nanoTime() - stoppedAt) / 1_000_000;
                 if (elapsedMs < LAG_MS) { // the leader cannot have dropped the follower yet: nothing past 10 shows
                     assertEquals(10, hwWhileStalled, "high watermark " + elapsedMs + " ms after the follower stalled");
@@ -161,7 +147,7 @@ class ThreeNodeIsrTest {
                         + " ms: the lag check (every half replica.lag.time.max.ms) was held up");
                 Set<Integer> rest = Set.of(1, 2, 3).stream().filter(id -> id != stalled).collect(Collectors.toSet());
                 Clients.await("the stalled follower out of the ISR " + rest, TIMEOUT,
-                        () -> isr(admin, topic).equals(rest));
+                        () -> ClusterAdmin.isr(admin, topic).equals(rest));
                 Clients.await("high watermark 16", TIMEOUT, () -> {
                     try {
                         return highWatermark(admin, tp) == 16;
@@ -172,7 +158,8 @@ class ThreeNodeIsrTest {
             } finally {
                 signal(stalled, "CONT");
             }
-            Clients.await("broker " + stalled + " back in the ISR", TIMEOUT, () -> isr(admin, topic).size() == 3);
+            Clients.await("broker " + stalled + " back in the ISR", TIMEOUT,
+                    () -> ClusterAdmin.isr(admin, topic).size() == 3);
         }
         List<ConsumerRecord<byte[], byte[]>> read = readToEnd(leaderAddress, tp, Map.of());
         assertEquals(16, read.size());
@@ -183,23 +170,14 @@ class ThreeNodeIsrTest {
     void anAcksAllWriteWhoseIsrShrinksBelowMinInSyncReplicasWhileWaitingGetsNotEnoughReplicasAfterAppend()
             throws Exception {
         String topic = "after-append";
-        int leader;
-        int stalled;
-        try (Admin admin = Clients.admin(cluster.bootstrap())) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3)
-                    .configs(Map.of("min.insync.replicas", "3")))).all().get();
-            Clients.awaitTopic(admin, topic, 1, TIMEOUT);
-            Clients.await("a full ISR", TIMEOUT, () -> isr(admin, topic).size() == 3);
-            TopicPartitionInfo p = partition0(admin, topic);
-            leader = p.leader().id();
-            stalled = p.replicas().stream().map(Node::id).filter(id -> id != leader).findFirst().orElseThrow();
-        }
+        LeaderAndFollower replicas = createTopic(topic, 3);
+        int leader = replicas.leader();
+        int stalled = replicas.follower();
         String leaderAddress = cluster.node(leader).bootstrap();
         try (KafkaProducer<byte[], byte[]> all = Clients.producer(leaderAddress, Map.of(
                      ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
                      ProducerConfig.RETRIES_CONFIG, "0", ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "30000"));
-             Admin admin = Admin.create(new java.util.HashMap<>(Map.of("bootstrap.servers", leaderAddress,
-                     "request.timeout.ms", "3000", "default.api.timeout.ms", "60000")))) {
+             Admin admin = Clients.admin(leaderAddress, QUICK)) {
             all.send(new ProducerRecord<>(topic, 0, null, bytes("warm-up"))).get();
 
             signal(stalled, "STOP");
@@ -213,7 +191,8 @@ class ThreeNodeIsrTest {
             org.junit.jupiter.api.Assertions.assertInstanceOf(
                     org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException.class, failed.getCause(),
                     failed.toString());
-            Clients.await("broker " + stalled + " back in the ISR", TIMEOUT, () -> isr(admin, topic).size() == 3);
+            Clients.await("broker " + stalled + " back in the ISR", TIMEOUT,
+                    () -> ClusterAdmin.isr(admin, topic).size() == 3);
         }
     }
 }

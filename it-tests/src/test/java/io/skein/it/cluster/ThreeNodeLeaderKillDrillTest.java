@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skein.it.harness.ClusterAdmin;
 import io.skein.it.harness.Clients;
 import io.skein.it.harness.ThreeNodeCluster;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -59,9 +59,7 @@ class ThreeNodeLeaderKillDrillTest {
         String topic = "drill";
         int partitions = 3;
         try (Admin admin = Clients.admin(cluster.bootstrap())) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 3)
-                    .configs(Map.of("min.insync.replicas", "2")))).all().get();
-            Clients.awaitTopic(admin, topic, partitions, TIMEOUT);
+            ClusterAdmin.createReplicated(admin, topic, partitions, 2, TIMEOUT);
         }
         java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.ConcurrentSkipListMap<Long, Long>> acked =
                 new java.util.concurrent.ConcurrentHashMap<>();
@@ -105,21 +103,13 @@ class ThreeNodeLeaderKillDrillTest {
                 Thread.sleep(2000);
                 int victim;
                 try (Admin admin = Clients.admin(cluster.bootstrap())) {
-                    victim = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                            .get(round % partitions).leader().id();
+                    victim = ClusterAdmin.partition(admin, topic, round % partitions).leader().id();
                 }
                 cluster.kill(victim);
                 Thread.sleep(2000);
                 cluster.restart(victim);
                 try (Admin admin = Clients.admin(cluster.bootstrap())) {
-                    Clients.await("every ISR of " + topic + " full again", TIMEOUT, () -> {
-                        try {
-                            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                                    .stream().allMatch(p -> p.isr().size() == 3);
-                        } catch (Exception e) {
-                            return false;
-                        }
-                    });
+                    ClusterAdmin.awaitFullIsr(admin, topic, TIMEOUT);
                 }
             }
             Thread.sleep(2000);

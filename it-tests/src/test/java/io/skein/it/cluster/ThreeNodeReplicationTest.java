@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skein.it.harness.ClusterAdmin;
 import io.skein.it.harness.Clients;
 import io.skein.it.harness.ThreeNodeCluster;
 import java.nio.charset.StandardCharsets;
@@ -14,13 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -61,46 +58,19 @@ class ThreeNodeReplicationTest {
     }
 
     @BeforeEach
-    void allThreeNodesServe() throws Exception {
-        for (int id = 1; id <= 3; id++) {
-            if (!cluster.node(id).isAlive()) {
-                cluster.restart(id);
-            }
-        }
-        try (Admin admin = Clients.admin(cluster.bootstrap())) {
-            Clients.await("all three brokers registered and unfenced", TIMEOUT, () -> {
-                try {
-                    return admin.describeCluster().nodes().get().stream().map(Node::id).collect(Collectors.toSet())
-                            .equals(Set.of(1, 2, 3));
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-        }
+    void allThreeNodesServe() {
+        cluster.awaitAllServing(TIMEOUT);
     }
 
-    private static void createTopic(String name) throws Exception {
+    /** Creates a one-partition topic, RF 3, {@code min.insync.replicas=2}, fully in sync; returns its leader. */
+    private static int createTopic(String name) throws Exception {
         try (Admin admin = Clients.admin(cluster.bootstrap())) {
-            admin.createTopics(List.of(new NewTopic(name, 1, (short) 3)
-                    .configs(Map.of("min.insync.replicas", "2")))).all().get();
-            Clients.awaitTopic(admin, name, 1, TIMEOUT);
-            awaitFullIsr(admin, name);
+            return ClusterAdmin.createReplicated(admin, name, 1, 2, TIMEOUT).partitions().get(0).leader().id();
         }
     }
 
     private static TopicPartitionInfo partition0(Admin admin, String topic) throws Exception {
-        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-        return d.partitions().get(0);
-    }
-
-    private static void awaitFullIsr(Admin admin, String topic) {
-        Clients.await("all three replicas of " + topic + " in the ISR", TIMEOUT, () -> {
-            try {
-                return partition0(admin, topic).isr().size() == 3;
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        return ClusterAdmin.partition(admin, topic, 0);
     }
 
     private static byte[] value(int i) {
@@ -116,11 +86,7 @@ class ThreeNodeReplicationTest {
     @Test
     void acknowledgedRecordsSurviveAKilledLeaderExactlyOnceInOrderAndTheLeaderRejoinsTheIsr() throws Exception {
         String topic = "replicated";
-        createTopic(topic);
-        int leader;
-        try (Admin admin = Clients.admin(cluster.bootstrap())) {
-            leader = partition0(admin, topic).leader().id();
-        }
+        int leader = createTopic(topic);
         int total = 3000;
         int killAt = 1200;
         List<Integer> acked = new ArrayList<>();
@@ -162,17 +128,9 @@ class ThreeNodeReplicationTest {
         }
         cluster.restart(leader);
         try (Admin admin = Clients.admin(cluster.bootstrap())) {
-            Clients.await("broker " + leader + " back in the ISR of " + topic, TIMEOUT, () -> {
-                try {
-                    return partition0(admin, topic).isr().stream().anyMatch(n -> n.id() == leader);
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-        }
-        // once it is back in the ISR its copy is complete: read through it as leader after the others stop leading
-        try (Admin admin = Clients.admin(cluster.bootstrap())) {
-            assertEquals(3, partition0(admin, topic).isr().size());
+            Clients.await("broker " + leader + " back in the ISR of " + topic, TIMEOUT,
+                    () -> ClusterAdmin.isr(admin, topic).contains(leader));
+            assertEquals(3, partition0(admin, topic).isr().size(), "the ISR is full again");
         }
     }
 
@@ -187,11 +145,7 @@ class ThreeNodeReplicationTest {
     @Test
     void acksAllIsRefusedWithNotEnoughReplicasWhenTwoOfThreeBrokersAreDown() throws Exception {
         String topic = "under-min-isr";
-        createTopic(topic);
-        int leader;
-        try (Admin admin = Clients.admin(cluster.bootstrap())) {
-            leader = partition0(admin, topic).leader().id();
-        }
+        int leader = createTopic(topic);
         Map<String, String> settings = Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false", // no producer id: the quorum will be gone
@@ -232,8 +186,7 @@ class ThreeNodeReplicationTest {
     }
 
     private static Admin quickAdmin(String bootstrap) {
-        return Admin.create(new java.util.HashMap<>(Map.of("bootstrap.servers", bootstrap,
-                "request.timeout.ms", "3000", "default.api.timeout.ms", "60000")));
+        return Clients.admin(bootstrap, Map.of("request.timeout.ms", "3000", "default.api.timeout.ms", "60000"));
     }
 
     /**
@@ -244,11 +197,7 @@ class ThreeNodeReplicationTest {
     @Test
     void aRestartedLeaderTruncatesRecordsOnlyItHadAndRejoinsTheIsr() throws Exception {
         String topic = "stale-tail";
-        createTopic(topic);
-        int leader;
-        try (Admin admin = Clients.admin(cluster.bootstrap())) {
-            leader = partition0(admin, topic).leader().id();
-        }
+        int leader = createTopic(topic);
         List<Integer> followers = new ArrayList<>(List.of(1, 2, 3));
         followers.remove(Integer.valueOf(leader));
         TopicPartition tp = new TopicPartition(topic, 0);
@@ -298,13 +247,8 @@ class ThreeNodeReplicationTest {
         cluster.restart(leader);
 
         try (Admin admin = Clients.admin(cluster.bootstrap())) {
-            Clients.await("broker " + leader + " back in the ISR of " + topic, TIMEOUT, () -> {
-                try {
-                    return partition0(admin, topic).isr().stream().anyMatch(n -> n.id() == leader);
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            Clients.await("broker " + leader + " back in the ISR of " + topic, TIMEOUT,
+                    () -> ClusterAdmin.isr(admin, topic).contains(leader));
         }
         // A follower may have fetched the first stale records just before it froze and appended them
         // after it thawed: those survive (never acknowledged to anyone but harmless); the rest is cut.

@@ -3,6 +3,7 @@ package io.skein.it.cluster;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.skein.it.harness.ClusterAdmin;
 import io.skein.it.harness.Clients;
 import io.skein.it.harness.TestCertificates;
 import io.skein.it.harness.ThreeNodeCluster;
@@ -13,9 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -87,12 +86,8 @@ class ThreeNodeSslReplicationTest {
 
     private static void replicateAndRead(ThreeNodeCluster cluster, Map<String, String> client, String topic)
             throws Exception {
-        Map<String, Object> adminProps = new HashMap<>(client);
-        adminProps.put("bootstrap.servers", cluster.bootstrap());
-        try (Admin admin = Admin.create(adminProps)) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3)
-                    .configs(Map.of("min.insync.replicas", "3")))).all().get();
-            Clients.awaitTopic(admin, topic, 1, TIMEOUT);
+        try (Admin admin = Clients.admin(cluster.bootstrap(), client)) {
+            ClusterAdmin.createReplicated(admin, topic, 1, 3, TIMEOUT);
         }
         Map<String, String> producerProps = new HashMap<>(client);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -103,18 +98,11 @@ class ThreeNodeSslReplicationTest {
             }
         }
         TopicPartition tp = new TopicPartition(topic, 0);
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(cluster.bootstrap(), client)) {
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            List<ConsumerRecord<byte[], byte[]>> read = new java.util.ArrayList<>();
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (read.size() < 50 && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-            }
-            assertEquals(50, read.size());
-            for (int i = 0; i < 50; i++) {
-                assertArrayEquals((topic + i).getBytes(StandardCharsets.UTF_8), read.get(i).value());
-            }
+        List<ConsumerRecord<byte[], byte[]>> read = Clients.readToEnd(cluster.bootstrap(), List.of(tp), client,
+                TIMEOUT);
+        assertEquals(50, read.size());
+        for (int i = 0; i < 50; i++) {
+            assertArrayEquals((topic + i).getBytes(StandardCharsets.UTF_8), read.get(i).value());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.skein.it.harness;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -28,8 +30,14 @@ public final class Clients {
     }
 
     public static Admin admin(String bootstrap) {
+        return admin(bootstrap, Map.of());
+    }
+
+    /** An Admin client with these overrides (e.g. a short {@code request.timeout.ms} while a node is frozen). */
+    public static Admin admin(String bootstrap, Map<String, String> overrides) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(overrides);
         return Admin.create(p);
     }
 
@@ -123,19 +131,26 @@ public final class Clients {
     }
 
     /** Reads every partition from its beginning to the end offset it has when the call starts. */
-    public static java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> readToEnd(
-            String bootstrap, java.util.List<org.apache.kafka.common.TopicPartition> partitions,
-            java.time.Duration timeout) {
-        java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
-                     consumer(bootstrap)) {
+    public static List<ConsumerRecord<byte[], byte[]>> readToEnd(String bootstrap, List<TopicPartition> partitions,
+                                                               Duration timeout) {
+        return readToEnd(bootstrap, partitions, Map.of(), timeout);
+    }
+
+    /**
+     * Like {@link #readToEnd(String, List, Duration)} with a consumer that has these overrides
+     * (e.g. {@code isolation.level}, whose end offset is then the last stable offset).
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readToEnd(String bootstrap, List<TopicPartition> partitions,
+                                                               Map<String, String> overrides, Duration timeout) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, overrides)) {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            java.util.Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline
                     && partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-                consumer.poll(java.time.Duration.ofMillis(500)).forEach(out::add);
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
             }
         }
         return out;

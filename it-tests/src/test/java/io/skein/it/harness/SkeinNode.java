@@ -19,8 +19,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One real Skein broker process for end-to-end tests: started with the same main class and
- * arguments as {@code ./skein start}, on free loopback ports, with its data under the given
- * directory. Output goes to {@code <dataDir>/../<name>.out}.
+ * arguments as {@code ./skein start}, with its data under the given directory. A single node
+ * ({@link #start}) takes free loopback ports; cluster harnesses {@link #launch} nodes on the ports
+ * (and, for {@link NetnsCluster}, the host and command prefix) they chose. Settings shared by
+ * every node of a cluster name a node's own ports with {@link #CLIENT_PORT} and
+ * {@link #CONTROLLER_PORT}. Output goes to {@code <dataDir>/../<name>.out}.
  *
  * <p>Not thread-safe: one test thread drives a node.
  */
@@ -47,10 +50,6 @@ public final class SkeinNode implements AutoCloseable {
     private CompletableFuture<String> ready;
     private String readyLine;
 
-    private SkeinNode(String name, Path dataDir, Map<String, String> overrides, int clientPort, int controllerPort) {
-        this(name, dataDir, overrides, "127.0.0.1", clientPort, controllerPort, List.of());
-    }
-
     private SkeinNode(String name, Path dataDir, Map<String, String> overrides, String host, int clientPort,
                       int controllerPort, List<String> commandPrefix) {
         this.name = name;
@@ -60,10 +59,6 @@ public final class SkeinNode implements AutoCloseable {
         this.clientPort = clientPort;
         this.controllerPort = controllerPort;
         this.commandPrefix = List.copyOf(commandPrefix);
-    }
-
-    private SkeinNode(String name, Path dataDir, Map<String, String> overrides) {
-        this(name, dataDir, overrides, freePort(), freePort());
     }
 
     /**
@@ -85,7 +80,7 @@ public final class SkeinNode implements AutoCloseable {
         SkeinNode node = new SkeinNode(name, dataDir, overrides, host, clientPort, controllerPort, commandPrefix);
         try {
             Files.createDirectories(dataDir);
-            Files.deleteIfExists(node.outputFile());
+            Files.deleteIfExists(node.outputFile()); // restarts append; a new node starts a new file
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -105,16 +100,13 @@ public final class SkeinNode implements AutoCloseable {
         return controllerPort;
     }
 
-    /** Starts a single-node broker (one-voter quorum) and waits until it prints its ready line. */
+    /**
+     * Starts a single-node broker (one-voter quorum) on free loopback ports and waits until it
+     * prints its ready line.
+     */
     public static SkeinNode start(String name, Path dataDir, Map<String, String> overrides) {
-        SkeinNode node = new SkeinNode(name, dataDir, overrides);
-        try {
-            Files.createDirectories(dataDir);
-            Files.deleteIfExists(node.outputFile()); // restarts append; a new node starts a new file
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        node.startProcess();
+        SkeinNode node = launch(name, dataDir, overrides, freePort(), freePort());
+        node.awaitReady();
         return node;
     }
 
@@ -159,11 +151,6 @@ public final class SkeinNode implements AutoCloseable {
                     .replace(CONTROLLER_PORT, Integer.toString(controllerPort)));
         });
         return args;
-    }
-
-    private void startProcess() {
-        launchProcess();
-        awaitReady();
     }
 
     private void launchProcess() {
@@ -289,21 +276,24 @@ public final class SkeinNode implements AutoCloseable {
         }
     }
 
-    /** Stops cleanly (asserting exit code 0 is up to the caller) and starts again on the same ports and data. */
-    /** Starts the process again on the same ports and data after {@link #kill()}. */
+    /** Starts the process again on the same ports and data after {@link #kill()} and waits until it is ready. */
     public void restartAfterKill() {
-        if (process != null && process.isAlive()) {
-            throw new IllegalStateException("node " + name + " is still running");
-        }
-        startProcess();
+        relaunch();
+        awaitReady();
     }
 
+    /**
+     * Stops cleanly and starts again on the same ports and data; returns the stop's exit code
+     * (asserting it is 0 is up to the caller).
+     */
     public int restart() {
         int code = stop();
-        startProcess();
+        launchProcess();
+        awaitReady();
         return code;
     }
 
+    /** Stops cleanly (SIGTERM); kill -9 if that fails. Never throws. */
     @Override
     public void close() {
         try {

@@ -1,11 +1,14 @@
 package io.skein.it.harness;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Three combined (broker and controller) Skein processes on free loopback ports forming one
@@ -141,21 +144,31 @@ public final class ThreeNodeCluster implements AutoCloseable {
         node(id).awaitReady();
     }
 
+    /**
+     * Restarts every node that is not running (a test that failed half-way must not leave the next
+     * one with a node down) and waits until Admin lists brokers 1, 2 and 3, registered and
+     * unfenced. For a cluster of three combined nodes.
+     */
+    public void awaitAllServing(Duration timeout) {
+        for (int id = 1; id <= 3; id++) {
+            if (!node(id).isAlive()) {
+                restart(id);
+            }
+        }
+        try (Admin admin = Clients.admin(bootstrap())) {
+            Clients.await("all three brokers registered and unfenced", timeout, () -> {
+                try {
+                    return ClusterAdmin.brokerIds(admin).equals(Set.of(1, 2, 3));
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+    }
+
     @Override
     public void close() {
-        for (SkeinNode node : brokerOnly) {
-            try {
-                node.close();
-            } catch (RuntimeException e) {
-                node.kill();
-            }
-        }
-        for (SkeinNode node : nodes) {
-            try {
-                node.close();
-            } catch (RuntimeException e) {
-                node.kill();
-            }
-        }
+        brokerOnly.forEach(SkeinNode::close); // each a clean stop, or kill -9 if that fails
+        nodes.forEach(SkeinNode::close);
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skein.it.harness.AclNode;
 import io.skein.it.harness.Clients;
 import io.skein.it.harness.KafkaTools;
 import io.skein.it.harness.Processes;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -42,7 +42,6 @@ import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -68,25 +67,12 @@ class AclTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static SkeinNode node;
-    private static int saslPort;
     private static Path dir;
 
     @BeforeAll
     static void start() throws Exception {
-        saslPort = SkeinNode.freePort();
-        int controller = SkeinNode.freePort();
-        Map<String, String> settings = new HashMap<>();
-        settings.put("listeners", "SASL_PLAINTEXT://127.0.0.1:" + saslPort + ",CONTROLLER://127.0.0.1:" + controller);
-        settings.put("controller.quorum.voters", "1@127.0.0.1:" + controller);
-        settings.put("sasl.enabled.mechanisms", "PLAIN");
-        settings.put("listener.name.sasl_plaintext.plain.sasl.jaas.config",
-                "org.apache.kafka.common.security.plain.PlainLoginModule required user_admin=\"admin-secret\" "
-                        + "user_alice=\"alice-secret\" user_bob=\"bob-secret\";");
-        settings.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
-        settings.put("super.users", "User:admin");
-        settings.put("offsets.topic.replication.factor", "1");
         dir = TestBroker.freshDataDir("acl");
-        node = SkeinNode.start("acl", dir.resolve("data"), settings);
+        node = AclNode.start("acl", dir.resolve("data"), Map.of("offsets.topic.replication.factor", "1"));
         try (Admin admin = admin("admin")) {
             admin.createTopics(List.of(new NewTopic("orders-1", 1, (short) 1), new NewTopic("shared", 1, (short) 1),
                     new NewTopic("orders-denied", 1, (short) 1), new NewTopic("audit", 1, (short) 1))).all().get();
@@ -115,16 +101,11 @@ class AclTest {
     }
 
     private static Map<String, String> security(String user) {
-        Map<String, String> c = new HashMap<>();
-        c.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
-        c.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
-        c.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule required "
-                + "username=\"" + user + "\" password=\"" + user + "-secret\";");
-        return c;
+        return AclNode.login(user);
     }
 
     private static String bootstrap() {
-        return "127.0.0.1:" + saslPort;
+        return node.bootstrap();
     }
 
     private static Admin admin(String user) {

@@ -5,17 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.skein.it.harness.AclNode;
 import io.skein.it.harness.Clients;
 import io.skein.it.harness.SkeinNode;
 import io.skein.it.harness.TestBroker;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -27,7 +25,6 @@ import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
-import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
@@ -47,24 +44,12 @@ class TransactionAclTest {
 
     private static final String TOPIC = "txn-acl";
     private static SkeinNode node;
-    private static int saslPort;
 
     @BeforeAll
     static void start() throws Exception {
-        saslPort = SkeinNode.freePort();
-        int controller = SkeinNode.freePort();
-        Map<String, String> settings = new HashMap<>();
-        settings.put("listeners", "SASL_PLAINTEXT://127.0.0.1:" + saslPort + ",CONTROLLER://127.0.0.1:" + controller);
-        settings.put("controller.quorum.voters", "1@127.0.0.1:" + controller);
-        settings.put("sasl.enabled.mechanisms", "PLAIN");
-        settings.put("listener.name.sasl_plaintext.plain.sasl.jaas.config",
-                "org.apache.kafka.common.security.plain.PlainLoginModule required user_admin=\"admin-secret\" "
-                        + "user_alice=\"alice-secret\" user_bob=\"bob-secret\";");
-        settings.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
-        settings.put("super.users", "User:admin");
-        settings.put("transaction.state.log.num.partitions", "3");
-        settings.put("offsets.topic.num.partitions", "3");
-        node = SkeinNode.start("transaction-acl", TestBroker.freshDataDir("transaction-acl").resolve("data"), settings);
+        node = AclNode.start("transaction-acl", TestBroker.freshDataDir("transaction-acl").resolve("data"), Map.of(
+                "transaction.state.log.num.partitions", "3",
+                "offsets.topic.num.partitions", "3"));
         try (Admin admin = admin("admin")) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
             Clients.awaitTopic(admin, TOPIC, 1, Duration.ofSeconds(30));
@@ -88,27 +73,14 @@ class TransactionAclTest {
                 new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
     }
 
-    private static Map<String, String> security(String user) {
-        return Map.of(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT",
-                SaslConfigs.SASL_MECHANISM, "PLAIN",
-                SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule required "
-                        + "username=\"" + user + "\" password=\"" + user + "-secret\";");
-    }
-
-    private static String bootstrap() {
-        return "127.0.0.1:" + saslPort;
-    }
-
     private static Admin admin(String user) {
-        Map<String, Object> p = new HashMap<>(security(user));
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        return Admin.create(p);
+        return Clients.admin(node.bootstrap(), AclNode.login(user));
     }
 
     private static KafkaProducer<byte[], byte[]> producer(String user, String transactionalId) {
-        Map<String, String> config = new HashMap<>(security(user));
+        Map<String, String> config = AclNode.login(user);
         config.put("max.block.ms", "20000");
-        return TxnClients.producer(bootstrap(), transactionalId, config);
+        return TxnClients.producer(node.bootstrap(), transactionalId, config);
     }
 
     @Test
