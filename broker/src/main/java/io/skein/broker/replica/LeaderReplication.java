@@ -70,7 +70,8 @@ final class LeaderReplication implements FollowerFetchListener {
         isrChanges.retainOnly(nowLed.keySet());
         this.led = Map.copyOf(nowLed);
         for (HostedPartition p : nowLed.values()) {
-            maybeAdvanceHighWatermark(p);
+            advanceHighWatermark(p, progress.get(p.topicPartition()));
+            highWatermarkMoved.accept(p.topicPartition()); // also wakes produces waiting on an ISR that shrank
         }
     }
 
@@ -90,7 +91,9 @@ final class LeaderReplication implements FollowerFetchListener {
         if (!followers.recordFetch(replicaId, fetchOffset, p.log().logEndOffset(), clock.millis())) {
             return;
         }
-        maybeAdvanceHighWatermark(p);
+        if (advanceHighWatermark(p, followers)) {
+            highWatermarkMoved.accept(tp);
+        }
         if (!p.state().isr().contains(replicaId) && eligible.contains(replicaId)
                 && followers.mayJoinIsr(replicaId, p.log().highWatermark())) {
             List<Integer> expanded = new ArrayList<>(p.state().isr());
@@ -99,15 +102,20 @@ final class LeaderReplication implements FollowerFetchListener {
         }
     }
 
-    private void maybeAdvanceHighWatermark(HostedPartition p) {
-        FollowerProgress followers = progress.get(p.topicPartition());
-        PartitionLog log = p.log();
-        long candidate = followers == null ? -1 : followers.highWatermark(p.state().isr(), localNodeId,
-                log.logEndOffset());
-        if (candidate >= 0) {
-            log.updateHighWatermark(candidate);
+    /**
+     * Moves the high watermark up to the smallest log end over the ISR. Runs on every follower fetch:
+     * the log's append lock is taken only when the watermark can actually move (the common case, a
+     * caught-up follower polling again, reads two volatile offsets and returns).
+     *
+     * @return whether the high watermark moved
+     */
+    private boolean advanceHighWatermark(HostedPartition p, FollowerProgress followers) {
+        if (followers == null) {
+            return false;
         }
-        highWatermarkMoved.accept(p.topicPartition()); // also wakes produces waiting on an ISR that shrank
+        PartitionLog log = p.log();
+        long candidate = followers.highWatermark(p.state().isr(), localNodeId, log.logEndOffset());
+        return candidate > log.highWatermark() && log.updateHighWatermark(candidate);
     }
 
     /** Proposes removing the ISR followers that have not caught up for {@code replica.lag.time.max.ms}. */
