@@ -37,7 +37,8 @@ final class LeaderReplication implements FollowerFetchListener {
     private volatile Set<Integer> eligible = Set.of();
 
     /**
-     * @param highWatermarkMoved told when a partition's high watermark may have moved (wakes parked fetches and produces)
+     * @param highWatermarkMoved told when a partition's high watermark, ISR or leadership may have changed (wakes
+     *     parked fetches, produces and coordinator writes)
      */
     LeaderReplication(int localNodeId, Clock clock, long maxLagMs, IsrChanges isrChanges,
                       Consumer<TopicPartition> highWatermarkMoved) {
@@ -51,8 +52,11 @@ final class LeaderReplication implements FollowerFetchListener {
     /**
      * The partitions this node leads as of a new image: progress starts afresh at each new leader
      * epoch (and when the replica set changes), and each high watermark is recomputed for the ISR.
+     * Partitions no longer led are woken too, so that requests parked on them answer
+     * NOT_LEADER_OR_FOLLOWER now rather than at their timeout.
      */
     void onLeading(Map<TopicPartition, HostedPartition> nowLed, Set<Integer> eligibleBrokers) {
+        Map<TopicPartition, HostedPartition> ledBefore = led;
         this.eligible = Set.copyOf(eligibleBrokers);
         long now = clock.millis();
         for (HostedPartition p : nowLed.values()) {
@@ -72,6 +76,11 @@ final class LeaderReplication implements FollowerFetchListener {
         for (HostedPartition p : nowLed.values()) {
             advanceHighWatermark(p, progress.get(p.topicPartition()));
             highWatermarkMoved.accept(p.topicPartition()); // also wakes produces waiting on an ISR that shrank
+        }
+        for (TopicPartition tp : ledBefore.keySet()) {
+            if (!nowLed.containsKey(tp)) {
+                highWatermarkMoved.accept(tp);
+            }
         }
     }
 

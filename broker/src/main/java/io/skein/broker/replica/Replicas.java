@@ -42,7 +42,7 @@ public final class Replicas implements ReplicaRoles, FollowerFetchListener, Auto
     private ScheduledExecutorService isrChecker;
 
     /**
-     * @param highWatermarkMoved told when a led partition's high watermark or ISR may have changed
+     * @param highWatermarkMoved told when a partition's high watermark, ISR or leadership may have changed
      */
     public Replicas(int localNodeId, ReplicationSettings settings, MetadataQuorum quorum, Clock clock,
                     Consumer<TopicPartition> highWatermarkMoved) {

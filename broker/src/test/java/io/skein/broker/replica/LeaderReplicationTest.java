@@ -118,6 +118,16 @@ class LeaderReplicationTest {
     }
 
     @Test
+    void aPartitionNoLongerLedIsWokenSoItsParkedRequestsAnswerAtOnce() {
+        lead(List.of(1, 2), 0);
+        woken.clear();
+
+        leader.onLeading(Map.of(), Set.of(1, 2, 3));
+
+        assertEquals(List.of(TP), woken);
+    }
+
+    @Test
     void aFollowerThatStopsFetchingIsProposedOutOfTheIsrAfterTheLagTime() {
         lead(List.of(1, 2, 3), 4);
         leader.onFollowerFetch(TP, 2, 10);
