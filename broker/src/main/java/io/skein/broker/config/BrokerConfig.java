@@ -361,7 +361,6 @@ public final class BrokerConfig {
                 getInt(BrokerConfigDef.GROUP_CONSUMER_MAX_SIZE));
     }
 
-    /** The transaction coordinator's settings from the {@code transaction.*} keys. */
     /** How long coordinator writes wait to be replicated, and who tells them ({@code offsets.commit.timeout.ms}, {@code request.timeout.ms}). */
     public io.skein.coordinator.records.CoordinatorReplication coordinatorReplication(
             io.skein.coordinator.records.ReplicationAwait await) {
@@ -369,6 +368,10 @@ public final class BrokerConfig {
                 getInt(BrokerConfigDef.OFFSETS_COMMIT_TIMEOUT_MS), getInt(BrokerConfigDef.REQUEST_TIMEOUT_MS));
     }
 
+    /**
+     * The transaction coordinator's settings from the {@code transaction.*} keys; marker writes
+     * that failed are retried every second (a fixed backoff, not a setting).
+     */
     public io.skein.coordinator.transaction.TransactionConfig transactionConfig() {
         return new io.skein.coordinator.transaction.TransactionConfig(
                 getInt(BrokerConfigDef.TRANSACTION_MAX_TIMEOUT_MS),
