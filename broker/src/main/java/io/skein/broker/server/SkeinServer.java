@@ -13,7 +13,6 @@ import io.skein.broker.replica.ReplicationSettings;
 import io.skein.broker.partition.CoordinatorLeadership;
 import io.skein.broker.partition.ImageScramCredentials;
 import io.skein.broker.partition.ImageTopicsView;
-import io.skein.broker.purgatory.Purgatory;
 import io.skein.broker.handler.TransactionVerification;
 import io.skein.broker.txn.ClusterTransactionMarkers;
 import io.skein.broker.txn.LocalTransactionMarkers;
