@@ -1,7 +1,10 @@
 package io.skein.broker.interbroker;
 
+import io.skein.replication.api.Endpoint;
+import io.skein.replication.api.MetadataImage;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.ApiVersions;
 import org.apache.kafka.clients.BootstrapConfiguration;
 import org.apache.kafka.clients.ClientRequest;
@@ -43,6 +46,22 @@ public final class InterBrokerClient implements AutoCloseable {
      */
     public record Settings(int localNodeId, String listenerName, SecurityProtocol protocol,
                            Map<String, String> listenerConfigs, String saslMechanism, int requestTimeoutMs) {
+
+        /**
+         * Where broker {@code nodeId} listens on the inter-broker listener as of {@code image}; empty
+         * when it is not registered or advertises no such listener (fenced or not: callers decide).
+         */
+        public Optional<Node> endpoint(MetadataImage image, int nodeId) {
+            MetadataImage.BrokerRegistration broker = image.brokers().get(nodeId);
+            if (broker != null) {
+                for (Endpoint e : broker.endpoints()) {
+                    if (e.listenerName().equalsIgnoreCase(listenerName)) {
+                        return Optional.of(new Node(nodeId, e.host(), e.port(), broker.rack()));
+                    }
+                }
+            }
+            return Optional.empty();
+        }
     }
 
     private final NetworkClient client;
