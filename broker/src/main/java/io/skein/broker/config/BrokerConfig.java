@@ -344,59 +344,6 @@ public final class BrokerConfig {
         return Collections.unmodifiableMap(values);
     }
 
-    /** The log config for a topic with these overrides on this broker. */
-    /** The group coordinator's settings from the {@code group.*} and {@code offsets.*} keys. */
-    public io.skein.coordinator.group.GroupConfig groupConfig() {
-        return new io.skein.coordinator.group.GroupConfig(
-                getInt(BrokerConfigDef.GROUP_MIN_SESSION_TIMEOUT_MS),
-                getInt(BrokerConfigDef.GROUP_MAX_SESSION_TIMEOUT_MS),
-                getInt(BrokerConfigDef.GROUP_INITIAL_REBALANCE_DELAY_MS),
-                getInt(BrokerConfigDef.GROUP_MAX_SIZE),
-                getInt(BrokerConfigDef.OFFSETS_RETENTION_MINUTES) * 60_000L,
-                getLong(BrokerConfigDef.OFFSETS_RETENTION_CHECK_INTERVAL_MS),
-                getInt(BrokerConfigDef.OFFSET_METADATA_MAX_BYTES),
-                getInt(BrokerConfigDef.OFFSETS_LOAD_BUFFER_SIZE),
-                getInt(BrokerConfigDef.GROUP_CONSUMER_SESSION_TIMEOUT_MS),
-                getInt(BrokerConfigDef.GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS),
-                getInt(BrokerConfigDef.GROUP_CONSUMER_MAX_SIZE));
-    }
-
-    /** The transaction coordinator's settings from the {@code transaction.*} keys. */
-    /** How long coordinator writes wait to be replicated, and who tells them ({@code offsets.commit.timeout.ms}, {@code request.timeout.ms}). */
-    public io.skein.coordinator.records.CoordinatorReplication coordinatorReplication(
-            io.skein.coordinator.records.ReplicationAwait await) {
-        return new io.skein.coordinator.records.CoordinatorReplication(await,
-                getInt(BrokerConfigDef.OFFSETS_COMMIT_TIMEOUT_MS), getInt(BrokerConfigDef.REQUEST_TIMEOUT_MS));
-    }
-
-    public io.skein.coordinator.transaction.TransactionConfig transactionConfig() {
-        return new io.skein.coordinator.transaction.TransactionConfig(
-                getInt(BrokerConfigDef.TRANSACTION_MAX_TIMEOUT_MS),
-                getInt(BrokerConfigDef.TRANSACTIONAL_ID_EXPIRATION_MS),
-                getInt(BrokerConfigDef.TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS),
-                getInt(BrokerConfigDef.TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS),
-                getInt(BrokerConfigDef.TRANSACTION_STATE_LOG_LOAD_BUFFER_SIZE),
-                1_000L);
-    }
-
-    /** Broker-level storage settings: log dirs, recovery threads, flush, checkpoint and retention intervals. */
-    public io.skein.log.api.StorageSettings storageSettings(java.time.Clock clock) {
-        return new io.skein.log.api.StorageSettings(logDirs(), logConfig(Map.of()),
-                getInt(BrokerConfigDef.NUM_RECOVERY_THREADS_PER_DATA_DIR), clock,
-                getLong(BrokerConfigDef.LOG_FLUSH_SCHEDULER_INTERVAL_MS),
-                getInt(BrokerConfigDef.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
-                getInt(BrokerConfigDef.LOG_FLUSH_START_OFFSET_CHECKPOINT_INTERVAL_MS),
-                getLong(BrokerConfigDef.LOG_RETENTION_CHECK_INTERVAL_MS));
-    }
-
-    /** The log cleaner's settings ({@code log.cleaner.*}). */
-    public io.skein.log.compaction.CleanerSettings cleanerSettings() {
-        return new io.skein.log.compaction.CleanerSettings(getBoolean(BrokerConfigDef.LOG_CLEANER_ENABLE),
-                getInt(BrokerConfigDef.LOG_CLEANER_THREADS), getLong(BrokerConfigDef.LOG_CLEANER_BACKOFF_MS),
-                ((Number) values.get(BrokerConfigDef.LOG_CLEANER_IO_MAX_BYTES_PER_SECOND)).doubleValue(),
-                getLong(BrokerConfigDef.LOG_CLEANER_DEDUPE_BUFFER_SIZE));
-    }
-
     /** A topic's {@code min.insync.replicas}: its override, else this broker's default, else 1. */
     public int minInSyncReplicas(Map<String, String> topicOverrides) {
         Object value = topicConfigs().resolve(topicOverrides, originals)
@@ -404,6 +351,7 @@ public final class BrokerConfig {
         return value instanceof Number n ? n.intValue() : 1;
     }
 
+    /** The log config for a topic with these overrides on this broker. */
     public LogConfig logConfig(Map<String, String> topicOverrides) {
         return LogConfig.from(topicConfigs().resolve(topicOverrides, originals));
     }

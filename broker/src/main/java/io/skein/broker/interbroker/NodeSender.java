@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.IntFunction;
-import org.apache.kafka.clients.ClientResponse;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
@@ -105,24 +104,14 @@ public final class NodeSender<T> implements AutoCloseable {
             exchange.onFailure(batch, "broker " + nodeId + " has no endpoint on the inter-broker listener");
             return;
         }
-        ClientResponse response;
+        AbstractResponse response;
         try {
-            response = client.sendAndReceive(node.get(), exchange.request(batch));
+            response = client.sendAndReceive(node.get(), exchange.request(batch)).responseBody();
         } catch (IOException e) {
-            client.disconnect(node.get());
             exchange.onFailure(batch, e.getMessage());
             return;
         }
-        if (response.wasDisconnected() || response.wasTimedOut()) {
-            client.disconnect(node.get());
-            exchange.onFailure(batch, "broker " + nodeId + " at " + node.get().host() + ":" + node.get().port()
-                    + (response.wasTimedOut() ? " did not answer in time" : " disconnected"));
-        } else if (response.versionMismatch() != null) {
-            exchange.onFailure(batch, "broker " + nodeId + " does not support the request: "
-                    + response.versionMismatch().getMessage());
-        } else {
-            exchange.onResponse(batch, response.responseBody());
-        }
+        exchange.onResponse(batch, response);
     }
 
     private void failQueued(String reason) {

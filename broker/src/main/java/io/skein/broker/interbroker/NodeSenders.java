@@ -1,6 +1,5 @@
 package io.skein.broker.interbroker;
 
-import io.skein.replication.api.Endpoint;
 import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataQuorum;
 import java.util.Map;
@@ -59,20 +58,9 @@ public final class NodeSenders<T> implements AutoCloseable {
 
     /** A broker's endpoint on the inter-broker listener in the latest image; empty when unknown or fenced. */
     public Optional<Node> endpoint(int nodeId) {
-        return endpoint(quorum.image(), nodeId, settings.listenerName());
-    }
-
-    static Optional<Node> endpoint(MetadataImage image, int nodeId, String listenerName) {
+        MetadataImage image = quorum.image();
         MetadataImage.BrokerRegistration broker = image.brokers().get(nodeId);
-        if (broker == null || broker.fenced()) {
-            return Optional.empty();
-        }
-        for (Endpoint e : broker.endpoints()) {
-            if (e.listenerName().equalsIgnoreCase(listenerName)) {
-                return Optional.of(new Node(nodeId, e.host(), e.port(), broker.rack()));
-            }
-        }
-        return Optional.empty();
+        return broker == null || broker.fenced() ? Optional.empty() : settings.endpoint(image, nodeId);
     }
 
     @Override

@@ -32,10 +32,6 @@ final class DelayedCoordinatorWrite extends DelayedOperation {
         this.requiredOffset = requiredOffset;
     }
 
-    TopicPartition topicPartition() {
-        return tp;
-    }
-
     CompletableFuture<Errors> outcome() {
         return outcome;
     }

@@ -12,11 +12,6 @@ import org.apache.kafka.common.Uuid;
 public record HostedPartition(TopicPartition topicPartition, Uuid topicId, PartitionState state, PartitionLog log,
                               int localNodeId, int minInSyncReplicas) {
 
-    public HostedPartition(TopicPartition topicPartition, Uuid topicId, PartitionState state, PartitionLog log,
-                           int localNodeId) {
-        this(topicPartition, topicId, state, log, localNodeId, 1);
-    }
-
     public boolean isLeader() {
         return state.leader() == localNodeId;
     }

@@ -37,7 +37,8 @@ final class LeaderReplication implements FollowerFetchListener {
     private volatile Set<Integer> eligible = Set.of();
 
     /**
-     * @param highWatermarkMoved told when a partition's high watermark may have moved (wakes parked fetches and produces)
+     * @param highWatermarkMoved told when a partition's high watermark, ISR or leadership may have changed (wakes
+     *     parked fetches, produces and coordinator writes)
      */
     LeaderReplication(int localNodeId, Clock clock, long maxLagMs, IsrChanges isrChanges,
                       Consumer<TopicPartition> highWatermarkMoved) {
@@ -51,8 +52,11 @@ final class LeaderReplication implements FollowerFetchListener {
     /**
      * The partitions this node leads as of a new image: progress starts afresh at each new leader
      * epoch (and when the replica set changes), and each high watermark is recomputed for the ISR.
+     * Partitions no longer led are woken too, so that requests parked on them answer
+     * NOT_LEADER_OR_FOLLOWER now rather than at their timeout.
      */
     void onLeading(Map<TopicPartition, HostedPartition> nowLed, Set<Integer> eligibleBrokers) {
+        Map<TopicPartition, HostedPartition> ledBefore = led;
         this.eligible = Set.copyOf(eligibleBrokers);
         long now = clock.millis();
         for (HostedPartition p : nowLed.values()) {
@@ -70,7 +74,13 @@ final class LeaderReplication implements FollowerFetchListener {
         isrChanges.retainOnly(nowLed.keySet());
         this.led = Map.copyOf(nowLed);
         for (HostedPartition p : nowLed.values()) {
-            maybeAdvanceHighWatermark(p);
+            advanceHighWatermark(p, progress.get(p.topicPartition()));
+            highWatermarkMoved.accept(p.topicPartition()); // also wakes produces waiting on an ISR that shrank
+        }
+        for (TopicPartition tp : ledBefore.keySet()) {
+            if (!nowLed.containsKey(tp)) {
+                highWatermarkMoved.accept(tp);
+            }
         }
     }
 
@@ -90,7 +100,9 @@ final class LeaderReplication implements FollowerFetchListener {
         if (!followers.recordFetch(replicaId, fetchOffset, p.log().logEndOffset(), clock.millis())) {
             return;
         }
-        maybeAdvanceHighWatermark(p);
+        if (advanceHighWatermark(p, followers)) {
+            highWatermarkMoved.accept(tp);
+        }
         if (!p.state().isr().contains(replicaId) && eligible.contains(replicaId)
                 && followers.mayJoinIsr(replicaId, p.log().highWatermark())) {
             List<Integer> expanded = new ArrayList<>(p.state().isr());
@@ -99,15 +111,20 @@ final class LeaderReplication implements FollowerFetchListener {
         }
     }
 
-    private void maybeAdvanceHighWatermark(HostedPartition p) {
-        FollowerProgress followers = progress.get(p.topicPartition());
-        PartitionLog log = p.log();
-        long candidate = followers == null ? -1 : followers.highWatermark(p.state().isr(), localNodeId,
-                log.logEndOffset());
-        if (candidate >= 0) {
-            log.updateHighWatermark(candidate);
+    /**
+     * Moves the high watermark up to the smallest log end over the ISR. Runs on every follower fetch:
+     * the log's append lock is taken only when the watermark can actually move (the common case, a
+     * caught-up follower polling again, reads two volatile offsets and returns).
+     *
+     * @return whether the high watermark moved
+     */
+    private boolean advanceHighWatermark(HostedPartition p, FollowerProgress followers) {
+        if (followers == null) {
+            return false;
         }
-        highWatermarkMoved.accept(p.topicPartition()); // also wakes produces waiting on an ISR that shrank
+        PartitionLog log = p.log();
+        long candidate = followers.highWatermark(p.state().isr(), localNodeId, log.logEndOffset());
+        return candidate > log.highWatermark() && log.updateHighWatermark(candidate);
     }
 
     /** Proposes removing the ISR followers that have not caught up for {@code replica.lag.time.max.ms}. */

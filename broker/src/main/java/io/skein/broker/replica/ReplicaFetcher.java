@@ -139,11 +139,9 @@ final class ReplicaFetcher implements Runnable {
         try {
             response = client.sendAndReceive(node, request);
         } catch (IOException e) {
-            sourceUnreachable(node, e.getMessage());
-            return;
-        }
-        if (!response.hasResponse() || response.wasDisconnected()) {
-            sourceUnreachable(node, response.wasTimedOut() ? "request timed out" : "disconnected");
+            if (node == source) { // else woken up by updateSource: fetch from the new endpoint at once
+                sourceUnreachable(node, e.getMessage());
+            }
             return;
         }
         FetchResponse body = (FetchResponse) response.responseBody();
@@ -199,7 +197,6 @@ final class ReplicaFetcher implements Runnable {
             log.warn("Replica fetcher cannot reach broker {} at {}:{} ({}); retrying every {} ms", node.id(),
                     node.host(), node.port(), why, settings.fetchBackoffMs());
         }
-        client.disconnect(node);
         pause(settings.fetchBackoffMs());
     }
 

@@ -2,7 +2,6 @@ package io.skein.broker.replica;
 
 import io.skein.broker.partition.HostedPartition;
 import io.skein.broker.partition.ReplicaRoles;
-import io.skein.replication.api.Endpoint;
 import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataImage.BrokerRegistration;
 import io.skein.replication.api.MetadataQuorum;
@@ -11,6 +10,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
@@ -42,7 +42,7 @@ public final class Replicas implements ReplicaRoles, FollowerFetchListener, Auto
     private ScheduledExecutorService isrChecker;
 
     /**
-     * @param highWatermarkMoved told when a led partition's high watermark or ISR may have changed
+     * @param highWatermarkMoved told when a partition's high watermark, ISR or leadership may have changed
      */
     public Replicas(int localNodeId, ReplicationSettings settings, MetadataQuorum quorum, Clock clock,
                     Consumer<TopicPartition> highWatermarkMoved) {
@@ -111,14 +111,10 @@ public final class Replicas implements ReplicaRoles, FollowerFetchListener, Auto
         if (leaderId < 0) {
             return null;
         }
-        BrokerRegistration broker = image.brokers().get(leaderId);
-        if (broker != null) {
-            for (Endpoint e : broker.endpoints()) {
-                if (e.listenerName().equalsIgnoreCase(settings.listenerName())) {
-                    missingEndpointLogged.remove(leaderId);
-                    return new Node(leaderId, e.host(), e.port(), broker.rack());
-                }
-            }
+        Optional<Node> endpoint = settings.client().endpoint(image, leaderId);
+        if (endpoint.isPresent()) {
+            missingEndpointLogged.remove(leaderId);
+            return endpoint.get();
         }
         if (missingEndpointLogged.add(leaderId)) {
             log.warn("Broker {} leads partitions this broker follows but advertises no {} listener "

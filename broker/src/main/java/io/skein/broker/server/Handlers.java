@@ -111,7 +111,7 @@ final class Handlers {
                 .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, alterConfigs)
                 .register(ApiKeys.DESCRIBE_CLUSTER, new ClusterHandler(quorum, nodeId, authz))
                 .register(ApiKeys.DESCRIBE_QUORUM, new DescribeQuorumHandler(quorum, config.voters(),
-                        controllerListenerName(config), authz))
+                        config.controllerListenerProtocol().name(), authz))
                 .register(ApiKeys.INIT_PRODUCER_ID, new ProducerIdHandler(producerIds, coordinators.transactions(),
                         authz))
                 .register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(offsetsTopic,
@@ -168,9 +168,5 @@ final class Handlers {
     /** The data plane's hooks into the handlers: where acks=all waits, and who is told of follower fetches. */
     record Replication(Purgatory<TopicPartition> producePurgatory,
                        io.skein.broker.replica.FollowerFetchListener followerFetches) {
-    }
-
-    private static String controllerListenerName(BrokerConfig config) {
-        return config.controllerListener() != null ? config.controllerListener().name() : "CONTROLLER";
     }
 }

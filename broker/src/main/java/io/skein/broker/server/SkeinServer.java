@@ -2,6 +2,7 @@ package io.skein.broker.server;
 
 import io.skein.broker.config.BrokerConfig;
 import io.skein.broker.config.BrokerConfigDef;
+import io.skein.broker.config.ComponentSettings;
 import io.skein.broker.config.ControllerTls;
 import io.skein.broker.config.ListenerSpec;
 import io.skein.broker.partition.Partitions;
@@ -13,7 +14,6 @@ import io.skein.broker.replica.ReplicationSettings;
 import io.skein.broker.partition.CoordinatorLeadership;
 import io.skein.broker.partition.ImageScramCredentials;
 import io.skein.broker.partition.ImageTopicsView;
-import io.skein.broker.purgatory.Purgatory;
 import io.skein.broker.handler.TransactionVerification;
 import io.skein.broker.txn.ClusterTransactionMarkers;
 import io.skein.broker.txn.LocalTransactionMarkers;
@@ -103,7 +103,7 @@ public final class SkeinServer implements AutoCloseable {
             throw new StartupException("Cannot reach other brokers: " + e.getMessage(), e);
         }
         try {
-            logs = LogRegistry.openReplicated(config.storageSettings(clock));
+            logs = LogRegistry.openReplicated(ComponentSettings.storageSettings(config, clock));
         } catch (IOException | RuntimeException e) {
             throw new StartupException("Cannot use log.dirs " + config.logDirs() + ": " + messageOf(e), e);
         }
@@ -123,8 +123,8 @@ public final class SkeinServer implements AutoCloseable {
                 replicas);
         quorum.addListener(partitions);
         coordinatorCommits = new PurgatoryReplicationAwait(partitions, producePurgatory);
-        CoordinatorReplication coordinatorReplication = config.coordinatorReplication(coordinatorCommits);
-        groupCoordinator = new GroupCoordinator(config.groupConfig(), clock, new ImageTopicsView(quorum),
+        CoordinatorReplication coordinatorReplication = ComponentSettings.coordinatorReplication(config, coordinatorCommits);
+        groupCoordinator = new GroupCoordinator(ComponentSettings.groupConfig(config), clock, new ImageTopicsView(quorum),
                 coordinatorReplication);
         quorum.addListener(new CoordinatorLeadership(partitions, Topic.GROUP_METADATA_TOPIC_NAME, groupCoordinator));
         int blockSize = config.getInt(BrokerConfigDef.PRODUCER_ID_BLOCK_SIZE);
@@ -135,7 +135,7 @@ public final class SkeinServer implements AutoCloseable {
         LocalTransactionMarkers markers = TransactionWiring.localMarkers(partitions, fetchPurgatory,
                 groupCoordinator, clock);
         clusterMarkers = new ClusterTransactionMarkers(config.nodeId(), quorum, markers, replication.client());
-        transactionCoordinator = new TransactionCoordinator(config.transactionConfig(), clock,
+        transactionCoordinator = new TransactionCoordinator(ComponentSettings.transactionConfig(config), clock,
                 TransactionWiring.blockingProducerIds(producerIds), TransactionWiring.forCoordinator(clusterMarkers),
                 coordinatorReplication);
         verifier = new RemoteTransactionVerifier(quorum, replication.client());
@@ -172,7 +172,7 @@ public final class SkeinServer implements AutoCloseable {
         heartbeater.start(scheduler);
         replicas.start();
         logs.start(); // retention, flush.ms and checkpoints, once the image has applied every topic's config
-        cleaner = logs.newCleaner(config.cleanerSettings());
+        cleaner = logs.newCleaner(ComponentSettings.cleanerSettings(config));
         cleaner.start();
     }
 

@@ -27,12 +27,12 @@ import org.slf4j.LoggerFactory;
  * parked on the partition are re-checked (the last stable offset may have moved) and every
  * {@link MarkerListener} is told.
  *
- * <p>Markers for partitions led elsewhere are not forwarded: the coordinator gets
- * NOT_LEADER_OR_FOLLOWER for them (the inter-broker client is another piece of work).
+ * <p>A partition led elsewhere gets NOT_LEADER_OR_FOLLOWER here: routing markers to other
+ * leaders is {@link ClusterTransactionMarkers}' work, which calls this class for this node's share.
  *
- * <p>{@link #write} (the coordinator's interface) and {@link #writeAllReplicated} (WriteTxnMarkers)
- * complete only once each marker is below its partition's high watermark, as Kafka appends markers
- * with acks=all; {@link #writeAll} does not wait.
+ * <p>{@link #write} (the coordinator's interface) and {@link #writeAllReplicated} (WriteTxnMarkers,
+ * and this node's share of {@link ClusterTransactionMarkers#writeAll}) complete only once each
+ * marker is below its partition's high watermark, as Kafka appends markers with acks=all.
  *
  * <p>Threading: the appends run on the caller's thread (a request handler or the coordinator); the
  * logs serialise their own appends. Listeners are held in a copy-on-write list and called on that
@@ -110,19 +110,6 @@ public final class LocalTransactionMarkers implements TransactionMarkers {
         DelayedMarkers delayed = new DelayedMarkers(partitions, errors, offsets);
         fetchPurgatory.watch(delayed, offsets.keySet(), replicationTimeoutMs);
         return delayed.future();
-    }
-
-    /**
-     * Writes the marker to each partition's log; the error of each, in the given order. Does not
-     * wait for the in-sync replicas: see {@link #writeAllReplicated}.
-     */
-    public Map<TopicPartition, Errors> writeAll(long producerId, short producerEpoch, boolean commit,
-                                               int coordinatorEpoch, Collection<TopicPartition> partitionsOfTxn) {
-        Map<TopicPartition, Errors> results = new LinkedHashMap<>();
-        for (TopicPartition tp : partitionsOfTxn) {
-            results.put(tp, writeOne(tp, producerId, producerEpoch, commit, coordinatorEpoch).error());
-        }
-        return results;
     }
 
     private AppendResult writeOne(TopicPartition tp, long producerId, short producerEpoch, boolean commit,

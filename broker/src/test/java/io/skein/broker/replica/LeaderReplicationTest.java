@@ -105,6 +105,29 @@ class LeaderReplicationTest {
     }
 
     @Test
+    void aFollowerFetchThatLeavesTheHighWatermarkWakesNoOne() {
+        lead(List.of(1, 2), 0);
+        leader.onFollowerFetch(TP, 2, 10);
+        assertEquals(10, log.highWatermark());
+        woken.clear();
+
+        leader.onFollowerFetch(TP, 2, 10);
+
+        assertEquals(10, log.highWatermark());
+        assertTrue(woken.isEmpty(), "nothing parked can have changed: " + woken);
+    }
+
+    @Test
+    void aPartitionNoLongerLedIsWokenSoItsParkedRequestsAnswerAtOnce() {
+        lead(List.of(1, 2), 0);
+        woken.clear();
+
+        leader.onLeading(Map.of(), Set.of(1, 2, 3));
+
+        assertEquals(List.of(TP), woken);
+    }
+
+    @Test
     void aFollowerThatStopsFetchingIsProposedOutOfTheIsrAfterTheLagTime() {
         lead(List.of(1, 2, 3), 4);
         leader.onFollowerFetch(TP, 2, 10);
