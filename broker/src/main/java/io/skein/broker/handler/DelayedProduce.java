@@ -1,7 +1,5 @@
 package io.skein.broker.handler;
 
-import io.skein.broker.partition.HostedPartition;
-import io.skein.broker.partition.PartitionLookup;
 import io.skein.broker.partition.Partitions;
 import io.skein.broker.purgatory.DelayedOperation;
 import java.util.ArrayList;
@@ -63,15 +61,7 @@ final class DelayedProduce extends DelayedOperation {
 
     /** The partition's answer, or null while it still waits. */
     private Errors status(Waiting w) {
-        PartitionLookup lookup = partitions.lookup(w.tp());
-        if (!lookup.ok() || lookup.partition().leaderEpoch() != w.leaderEpoch()) {
-            return Errors.NOT_LEADER_OR_FOLLOWER;
-        }
-        HostedPartition p = lookup.partition();
-        if (p.log().highWatermark() < w.requiredOffset()) {
-            return null;
-        }
-        return p.state().isr().size() < p.minInSyncReplicas() ? Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND : Errors.NONE;
+        return partitions.replicationStatus(w.tp(), w.leaderEpoch(), w.requiredOffset());
     }
 
     @Override

@@ -49,14 +49,6 @@ final class DelayedCoordinatorWrite extends DelayedOperation {
 
     /** The outcome, or null while it still waits. */
     private Errors status() {
-        PartitionLookup lookup = partitions.lookup(tp);
-        if (!lookup.ok() || lookup.partition().leaderEpoch() != leaderEpoch) {
-            return Errors.NOT_LEADER_OR_FOLLOWER;
-        }
-        HostedPartition p = lookup.partition();
-        if (p.log().highWatermark() < requiredOffset) {
-            return null;
-        }
-        return p.state().isr().size() < p.minInSyncReplicas() ? Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND : Errors.NONE;
+        return partitions.replicationStatus(tp, leaderEpoch, requiredOffset);
     }
 }

@@ -73,6 +73,25 @@ public final class Partitions implements MetadataListener {
         return PartitionLookup.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION);
     }
 
+    /**
+     * Where an append at {@code leaderEpoch} ending just before {@code requiredOffset} stands, for
+     * whoever waits for its replication (an acks=all produce, a coordinator's write): null while the
+     * high watermark is below {@code requiredOffset}; then NONE, or NOT_ENOUGH_REPLICAS_AFTER_APPEND
+     * when the ISR is smaller than {@code min.insync.replicas}; NOT_LEADER_OR_FOLLOWER as soon as
+     * this node no longer leads the partition at that epoch.
+     */
+    public Errors replicationStatus(TopicPartition tp, int leaderEpoch, long requiredOffset) {
+        PartitionLookup lookup = lookup(tp);
+        if (!lookup.ok() || lookup.partition().leaderEpoch() != leaderEpoch) {
+            return Errors.NOT_LEADER_OR_FOLLOWER;
+        }
+        HostedPartition p = lookup.partition();
+        if (p.log().highWatermark() < requiredOffset) {
+            return null;
+        }
+        return p.state().isr().size() < p.minInSyncReplicas() ? Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND : Errors.NONE;
+    }
+
     @Override
     public void onImage(MetadataImage previous, MetadataImage current) {
         Map<TopicPartition, HostedPartition> next = new HashMap<>();
