@@ -223,27 +223,10 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
         return shard.persist(txn, entry, now, replication.requestTimeoutMs());
     }
 
-    /** AddPartitionsToTxn (client versions), and AddOffsetsToTxn with the group's offsets partition. */
-    public Errors addPartitions(String transactionalId, long producerId, short epoch,
-                                Collection<TopicPartition> partitions) {
-        return addPartitions(transactionalId, producerId, epoch, partitions, (short) 0);
-    }
-
     /**
-     * As {@link #addPartitions(String, long, short, Collection)}, recording the client's
-     * transactions version in a transaction this starts (2: an implicit add by the produce path or
-     * TxnOffsetCommit). Answers once the change is appended, without waiting for its replication
-     * (the produce path's caller cannot wait); clients' AddPartitionsToTxn uses
-     * {@link #addPartitionsCommitted}.
-     */
-    public Errors addPartitions(String transactionalId, long producerId, short epoch,
-                                Collection<TopicPartition> partitions, short clientTransactionVersion) {
-        return addPartitionsCommitted(transactionalId, producerId, epoch, partitions, clientTransactionVersion)
-                .getNow(Errors.NONE); // the append succeeded; its replication is not awaited here
-    }
-
-    /**
-     * As {@link #addPartitions(String, long, short, Collection, short)}, answered once the
+     * AddPartitionsToTxn, AddOffsetsToTxn (with the group's offsets partition) and the implicit add
+     * of the produce path and TxnOffsetCommit (transactions version 2), recording
+     * {@code clientTransactionVersion} in a transaction this starts; answered once the
      * transaction's new partitions are committed in {@code __transaction_state}.
      */
     public CompletableFuture<Errors> addPartitionsCommitted(String transactionalId, long producerId, short epoch,

@@ -95,6 +95,11 @@ class TransactionCoordinatorTest {
         }
     }
 
+    /** AddPartitionsToTxn of a client at transactions version 0, answered once committed. */
+    private Errors addPartitions(String id, long producerId, short epoch, List<TopicPartition> partitions) {
+        return coordinator.addPartitionsCommitted(id, producerId, epoch, partitions, (short) 0).join();
+    }
+
     private MarkerCall nextMarkers() throws InterruptedException {
         MarkerCall call = markerCalls.poll(10, TimeUnit.SECONDS);
         assertTrue(call != null, "markers were written");
@@ -117,7 +122,7 @@ class TransactionCoordinatorTest {
         assertEquals(Errors.NONE, p.error());
         assertEquals(5000L, p.producerId());
         assertEquals(0, p.producerEpoch());
-        assertEquals(Errors.NONE, coordinator.addPartitions("payments", 5000L, (short) 0, List.of(A0, B2)));
+        assertEquals(Errors.NONE, addPartitions("payments", 5000L, (short) 0, List.of(A0, B2)));
         assertEquals(Errors.NONE, coordinator.endTransaction("payments", 5000L, (short) 0, true).join());
         MarkerCall call = nextMarkers();
         assertTrue(call.commit());
@@ -134,7 +139,7 @@ class TransactionCoordinatorTest {
     @Test
     void stateSurvivesARestartAndAHalfCompletedTransactionIsCompletedOnLoad() throws Exception {
         init("orders", 30_000);
-        coordinator.addPartitions("orders", 5000L, (short) 0, List.of(A0));
+        addPartitions("orders", 5000L, (short) 0, List.of(A0));
         coordinator.endTransaction("orders", 5000L, (short) 0, false).join();
         nextMarkers(); // never completed: the coordinator stops with the abort half done
         restart();
@@ -152,7 +157,7 @@ class TransactionCoordinatorTest {
     @Test
     void aTransactionOpenPastItsTimeoutIsAbortedAndItsProducerFenced() throws Exception {
         init("slow", 200);
-        coordinator.addPartitions("slow", 5000L, (short) 0, List.of(A0));
+        addPartitions("slow", 5000L, (short) 0, List.of(A0));
         MarkerCall abort = nextMarkers();
         assertEquals(false, abort.commit());
         assertEquals(1, abort.epoch(), "aborted at a bumped epoch");
@@ -164,7 +169,7 @@ class TransactionCoordinatorTest {
     @Test
     void failedMarkerWritesAreRetried() throws Exception {
         init("retry", 30_000);
-        coordinator.addPartitions("retry", 5000L, (short) 0, List.of(B2));
+        addPartitions("retry", 5000L, (short) 0, List.of(B2));
         coordinator.endTransaction("retry", 5000L, (short) 0, true).join();
         nextMarkers().result().complete(Errors.NOT_LEADER_OR_FOLLOWER);
         MarkerCall second = nextMarkers();
@@ -183,7 +188,7 @@ class TransactionCoordinatorTest {
         assertEquals(1, TransactionCoordinator.partitionFor(elsewhere, 2));
         assertEquals(Errors.NOT_COORDINATOR,
                 coordinator.initProducerId(elsewhere, 1_000, -1, (short) -1).join().error());
-        assertEquals(Errors.INVALID_PRODUCER_ID_MAPPING, coordinator.addPartitions(
+        assertEquals(Errors.INVALID_PRODUCER_ID_MAPPING, addPartitions(
                 TransactionCoordinator.partitionFor("a", 2) == 0 ? "a" : "b", 1L, (short) 0, List.of(A0)));
         assertNull(coordinator.describe(elsewhere));
     }
