@@ -47,12 +47,6 @@ public final class CoordinatorLog {
 
     /**
      * @param what the kind of records, for log lines ("group coordinator", "transaction coordinator")
-     */
-    public CoordinatorLog(PartitionLog partitionLog, int leaderEpoch, String what) {
-        this(partitionLog, leaderEpoch, what, ReplicationAwait.IMMEDIATE);
-    }
-
-    /**
      * @param replication tells when an append is below the high watermark
      */
     public CoordinatorLog(PartitionLog partitionLog, int leaderEpoch, String what, ReplicationAwait replication) {

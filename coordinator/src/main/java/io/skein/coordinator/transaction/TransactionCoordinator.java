@@ -62,11 +62,6 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
     private final ScheduledExecutorService background;
     private volatile int partitionCount = -1;
 
-    public TransactionCoordinator(TransactionConfig config, Clock clock, LongSupplier producerIds,
-                                  TransactionMarkers markers) {
-        this(config, clock, producerIds, markers, CoordinatorReplication.immediate());
-    }
-
     /**
      * @param replication when a write to {@code __transaction_state} is committed: clients are
      *     answered, and markers written, only then
@@ -293,14 +288,6 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
             TransactionMetadata txn = shard.get(transactionalId);
             return endDecided(shard, txn, ops.endTransaction(txn, producerId, epoch, commit, now), now);
         }, CompletableFuture::completedFuture);
-    }
-
-    /** The current entry of a transactional id, for DescribeTransactions (null when unknown here). */
-    public TransactionLogEntry describe(String transactionalId) {
-        return onShard(transactionalId, shard -> {
-            TransactionMetadata txn = shard.get(transactionalId);
-            return txn == null ? null : txn.current();
-        }, error -> null);
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skein.coordinator.records.CoordinatorReplication;
 import io.skein.log.api.LogConfig;
 import io.skein.log.api.LogRegistry;
 import io.skein.log.api.PartitionLog;
@@ -61,7 +62,8 @@ class TransactionCoordinatorTest {
     private void start(TransactionConfig config) throws Exception {
         logs = LogRegistry.open(List.of(dir), LogConfig.defaults());
         stateLog = logs.getOrCreate(STATE_0, Uuid.fromString("AAAAAAAAAAAAAAAAAAAAAA"), LogConfig.defaults());
-        coordinator = new TransactionCoordinator(config, Clock.systemUTC(), producerIds::getAndIncrement, markers);
+        coordinator = new TransactionCoordinator(config, Clock.systemUTC(), producerIds::getAndIncrement, markers,
+                CoordinatorReplication.immediate());
         coordinator.partitionCount(1);
         coordinator.onElected(0, stateLog, 1);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -108,10 +110,10 @@ class TransactionCoordinatorTest {
 
     private TransactionState awaitState(String id, TransactionState wanted) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        TransactionLogEntry e = coordinator.describe(id);
+        TransactionLogEntry e = coordinator.describeTransaction(id).entry();
         while ((e == null || e.state() != wanted) && System.nanoTime() < deadline) {
             Thread.sleep(10);
-            e = coordinator.describe(id);
+            e = coordinator.describeTransaction(id).entry();
         }
         return e == null ? null : e.state();
     }
@@ -127,7 +129,7 @@ class TransactionCoordinatorTest {
         MarkerCall call = nextMarkers();
         assertTrue(call.commit());
         assertEquals(List.of(A0, B2), List.copyOf(call.partitions()));
-        assertEquals(TransactionState.PREPARE_COMMIT, coordinator.describe("payments").state());
+        assertEquals(TransactionState.PREPARE_COMMIT, coordinator.describeTransaction("payments").entry().state());
         assertEquals(Errors.CONCURRENT_TRANSACTIONS,
                 coordinator.endTransaction("payments", 5000L, (short) 0, true).join());
         call.result().complete(Errors.NONE);
@@ -190,7 +192,7 @@ class TransactionCoordinatorTest {
                 coordinator.initProducerId(elsewhere, 1_000, -1, (short) -1).join().error());
         assertEquals(Errors.INVALID_PRODUCER_ID_MAPPING, addPartitions(
                 TransactionCoordinator.partitionFor("a", 2) == 0 ? "a" : "b", 1L, (short) 0, List.of(A0)));
-        assertNull(coordinator.describe(elsewhere));
+        assertEquals(Errors.NOT_COORDINATOR, coordinator.describeTransaction(elsewhere).error());
     }
 
     @Test
@@ -201,10 +203,10 @@ class TransactionCoordinatorTest {
         start(fastExpiry);
         assertEquals(Errors.NONE, init("idle", 1_000).error());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (coordinator.describe("idle") != null && System.nanoTime() < deadline) {
+        while (coordinator.describeTransaction("idle").entry() != null && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertNull(coordinator.describe("idle"), "expired after transactional.id.expiration.ms");
+        assertNull(coordinator.describeTransaction("idle").entry(), "expired after transactional.id.expiration.ms");
 
         coordinator.close();
         logs.close();
