@@ -193,18 +193,18 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
                 return failed(answer.error());
             }
             TransactionOperations.Write write = (TransactionOperations.Write) decision;
-            TransactionShard.Persisted persisted = persist(shard, txn, write.entry(), now);
-            if (!persisted.ok()) {
-                return failed(persisted.appended());
+            CoordinatorLog.Written written = persist(shard, txn, write.entry(), now);
+            if (!written.appended()) {
+                return failed(TransactionShard.asClientError(written.appendError()));
             }
             if (write.fencedOpenTransaction()) {
                 log.info("Transactional id {}: a new producer instance fenced epoch {}; aborting its open transaction",
                         transactionalId, write.entry().producerEpoch() - 1);
-                completion.afterPrepare(shard, txn, write.entry(), persisted);
-                return persisted.committed().thenApply(error -> InitResult.failed(
+                completion.afterPrepare(shard, txn, write.entry(), written);
+                return TransactionShard.answer(written).thenApply(error -> InitResult.failed(
                         error == Errors.NONE ? Errors.CONCURRENT_TRANSACTIONS : error));
             }
-            return persisted.committed().thenApply(error -> error != Errors.NONE ? InitResult.failed(error)
+            return TransactionShard.answer(written).thenApply(error -> error != Errors.NONE ? InitResult.failed(error)
                     : new InitResult(Errors.NONE, write.entry().producerId(), write.entry().producerEpoch()));
         }, TransactionCoordinator::failed);
     }
@@ -213,7 +213,7 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
         return CompletableFuture.completedFuture(InitResult.failed(error));
     }
 
-    private TransactionShard.Persisted persist(TransactionShard shard, TransactionMetadata txn,
+    private CoordinatorLog.Written persist(TransactionShard shard, TransactionMetadata txn,
                                                TransactionLogEntry entry, long now) {
         return shard.persist(txn, entry, now, replication.requestTimeoutMs());
     }
@@ -230,8 +230,11 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
         return onShard(transactionalId, shard -> {
             long now = clock.millis();
             TransactionMetadata txn = shard.get(transactionalId);
-            return decide(shard, txn, ops.addPartitions(txn, producerId, epoch, partitions, clientTransactionVersion,
-                    now), now).committed();
+            TransactionOperations.Decision decision = ops.addPartitions(txn, producerId, epoch, partitions,
+                    clientTransactionVersion, now);
+            return decision instanceof TransactionOperations.Write write
+                    ? TransactionShard.answer(persist(shard, txn, write.entry(), now))
+                    : CompletableFuture.completedFuture(((TransactionOperations.Answer) decision).error());
         }, CompletableFuture::completedFuture);
     }
 
@@ -255,14 +258,21 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
         }, error -> CompletableFuture.completedFuture(new EndResult(error, -1L, (short) -1)));
     }
 
-    /** Persists an EndTxn decision; the markers follow once it is committed, and so does the answer. Lock held. */
+    /**
+     * An EndTxn answer at once, or the decision persisted: the markers follow once it is committed,
+     * and so does the answer. Lock held.
+     */
     private CompletableFuture<Errors> endDecided(TransactionShard shard, TransactionMetadata txn,
                                                  TransactionOperations.Decision decision, long now) {
-        TransactionShard.Persisted persisted = decide(shard, txn, decision, now);
-        if (persisted.ok() && decision instanceof TransactionOperations.Write write) {
-            completion.afterPrepare(shard, txn, write.entry(), persisted);
+        if (decision instanceof TransactionOperations.Answer answer) {
+            return CompletableFuture.completedFuture(answer.error());
         }
-        return persisted.committed();
+        TransactionLogEntry prepared = ((TransactionOperations.Write) decision).entry();
+        CoordinatorLog.Written written = persist(shard, txn, prepared, now);
+        if (written.appended()) {
+            completion.afterPrepare(shard, txn, prepared, written);
+        }
+        return TransactionShard.answer(written);
     }
 
     /**
@@ -310,24 +320,14 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
         }, error -> new Described(error, null));
     }
 
-    /** An answer at once, or the decided entry persisted (answered once committed). Lock held. */
-    private TransactionShard.Persisted decide(TransactionShard shard, TransactionMetadata txn,
-                                              TransactionOperations.Decision decision, long now) {
-        if (decision instanceof TransactionOperations.Answer answer) {
-            return new TransactionShard.Persisted(answer.error(), CompletableFuture.completedFuture(answer.error()),
-                    -1);
-        }
-        return persist(shard, txn, ((TransactionOperations.Write) decision).entry(), now);
-    }
-
     private void abortTimedOut() {
         forEachTransaction((shard, txn, now) -> {
             TransactionLogEntry abort = ops.abortIfTimedOut(txn, now);
-            TransactionShard.Persisted persisted = abort == null ? null : persist(shard, txn, abort, now);
-            if (persisted != null && persisted.ok()) {
+            CoordinatorLog.Written written = abort == null ? null : persist(shard, txn, abort, now);
+            if (written != null && written.appended()) {
                 log.info("Transactional id {}: aborting its transaction, open longer than its timeout of {} ms",
                         txn.transactionalId(), abort.timeoutMs());
-                completion.afterPrepare(shard, txn, abort, persisted);
+                completion.afterPrepare(shard, txn, abort, written);
             }
         });
     }
@@ -335,7 +335,7 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
     private void expireIdle() {
         forEachTransaction((shard, txn, now) -> {
             TransactionLogEntry dead = ops.expireIfIdle(txn, config.idExpirationMs(), now);
-            if (dead != null && persist(shard, txn, dead, now).ok()) {
+            if (dead != null && persist(shard, txn, dead, now).appended()) {
                 log.info("Transactional id {} expired after {} ms without a transaction", txn.transactionalId(),
                         config.idExpirationMs());
             }
