@@ -85,7 +85,13 @@ final class GroupLog {
         void marker(CoordinatorLog.BatchInfo batch, boolean commit);
     }
 
-    /** As {@link #replay(int, Consumer)}, keeping transactional offset commits apart until their marker. */
+    /**
+     * Replays the partition from its start, handing every record's decoded form, with its batch, to
+     * {@code sink}, and the transaction markers, so transactional offset commits are kept apart
+     * until their marker; records that do not decode are skipped with a warning.
+     *
+     * @return the number of records replayed
+     */
     long replay(int bufferBytes, TransactionalSink sink) {
         return log.replay(bufferBytes, new CoordinatorLog.ReplaySink() {
             @Override

@@ -57,7 +57,7 @@ final class TransactionShard {
      */
     long load(int bufferBytes) {
         Map<String, TransactionLogEntry> replayed = new HashMap<>();
-        long records = log.replay(bufferBytes, (key, value) -> {
+        long records = log.replay(bufferBytes, (batch, key, value) -> {
             String id = TransactionRecords.readKey(key);
             if (value == null) {
                 replayed.remove(id);
