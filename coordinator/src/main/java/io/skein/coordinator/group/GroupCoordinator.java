@@ -36,7 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The classic group coordinator of this node: routes each group to the shard of its
+ * The group coordinator of this node (classic and consumer-protocol groups, their committed and
+ * transactional offsets): routes each group to the shard of its
  * {@code __consumer_offsets} partition, loads a shard when this node becomes that partition's
  * leader and drops it when leadership moves away.
  *
