@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -37,7 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The classic group coordinator of this node: routes each group to the shard of its
+ * The group coordinator of this node (classic and consumer-protocol groups, their committed and
+ * transactional offsets): routes each group to the shard of its
  * {@code __consumer_offsets} partition, loads a shard when this node becomes that partition's
  * leader and drops it when leadership moves away.
  *
@@ -67,15 +67,6 @@ public final class GroupCoordinator implements ShardedCoordinator, AutoCloseable
     private final GroupAdminOperations admin;
     private final ConsumerGroupHeartbeatOperation consumerHeartbeats;
     private volatile int partitionCount = -1;
-
-    public GroupCoordinator(GroupConfig config, Clock clock) {
-        this(config, clock, TopicsView.NONE);
-    }
-
-    /** Writes commit at once (one node, tests). */
-    public GroupCoordinator(GroupConfig config, Clock clock, TopicsView topics) {
-        this(config, clock, topics, CoordinatorReplication.immediate());
-    }
 
     /**
      * @param topics the cluster's topics, for server-side assignment of consumer-protocol groups
@@ -174,11 +165,6 @@ public final class GroupCoordinator implements ShardedCoordinator, AutoCloseable
             shard.close();
             log.info("Stopped coordinating the groups of {}", shard.log().name());
         }
-    }
-
-    /** The partitions whose groups this node serves or is loading. */
-    public Collection<Integer> hostedPartitions() {
-        return List.copyOf(shards.keySet());
     }
 
     private record Route(GroupShard shard, Errors error) {
@@ -395,9 +381,5 @@ public final class GroupCoordinator implements ShardedCoordinator, AutoCloseable
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    ScheduledExecutorService scheduler() {
-        return scheduler;
     }
 }

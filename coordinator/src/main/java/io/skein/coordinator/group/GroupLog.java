@@ -4,7 +4,6 @@ import io.skein.coordinator.records.CoordinatorLog;
 import io.skein.coordinator.records.CoordinatorReplication;
 import io.skein.log.api.PartitionLog;
 import java.util.List;
-import java.util.function.Consumer;
 import org.apache.kafka.common.protocol.Errors;
 
 
@@ -25,10 +24,6 @@ final class GroupLog {
 
     private final CoordinatorLog log;
     private final CoordinatorReplication replication;
-
-    GroupLog(PartitionLog partitionLog, int leaderEpoch) {
-        this(partitionLog, leaderEpoch, CoordinatorReplication.immediate());
-    }
 
     GroupLog(PartitionLog partitionLog, int leaderEpoch, CoordinatorReplication replication) {
         this.log = new CoordinatorLog(partitionLog, leaderEpoch, "group coordinator", replication.await());
@@ -83,16 +78,6 @@ final class GroupLog {
         };
     }
 
-    /**
-     * Replays the partition from its start, handing every record's decoded form to {@code sink};
-     * records that do not decode are skipped with a warning.
-     *
-     * @return the number of records replayed
-     */
-    long replay(int bufferBytes, Consumer<GroupRecords.Decoded> sink) {
-        return log.replay(bufferBytes, (key, value) -> sink.accept(GroupRecords.decode(key, value)));
-    }
-
     /** Receives the decoded records with their batch, and the transaction markers. */
     interface TransactionalSink {
         void record(CoordinatorLog.BatchInfo batch, GroupRecords.Decoded decoded);
@@ -100,7 +85,13 @@ final class GroupLog {
         void marker(CoordinatorLog.BatchInfo batch, boolean commit);
     }
 
-    /** As {@link #replay(int, Consumer)}, keeping transactional offset commits apart until their marker. */
+    /**
+     * Replays the partition from its start, handing every record's decoded form, with its batch, to
+     * {@code sink}, and the transaction markers, so transactional offset commits are kept apart
+     * until their marker; records that do not decode are skipped with a warning.
+     *
+     * @return the number of records replayed
+     */
     long replay(int bufferBytes, TransactionalSink sink) {
         return log.replay(bufferBytes, new CoordinatorLog.ReplaySink() {
             @Override

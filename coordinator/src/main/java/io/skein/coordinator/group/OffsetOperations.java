@@ -49,30 +49,12 @@ final class OffsetOperations {
             return CompletableFuture.completedFuture(result);
         }
         long now = rebalancer.now();
-        List<CoordinatorLog.Entry> records = new ArrayList<>();
-        List<OffsetCommitEntry> accepted = new ArrayList<>();
-        for (OffsetCommitEntry e : entries) {
-            String metadata = e.metadata() == null ? "" : e.metadata();
-            if (metadata.length() > config.offsetMetadataMaxBytes()) {
-                result.put(e.topicPartition(), Errors.OFFSET_METADATA_TOO_LARGE);
-                continue;
-            }
-            CommittedOffset value = new CommittedOffset(e.offset(), e.leaderEpoch(), metadata, now);
-            records.add(new CoordinatorLog.Entry(GroupRecords.offsetKey(new GroupRecords.OffsetKey(groupId,
-                    e.topicPartition().topic(), e.topicPartition().partition())), GroupRecords.offsetValue(value)));
-            accepted.add(e);
-            result.put(e.topicPartition(), Errors.NONE);
-        }
-        CoordinatorLog.Written write = shard.log().writeOffsets(records, now);
+        Map<TopicPartition, CommittedOffset> values = accept(entries, now, result);
+        CoordinatorLog.Written write = shard.log().writeOffsets(offsetRecords(groupId, values), now);
         Errors written = GroupLog.asOffsetCommitError(write.appendError());
         if (written != Errors.NONE) {
-            accepted.forEach(e -> result.put(e.topicPartition(), written));
+            values.keySet().forEach(tp -> result.put(tp, written));
             return CompletableFuture.completedFuture(result);
-        }
-        Map<TopicPartition, CommittedOffset> values = new LinkedHashMap<>();
-        for (OffsetCommitEntry e : accepted) {
-            values.put(e.topicPartition(), new CommittedOffset(e.offset(), e.leaderEpoch(),
-                    e.metadata() == null ? "" : e.metadata(), now));
         }
         long writeId = shard.unreplicated().appending(groupId, values.keySet(), shard.offsets());
         values.forEach((tp, value) -> shard.offsets().put(groupId, tp, value));
@@ -86,6 +68,34 @@ final class OffsetOperations {
             return error;
         });
         return CommitAnswers.afterCommit(result, values.keySet(), visible, GroupLog::asOffsetCommitError);
+    }
+
+    /**
+     * The offsets of {@code entries} to write, by partition: those whose metadata fits
+     * {@code offset.metadata.max.bytes}, answered NONE in {@code result} for now; the others are
+     * answered OFFSET_METADATA_TOO_LARGE.
+     */
+    Map<TopicPartition, CommittedOffset> accept(List<OffsetCommitEntry> entries, long now,
+                                                Map<TopicPartition, Errors> result) {
+        Map<TopicPartition, CommittedOffset> values = new LinkedHashMap<>();
+        for (OffsetCommitEntry e : entries) {
+            String metadata = e.metadata() == null ? "" : e.metadata();
+            if (metadata.length() > config.offsetMetadataMaxBytes()) {
+                result.put(e.topicPartition(), Errors.OFFSET_METADATA_TOO_LARGE);
+                continue;
+            }
+            values.put(e.topicPartition(), new CommittedOffset(e.offset(), e.leaderEpoch(), metadata, now));
+            result.put(e.topicPartition(), Errors.NONE);
+        }
+        return values;
+    }
+
+    /** One offset record per partition of {@code values}. */
+    static List<CoordinatorLog.Entry> offsetRecords(String groupId, Map<TopicPartition, CommittedOffset> values) {
+        List<CoordinatorLog.Entry> records = new ArrayList<>(values.size());
+        values.forEach((tp, value) -> records.add(new CoordinatorLog.Entry(GroupRecords.offsetKey(
+                new GroupRecords.OffsetKey(groupId, tp.topic(), tp.partition())), GroupRecords.offsetValue(value))));
+        return records;
     }
 
     /**

@@ -63,9 +63,4 @@ final class PendingTransactionalOffsets {
         }
         return false;
     }
-
-    /** Whether some open transaction has offsets of the group. */
-    boolean hasPending(String group) {
-        return byProducer.values().stream().anyMatch(groups -> groups.containsKey(group));
-    }
 }

@@ -1,7 +1,6 @@
 package io.skein.coordinator.group;
 
 import io.skein.coordinator.records.CoordinatorLog;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,24 +52,11 @@ final class TransactionalOffsetOperations {
             return CompletableFuture.completedFuture(result);
         }
         long now = rebalancer.now();
-        int maxMetadata = rebalancer.config().offsetMetadataMaxBytes();
-        List<CoordinatorLog.Entry> records = new ArrayList<>();
-        Map<TopicPartition, CommittedOffset> accepted = new LinkedHashMap<>();
-        for (OffsetCommitEntry e : entries) {
-            String metadata = e.metadata() == null ? "" : e.metadata();
-            if (metadata.length() > maxMetadata) {
-                result.put(e.topicPartition(), Errors.OFFSET_METADATA_TOO_LARGE);
-                continue;
-            }
-            CommittedOffset value = new CommittedOffset(e.offset(), e.leaderEpoch(), metadata, now);
-            records.add(new CoordinatorLog.Entry(GroupRecords.offsetKey(new GroupRecords.OffsetKey(groupId,
-                    e.topicPartition().topic(), e.topicPartition().partition())), GroupRecords.offsetValue(value)));
-            accepted.put(e.topicPartition(), value);
-            result.put(e.topicPartition(), Errors.NONE);
-        }
-        if (records.isEmpty()) {
+        Map<TopicPartition, CommittedOffset> accepted = offsets.accept(entries, now, result);
+        if (accepted.isEmpty()) {
             return CompletableFuture.completedFuture(result);
         }
+        List<CoordinatorLog.Entry> records = OffsetOperations.offsetRecords(groupId, accepted);
         PendingTransactionalOffsets pending = shard.pendingOffsets();
         int sequence = pending.nextSequence(producerId, producerEpoch);
         CoordinatorLog.Written write = shard.log().writeTransactional(records, producerId, producerEpoch, sequence,

@@ -1,6 +1,7 @@
 /**
- * The group coordinator for the classic consumer-group protocol (JoinGroup, SyncGroup, Heartbeat,
- * LeaveGroup) and committed offsets.
+ * The group coordinator: the classic consumer-group protocol (JoinGroup, SyncGroup, Heartbeat,
+ * LeaveGroup), the consumer protocol (KIP-848, ConsumerGroupHeartbeat), committed offsets and
+ * transactional offset commits (TxnOffsetCommit, applied at their transaction's marker).
  *
  * <p>Groups are sharded by the partitions of the internal topic {@code __consumer_offsets}: a group
  * lives in partition {@code abs(groupId.hashCode()) % partitionCount}, and the leader of that

@@ -7,7 +7,6 @@ import io.skein.log.api.PartitionLog;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.ControlRecordType;
@@ -47,12 +46,6 @@ public final class CoordinatorLog {
 
     /**
      * @param what the kind of records, for log lines ("group coordinator", "transaction coordinator")
-     */
-    public CoordinatorLog(PartitionLog partitionLog, int leaderEpoch, String what) {
-        this(partitionLog, leaderEpoch, what, ReplicationAwait.IMMEDIATE);
-    }
-
-    /**
      * @param replication tells when an append is below the high watermark
      */
     public CoordinatorLog(PartitionLog partitionLog, int leaderEpoch, String what, ReplicationAwait replication) {
@@ -186,7 +179,7 @@ public final class CoordinatorLog {
     public record BatchInfo(long producerId, short producerEpoch, boolean transactional, int lastSequence) {
     }
 
-    /** Receives what {@link #replay(int, ReplaySink)} reads, in log order. */
+    /** Receives what {@link #replay} reads, in log order. */
     public interface ReplaySink {
         /** A key/value record ({@code value} null for a tombstone). */
         void record(BatchInfo batch, ByteBuffer key, ByteBuffer value);
@@ -198,19 +191,12 @@ public final class CoordinatorLog {
 
     /**
      * Reads the partition from its log start offset to its current end and hands every record's
-     * key and value (null for a tombstone) to {@code sink}; control batches are skipped. A record
-     * the sink cannot decode (it throws IllegalArgumentException or IllegalStateException) is
-     * skipped with a warning.
+     * key and value (null for a tombstone), with its batch, to {@code sink}, and the transaction
+     * markers of control batches, so transactional records can be held back until their marker. A
+     * record the sink cannot decode (it throws IllegalArgumentException or IllegalStateException)
+     * is skipped with a warning.
      *
      * @return the number of records replayed
-     */
-    public long replay(int bufferBytes, BiConsumer<ByteBuffer, ByteBuffer> sink) {
-        return replay(bufferBytes, (batch, key, value) -> sink.accept(key, value));
-    }
-
-    /**
-     * As {@link #replay(int, BiConsumer)}, with each record's batch and the transaction markers
-     * (control batches), so transactional records can be held back until their marker.
      */
     public long replay(int bufferBytes, ReplaySink sink) {
         long offset = partitionLog.logStartOffset();

@@ -1,5 +1,6 @@
 package io.skein.coordinator.transaction;
 
+import io.skein.coordinator.records.CoordinatorLog;
 import io.skein.coordinator.records.ShardStatus;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -47,17 +48,18 @@ final class TransactionCompletion {
     }
 
     /**
-     * {@code prepared} was just persisted: its markers are written once it is committed (waiting
-     * again, with a warning, each time {@code request.timeout.ms} passes first).
+     * {@code prepared} was just appended ({@code written}): its markers are written once it is
+     * committed (waiting again, with a warning, each time {@code request.timeout.ms} passes first).
      */
     void afterPrepare(TransactionShard shard, TransactionMetadata txn, TransactionLogEntry prepared,
-                      TransactionShard.Persisted persisted) {
-        whenCommitted(shard, txn, persisted.requiredOffset(), 1, () -> writeMarkers(shard, txn, prepared, 1));
+                      CoordinatorLog.Written written) {
+        whenCommitted(shard, txn, written.committed(), written.requiredOffset(), 1,
+                () -> writeMarkers(shard, txn, prepared, 1));
     }
 
-    private void whenCommitted(TransactionShard shard, TransactionMetadata txn, long requiredOffset, int attempt,
-                               Runnable then) {
-        CompletableFuture<Errors> committed = shard.log().awaitCommitted(requiredOffset, requestTimeoutMs);
+    /** Runs {@code then} once {@code committed}, or a renewed wait for {@code requiredOffset}, says it is committed. */
+    private void whenCommitted(TransactionShard shard, TransactionMetadata txn, CompletableFuture<Errors> committed,
+                               long requiredOffset, int attempt, Runnable then) {
         BiConsumer<Errors, Throwable> next = (error, failure) -> {
             if (shard.status() != ShardStatus.ACTIVE) {
                 return; // the next leader loads the prepared transaction and finishes it
@@ -71,7 +73,8 @@ final class TransactionCompletion {
                             + " the markers wait for the in-sync replicas", txn.transactionalId(), shard.log().name(),
                             requestTimeoutMs, attempt);
                 }
-                whenCommitted(shard, txn, requiredOffset, attempt + 1, then);
+                whenCommitted(shard, txn, shard.log().awaitCommitted(requiredOffset, requestTimeoutMs), requiredOffset,
+                        attempt + 1, then);
             }
             // NOT_LEADER_OR_FOLLOWER: the shard closes; the next leader finishes it
         };
@@ -125,7 +128,7 @@ final class TransactionCompletion {
             }
             long now = clock.millis();
             // nobody waits for the completion; a new leader that lost it finishes the prepared transaction again
-            Errors written = shard.persist(txn, ops.complete(txn, now), now, requestTimeoutMs).appended();
+            Errors written = shard.persist(txn, ops.complete(txn, now), now, requestTimeoutMs).appendError();
             if (written != Errors.NONE) {
                 log.warn("Transactional id {}: could not write its completion ({}); retrying", txn.transactionalId(),
                         written);

@@ -62,11 +62,6 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
     private final ScheduledExecutorService background;
     private volatile int partitionCount = -1;
 
-    public TransactionCoordinator(TransactionConfig config, Clock clock, LongSupplier producerIds,
-                                  TransactionMarkers markers) {
-        this(config, clock, producerIds, markers, CoordinatorReplication.immediate());
-    }
-
     /**
      * @param replication when a write to {@code __transaction_state} is committed: clients are
      *     answered, and markers written, only then
@@ -198,18 +193,18 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
                 return failed(answer.error());
             }
             TransactionOperations.Write write = (TransactionOperations.Write) decision;
-            TransactionShard.Persisted persisted = persist(shard, txn, write.entry(), now);
-            if (!persisted.ok()) {
-                return failed(persisted.appended());
+            CoordinatorLog.Written written = persist(shard, txn, write.entry(), now);
+            if (!written.appended()) {
+                return failed(TransactionShard.asClientError(written.appendError()));
             }
             if (write.fencedOpenTransaction()) {
                 log.info("Transactional id {}: a new producer instance fenced epoch {}; aborting its open transaction",
                         transactionalId, write.entry().producerEpoch() - 1);
-                completion.afterPrepare(shard, txn, write.entry(), persisted);
-                return persisted.committed().thenApply(error -> InitResult.failed(
+                completion.afterPrepare(shard, txn, write.entry(), written);
+                return TransactionShard.answer(written).thenApply(error -> InitResult.failed(
                         error == Errors.NONE ? Errors.CONCURRENT_TRANSACTIONS : error));
             }
-            return persisted.committed().thenApply(error -> error != Errors.NONE ? InitResult.failed(error)
+            return TransactionShard.answer(written).thenApply(error -> error != Errors.NONE ? InitResult.failed(error)
                     : new InitResult(Errors.NONE, write.entry().producerId(), write.entry().producerEpoch()));
         }, TransactionCoordinator::failed);
     }
@@ -218,32 +213,15 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
         return CompletableFuture.completedFuture(InitResult.failed(error));
     }
 
-    private TransactionShard.Persisted persist(TransactionShard shard, TransactionMetadata txn,
+    private CoordinatorLog.Written persist(TransactionShard shard, TransactionMetadata txn,
                                                TransactionLogEntry entry, long now) {
         return shard.persist(txn, entry, now, replication.requestTimeoutMs());
     }
 
-    /** AddPartitionsToTxn (client versions), and AddOffsetsToTxn with the group's offsets partition. */
-    public Errors addPartitions(String transactionalId, long producerId, short epoch,
-                                Collection<TopicPartition> partitions) {
-        return addPartitions(transactionalId, producerId, epoch, partitions, (short) 0);
-    }
-
     /**
-     * As {@link #addPartitions(String, long, short, Collection)}, recording the client's
-     * transactions version in a transaction this starts (2: an implicit add by the produce path or
-     * TxnOffsetCommit). Answers once the change is appended, without waiting for its replication
-     * (the produce path's caller cannot wait); clients' AddPartitionsToTxn uses
-     * {@link #addPartitionsCommitted}.
-     */
-    public Errors addPartitions(String transactionalId, long producerId, short epoch,
-                                Collection<TopicPartition> partitions, short clientTransactionVersion) {
-        return addPartitionsCommitted(transactionalId, producerId, epoch, partitions, clientTransactionVersion)
-                .getNow(Errors.NONE); // the append succeeded; its replication is not awaited here
-    }
-
-    /**
-     * As {@link #addPartitions(String, long, short, Collection, short)}, answered once the
+     * AddPartitionsToTxn, AddOffsetsToTxn (with the group's offsets partition) and the implicit add
+     * of the produce path and TxnOffsetCommit (transactions version 2), recording
+     * {@code clientTransactionVersion} in a transaction this starts; answered once the
      * transaction's new partitions are committed in {@code __transaction_state}.
      */
     public CompletableFuture<Errors> addPartitionsCommitted(String transactionalId, long producerId, short epoch,
@@ -252,8 +230,11 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
         return onShard(transactionalId, shard -> {
             long now = clock.millis();
             TransactionMetadata txn = shard.get(transactionalId);
-            return decide(shard, txn, ops.addPartitions(txn, producerId, epoch, partitions, clientTransactionVersion,
-                    now), now).committed();
+            TransactionOperations.Decision decision = ops.addPartitions(txn, producerId, epoch, partitions,
+                    clientTransactionVersion, now);
+            return decision instanceof TransactionOperations.Write write
+                    ? TransactionShard.answer(persist(shard, txn, write.entry(), now))
+                    : CompletableFuture.completedFuture(((TransactionOperations.Answer) decision).error());
         }, CompletableFuture::completedFuture);
     }
 
@@ -277,14 +258,21 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
         }, error -> CompletableFuture.completedFuture(new EndResult(error, -1L, (short) -1)));
     }
 
-    /** Persists an EndTxn decision; the markers follow once it is committed, and so does the answer. Lock held. */
+    /**
+     * An EndTxn answer at once, or the decision persisted: the markers follow once it is committed,
+     * and so does the answer. Lock held.
+     */
     private CompletableFuture<Errors> endDecided(TransactionShard shard, TransactionMetadata txn,
                                                  TransactionOperations.Decision decision, long now) {
-        TransactionShard.Persisted persisted = decide(shard, txn, decision, now);
-        if (persisted.ok() && decision instanceof TransactionOperations.Write write) {
-            completion.afterPrepare(shard, txn, write.entry(), persisted);
+        if (decision instanceof TransactionOperations.Answer answer) {
+            return CompletableFuture.completedFuture(answer.error());
         }
-        return persisted.committed();
+        TransactionLogEntry prepared = ((TransactionOperations.Write) decision).entry();
+        CoordinatorLog.Written written = persist(shard, txn, prepared, now);
+        if (written.appended()) {
+            completion.afterPrepare(shard, txn, prepared, written);
+        }
+        return TransactionShard.answer(written);
     }
 
     /**
@@ -312,14 +300,6 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
         }, CompletableFuture::completedFuture);
     }
 
-    /** The current entry of a transactional id, for DescribeTransactions (null when unknown here). */
-    public TransactionLogEntry describe(String transactionalId) {
-        return onShard(transactionalId, shard -> {
-            TransactionMetadata txn = shard.get(transactionalId);
-            return txn == null ? null : txn.current();
-        }, error -> null);
-    }
-
     /**
      * ListTransactions over every shard this node serves; see {@link TransactionListing#list}.
      */
@@ -340,24 +320,14 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
         }, error -> new Described(error, null));
     }
 
-    /** An answer at once, or the decided entry persisted (answered once committed). Lock held. */
-    private TransactionShard.Persisted decide(TransactionShard shard, TransactionMetadata txn,
-                                              TransactionOperations.Decision decision, long now) {
-        if (decision instanceof TransactionOperations.Answer answer) {
-            return new TransactionShard.Persisted(answer.error(), CompletableFuture.completedFuture(answer.error()),
-                    -1);
-        }
-        return persist(shard, txn, ((TransactionOperations.Write) decision).entry(), now);
-    }
-
     private void abortTimedOut() {
         forEachTransaction((shard, txn, now) -> {
             TransactionLogEntry abort = ops.abortIfTimedOut(txn, now);
-            TransactionShard.Persisted persisted = abort == null ? null : persist(shard, txn, abort, now);
-            if (persisted != null && persisted.ok()) {
+            CoordinatorLog.Written written = abort == null ? null : persist(shard, txn, abort, now);
+            if (written != null && written.appended()) {
                 log.info("Transactional id {}: aborting its transaction, open longer than its timeout of {} ms",
                         txn.transactionalId(), abort.timeoutMs());
-                completion.afterPrepare(shard, txn, abort, persisted);
+                completion.afterPrepare(shard, txn, abort, written);
             }
         });
     }
@@ -365,7 +335,7 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
     private void expireIdle() {
         forEachTransaction((shard, txn, now) -> {
             TransactionLogEntry dead = ops.expireIfIdle(txn, config.idExpirationMs(), now);
-            if (dead != null && persist(shard, txn, dead, now).ok()) {
+            if (dead != null && persist(shard, txn, dead, now).appended()) {
                 log.info("Transactional id {} expired after {} ms without a transaction", txn.transactionalId(),
                         config.idExpirationMs());
             }

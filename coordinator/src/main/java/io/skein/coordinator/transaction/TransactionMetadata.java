@@ -66,7 +66,7 @@ public final class TransactionMetadata {
     }
 
 
-    /** The changes a transition makes to the entry; start from {@link #builder()} of the current one. */
+    /** The changes a transition makes to the current entry, given to {@link #prepare}. */
     public static final class Change {
         private long producerId;
         private long previousProducerId;

@@ -13,9 +13,11 @@ import org.apache.kafka.common.protocol.Errors;
  * and returns either an immediate answer or the entry to write to {@code __transaction_state};
  * the caller writes it, then {@link TransactionMetadata#complete}s it and answers. No I/O here.
  *
- * <p>Not yet covered: transactions version 2 (KIP-890 part 2: an epoch bump with every
- * transaction), AddPartitionsToTxn's broker-to-broker verification, and remembering an epoch
- * fence whose write failed (Kafka does not bump the epoch twice then).
+ * EndTxn of transactions version 2 is decided by {@link TransactionV2Operations}; the partition
+ * leaders' verification (KIP-890 part 1) by {@link #verify}.
+ *
+ * <p>Not covered: remembering an epoch fence whose write failed (Kafka does not bump the epoch
+ * twice then).
  */
 public final class TransactionOperations {
 

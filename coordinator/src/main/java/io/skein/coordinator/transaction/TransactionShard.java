@@ -15,7 +15,7 @@ import org.apache.kafka.common.protocol.Errors;
  * are written to.
  *
  * <p>A change is applied to memory when its record is appended and answered when the record is
- * committed ({@link Persisted#committed}); if it never commits, this node stops leading the
+ * committed ({@link #answer}); if it never commits, this node stops leading the
  * partition and the shard is closed, so memory never outlives a write the log lost.
  *
  * <p>Threading: everything but {@link #status} is guarded by the shard's own monitor; the
@@ -57,7 +57,7 @@ final class TransactionShard {
      */
     long load(int bufferBytes) {
         Map<String, TransactionLogEntry> replayed = new HashMap<>();
-        long records = log.replay(bufferBytes, (key, value) -> {
+        long records = log.replay(bufferBytes, (batch, key, value) -> {
             String id = TransactionRecords.readKey(key);
             if (value == null) {
                 replayed.remove(id);
@@ -99,39 +99,27 @@ final class TransactionShard {
     }
 
     /**
-     * What {@link #persist} did.
-     *
-     * @param appended NONE when the entry is in the leader's log (and in memory), otherwise what the
-     *     client is told
-     * @param committed what the client is told once the entry is committed, or could not be
-     * @param requiredOffset the high watermark that commits it (for waiting again, -1 when not written)
-     */
-    record Persisted(Errors appended, CompletableFuture<Errors> committed, long requiredOffset) {
-
-        boolean ok() {
-            return appended == Errors.NONE;
-        }
-    }
-
-    /**
      * Writes {@code txn}'s pending {@code entry} and completes it in memory (a Dead one also leaves
      * the shard), or abandons it when the append fails. Lock held; never waits for replication:
-     * the caller answers the client on {@link Persisted#committed}, waiting up to
+     * the caller answers the client with {@link #answer}, whose commit waits up to
      * {@code timeoutMs} ({@code request.timeout.ms}).
      */
-    Persisted persist(TransactionMetadata txn, TransactionLogEntry entry, long nowMs, long timeoutMs) {
+    CoordinatorLog.Written persist(TransactionMetadata txn, TransactionLogEntry entry, long nowMs, long timeoutMs) {
         CoordinatorLog.Written written = write(txn.transactionalId(), entry, nowMs, timeoutMs);
         if (!written.appended()) {
             txn.abandon();
-            Errors error = asClientError(written.appendError());
-            return new Persisted(error, CompletableFuture.completedFuture(error), -1);
+            return written;
         }
         txn.complete(entry);
         if (entry.state() == TransactionState.DEAD) {
             remove(txn.transactionalId());
         }
-        return new Persisted(Errors.NONE, written.committed().thenApply(TransactionShard::asClientError),
-                written.requiredOffset());
+        return written;
+    }
+
+    /** What the client is told of a write: NONE once it is committed, otherwise why not, as Kafka maps it. */
+    static CompletableFuture<Errors> answer(CoordinatorLog.Written written) {
+        return written.committed().thenApply(TransactionShard::asClientError);
     }
 
     /** What a client is told about a write that failed or did not commit, as Kafka maps it. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skein.coordinator.records.CoordinatorReplication;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -97,7 +98,7 @@ class TransactionalOffsetsTest {
     void aMarkerArrivingWhileTheShardLoadsIsAppliedAfterTheReplay() throws Exception {
         try (CoordinatorFixture f = new CoordinatorFixture(CoordinatorFixture.fastConfig())) {
             txnCommit(f, "etl", PID, new OffsetCommitEntry(T0, 33, -1, ""));
-            GroupShard loading = new GroupShard(0, new GroupLog(f.log(), 0));
+            GroupShard loading = new GroupShard(0, new GroupLog(f.log(), 0, CoordinatorReplication.immediate()));
 
             synchronized (loading) {
                 loading.completeTransaction(PID, true, System.currentTimeMillis()); // the replay will not see it

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skein.coordinator.records.CoordinatorReplication;
 import io.skein.log.api.LogConfig;
 import io.skein.log.api.LogRegistry;
 import io.skein.log.api.PartitionLog;
@@ -61,7 +62,8 @@ class TransactionCoordinatorTest {
     private void start(TransactionConfig config) throws Exception {
         logs = LogRegistry.open(List.of(dir), LogConfig.defaults());
         stateLog = logs.getOrCreate(STATE_0, Uuid.fromString("AAAAAAAAAAAAAAAAAAAAAA"), LogConfig.defaults());
-        coordinator = new TransactionCoordinator(config, Clock.systemUTC(), producerIds::getAndIncrement, markers);
+        coordinator = new TransactionCoordinator(config, Clock.systemUTC(), producerIds::getAndIncrement, markers,
+                CoordinatorReplication.immediate());
         coordinator.partitionCount(1);
         coordinator.onElected(0, stateLog, 1);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -95,6 +97,11 @@ class TransactionCoordinatorTest {
         }
     }
 
+    /** AddPartitionsToTxn of a client at transactions version 0, answered once committed. */
+    private Errors addPartitions(String id, long producerId, short epoch, List<TopicPartition> partitions) {
+        return coordinator.addPartitionsCommitted(id, producerId, epoch, partitions, (short) 0).join();
+    }
+
     private MarkerCall nextMarkers() throws InterruptedException {
         MarkerCall call = markerCalls.poll(10, TimeUnit.SECONDS);
         assertTrue(call != null, "markers were written");
@@ -103,10 +110,10 @@ class TransactionCoordinatorTest {
 
     private TransactionState awaitState(String id, TransactionState wanted) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        TransactionLogEntry e = coordinator.describe(id);
+        TransactionLogEntry e = coordinator.describeTransaction(id).entry();
         while ((e == null || e.state() != wanted) && System.nanoTime() < deadline) {
             Thread.sleep(10);
-            e = coordinator.describe(id);
+            e = coordinator.describeTransaction(id).entry();
         }
         return e == null ? null : e.state();
     }
@@ -117,12 +124,12 @@ class TransactionCoordinatorTest {
         assertEquals(Errors.NONE, p.error());
         assertEquals(5000L, p.producerId());
         assertEquals(0, p.producerEpoch());
-        assertEquals(Errors.NONE, coordinator.addPartitions("payments", 5000L, (short) 0, List.of(A0, B2)));
+        assertEquals(Errors.NONE, addPartitions("payments", 5000L, (short) 0, List.of(A0, B2)));
         assertEquals(Errors.NONE, coordinator.endTransaction("payments", 5000L, (short) 0, true).join());
         MarkerCall call = nextMarkers();
         assertTrue(call.commit());
         assertEquals(List.of(A0, B2), List.copyOf(call.partitions()));
-        assertEquals(TransactionState.PREPARE_COMMIT, coordinator.describe("payments").state());
+        assertEquals(TransactionState.PREPARE_COMMIT, coordinator.describeTransaction("payments").entry().state());
         assertEquals(Errors.CONCURRENT_TRANSACTIONS,
                 coordinator.endTransaction("payments", 5000L, (short) 0, true).join());
         call.result().complete(Errors.NONE);
@@ -134,7 +141,7 @@ class TransactionCoordinatorTest {
     @Test
     void stateSurvivesARestartAndAHalfCompletedTransactionIsCompletedOnLoad() throws Exception {
         init("orders", 30_000);
-        coordinator.addPartitions("orders", 5000L, (short) 0, List.of(A0));
+        addPartitions("orders", 5000L, (short) 0, List.of(A0));
         coordinator.endTransaction("orders", 5000L, (short) 0, false).join();
         nextMarkers(); // never completed: the coordinator stops with the abort half done
         restart();
@@ -152,7 +159,7 @@ class TransactionCoordinatorTest {
     @Test
     void aTransactionOpenPastItsTimeoutIsAbortedAndItsProducerFenced() throws Exception {
         init("slow", 200);
-        coordinator.addPartitions("slow", 5000L, (short) 0, List.of(A0));
+        addPartitions("slow", 5000L, (short) 0, List.of(A0));
         MarkerCall abort = nextMarkers();
         assertEquals(false, abort.commit());
         assertEquals(1, abort.epoch(), "aborted at a bumped epoch");
@@ -164,7 +171,7 @@ class TransactionCoordinatorTest {
     @Test
     void failedMarkerWritesAreRetried() throws Exception {
         init("retry", 30_000);
-        coordinator.addPartitions("retry", 5000L, (short) 0, List.of(B2));
+        addPartitions("retry", 5000L, (short) 0, List.of(B2));
         coordinator.endTransaction("retry", 5000L, (short) 0, true).join();
         nextMarkers().result().complete(Errors.NOT_LEADER_OR_FOLLOWER);
         MarkerCall second = nextMarkers();
@@ -183,9 +190,9 @@ class TransactionCoordinatorTest {
         assertEquals(1, TransactionCoordinator.partitionFor(elsewhere, 2));
         assertEquals(Errors.NOT_COORDINATOR,
                 coordinator.initProducerId(elsewhere, 1_000, -1, (short) -1).join().error());
-        assertEquals(Errors.INVALID_PRODUCER_ID_MAPPING, coordinator.addPartitions(
+        assertEquals(Errors.INVALID_PRODUCER_ID_MAPPING, addPartitions(
                 TransactionCoordinator.partitionFor("a", 2) == 0 ? "a" : "b", 1L, (short) 0, List.of(A0)));
-        assertNull(coordinator.describe(elsewhere));
+        assertEquals(Errors.NOT_COORDINATOR, coordinator.describeTransaction(elsewhere).error());
     }
 
     @Test
@@ -196,10 +203,10 @@ class TransactionCoordinatorTest {
         start(fastExpiry);
         assertEquals(Errors.NONE, init("idle", 1_000).error());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (coordinator.describe("idle") != null && System.nanoTime() < deadline) {
+        while (coordinator.describeTransaction("idle").entry() != null && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertNull(coordinator.describe("idle"), "expired after transactional.id.expiration.ms");
+        assertNull(coordinator.describeTransaction("idle").entry(), "expired after transactional.id.expiration.ms");
 
         coordinator.close();
         logs.close();
