@@ -53,7 +53,6 @@ final class DiskPartitionLog implements PartitionLog {
     private final LogRetention retention;
     private final LogServices services;
     private final LeaderEpochCache epochs;
-    private final FollowerAppender followerAppender;
     private final LogTruncation truncation;
     private final LogTransactions txns;
     private final TransactionMarkerAppender markers;
@@ -85,7 +84,6 @@ final class DiskPartitionLog implements PartitionLog {
         this.txns = new LogTransactions(producers, segments);
         this.appender = new LogAppender(tp, dir, segments, producers, epochs, txns, this::flushRolledInBackground);
         this.appender.flushed(recoveryPoint);
-        this.followerAppender = new FollowerAppender(tp, dir, segments, producers, epochs, txns, appender);
         this.markers = new TransactionMarkerAppender(tp, producers, appender);
         this.truncation = new LogTruncation(tp, dir, segments, producers, epochs, services.deleter());
         this.retention = new LogRetention(tp, segments, appender, services.deleter());
@@ -211,7 +209,7 @@ final class DiskPartitionLog implements PartitionLog {
                 return AppendResult.failure(Errors.NOT_LEADER_OR_FOLLOWER, "The log of " + tp + " is closed",
                         logStartOffset);
             }
-            return afterAppend(followerAppender.append(records, config, logStartOffset, services.clock().millis()));
+            return afterAppend(appender.appendAsFollower(records, config, logStartOffset, services.clock().millis()));
         }
     }
 
