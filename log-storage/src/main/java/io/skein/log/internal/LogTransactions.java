@@ -2,14 +2,11 @@ package io.skein.log.internal;
 
 import io.skein.log.api.AbortedTransaction;
 import io.skein.log.api.ActiveProducer;
-import io.skein.log.index.AbortedTxn;
 import io.skein.log.producer.BatchMetadata;
 import io.skein.log.producer.CompletedTxn;
 import io.skein.log.producer.ProducerStateTable;
-import io.skein.log.segment.LogSegment;
 import io.skein.log.segment.Segments;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -121,23 +118,9 @@ final class LogTransactions {
         return producers.ongoingTxnFirstOffset(producerId) >= 0 && producers.epochOf(producerId) == producerEpoch;
     }
 
-    /**
-     * The aborted transactions overlapping {@code [fetchOffset, upperBoundOffset)}, in marker order,
-     * from the indexes of the segment holding {@code fetchOffset} and the later ones (a
-     * transaction's entry lives with its marker, at or after everything it overlaps).
-     */
+    /** The aborted transactions a read_committed fetch of {@code [fetchOffset, upperBoundOffset)} is told about. */
     List<AbortedTransaction> aborted(long fetchOffset, long upperBoundOffset) {
-        List<AbortedTxn> out = new ArrayList<>();
-        LogSegment segment = segments.floor(fetchOffset);
-        if (segment == null) {
-            segment = segments.all().stream().findFirst().orElse(null);
-        }
-        while (segment != null) {
-            if (segment.txnIndex().collect(fetchOffset, upperBoundOffset, out)) {
-                break;
-            }
-            segment = segments.next(segment);
-        }
-        return out.stream().map(t -> new AbortedTransaction(t.producerId(), t.firstOffset())).toList();
+        return segments.abortedTransactions(fetchOffset, upperBoundOffset).stream()
+                .map(t -> new AbortedTransaction(t.producerId(), t.firstOffset())).toList();
     }
 }
