@@ -11,8 +11,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * A per-log-dir file mapping partitions to an offset, in Kafka's text format (so
- * {@code recovery-point-offset-checkpoint} and {@code log-start-offset-checkpoint} read the same
- * in Kafka's tools):
+ * {@code recovery-point-offset-checkpoint}, {@code log-start-offset-checkpoint} and
+ * {@code replication-offset-checkpoint} read the same in Kafka's tools):
  * <pre>
  * 0                     version
  * 2                     number of entries

@@ -1,7 +1,6 @@
 package io.skein.log.compaction;
 
 import io.skein.log.index.AbortedTxn;
-import io.skein.log.segment.LogSegment;
 import io.skein.log.segment.Segments;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -46,22 +45,9 @@ final class CleanedTransactions {
         this.upcoming = new ArrayDeque<>(sorted);
     }
 
-    /**
-     * The aborted transactions overlapping {@code [fromOffset, upperBoundOffset)}, from the indexes of
-     * the segment holding {@code fromOffset} and every later one (an entry lives with its marker).
-     */
+    /** The aborted transactions overlapping {@code [fromOffset, upperBoundOffset)} (see {@link Segments#abortedTransactions}). */
     static CleanedTransactions of(Segments segments, long fromOffset, long upperBoundOffset) {
-        List<AbortedTxn> aborted = new ArrayList<>();
-        LogSegment s = segments.floor(fromOffset);
-        while (s != null) {
-            for (AbortedTxn txn : s.txnIndex().entries()) {
-                if (txn.lastOffset() >= fromOffset && txn.firstOffset() < upperBoundOffset) {
-                    aborted.add(txn);
-                }
-            }
-            s = segments.next(s);
-        }
-        return new CleanedTransactions(aborted);
+        return new CleanedTransactions(segments.abortedTransactions(fromOffset, upperBoundOffset));
     }
 
     /** A data batch read in offset order; true when it belongs to an aborted transaction (drop its records). */

@@ -306,12 +306,12 @@ public final class DiskLogRegistry implements LogRegistry {
 
     /** Writes every directory's {@code recovery-point-offset-checkpoint}. */
     public synchronized void checkpointRecoveryPoints() {
-        writeCheckpoints(true);
+        writeCheckpoints(Checkpoint.RECOVERY_POINT);
     }
 
     /** Writes every directory's {@code log-start-offset-checkpoint}. */
     public synchronized void checkpointLogStartOffsets() {
-        writeCheckpoints(false);
+        writeCheckpoints(Checkpoint.LOG_START_OFFSET);
     }
 
     /** A log was truncated: its recovery point and high watermark may have moved down. */
@@ -325,10 +325,6 @@ public final class DiskLogRegistry implements LogRegistry {
     /** Writes every directory's {@code replication-offset-checkpoint} (the high watermarks). */
     public synchronized void checkpointHighWatermarks() {
         writeCheckpoints(Checkpoint.HIGH_WATERMARK);
-    }
-
-    private void writeCheckpoints(boolean recoveryPoints) {
-        writeCheckpoints(recoveryPoints ? Checkpoint.RECOVERY_POINT : Checkpoint.LOG_START_OFFSET);
     }
 
     /** The per-directory offset checkpoints. */
@@ -391,9 +387,9 @@ public final class DiskLogRegistry implements LogRegistry {
             l.close();
         }
         if (markClean) {
-            writeCheckpoints(true);
-            writeCheckpoints(false);
-            writeCheckpoints(Checkpoint.HIGH_WATERMARK);
+            for (Checkpoint which : Checkpoint.values()) {
+                writeCheckpoints(which);
+            }
         }
         logs.clear();
         deleter.close();

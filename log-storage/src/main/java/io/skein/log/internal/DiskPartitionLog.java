@@ -1,5 +1,7 @@
 package io.skein.log.internal;
 
+import io.skein.log.api.AbortedTransaction;
+import io.skein.log.api.ActiveProducer;
 import io.skein.log.api.AppendContext;
 import io.skein.log.api.AppendResult;
 import io.skein.log.api.EpochEndOffset;
@@ -8,15 +10,21 @@ import io.skein.log.api.LogReadResult;
 import io.skein.log.api.OffsetOutOfRangeException;
 import io.skein.log.api.PartitionLog;
 import io.skein.log.api.TimestampAndOffset;
+import io.skein.log.compaction.CleanableLog;
+import io.skein.log.epoch.EpochEntry;
 import io.skein.log.epoch.LeaderEpochCache;
+import io.skein.log.producer.CompletedTxn;
 import io.skein.log.producer.ProducerStateTable;
 import io.skein.log.read.LogReader;
 import io.skein.log.read.TimestampSearch;
+import io.skein.log.segment.LogSegment;
 import io.skein.log.segment.Segments;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.PolicyViolationException;
@@ -53,7 +61,6 @@ final class DiskPartitionLog implements PartitionLog {
     private final LogRetention retention;
     private final LogServices services;
     private final LeaderEpochCache epochs;
-    private final FollowerAppender followerAppender;
     private final LogTruncation truncation;
     private final LogTransactions txns;
     private final TransactionMarkerAppender markers;
@@ -85,7 +92,6 @@ final class DiskPartitionLog implements PartitionLog {
         this.txns = new LogTransactions(producers, segments);
         this.appender = new LogAppender(tp, dir, segments, producers, epochs, txns, this::flushRolledInBackground);
         this.appender.flushed(recoveryPoint);
-        this.followerAppender = new FollowerAppender(tp, dir, segments, producers, epochs, txns, appender);
         this.markers = new TransactionMarkerAppender(tp, producers, appender);
         this.truncation = new LogTruncation(tp, dir, segments, producers, epochs, services.deleter());
         this.retention = new LogRetention(tp, segments, appender, services.deleter());
@@ -119,7 +125,7 @@ final class DiskPartitionLog implements PartitionLog {
     }
 
     /** Runs the cleaner's swap under the append lock unless the log is closed; returns whether it ran. */
-    boolean underAppendLock(io.skein.log.compaction.CleanableLog.LockedAction action) throws IOException {
+    boolean underAppendLock(CleanableLog.LockedAction action) throws IOException {
         synchronized (appendLock) {
             if (closed) {
                 return false;
@@ -133,35 +139,29 @@ final class DiskPartitionLog implements PartitionLog {
      * Loading: the transactions whose markers the producer-state replay saw; those whose markers
      * are not below the restored high watermark stay unstable until it passes them (as Kafka's).
      */
-    void transactionsCompletedInReplay(java.util.List<io.skein.log.producer.CompletedTxn> completed) {
+    void transactionsCompletedInReplay(List<CompletedTxn> completed) {
         synchronized (appendLock) {
             completed.forEach(txns::completed);
             txns.publish(highWatermark.get());
         }
     }
 
-        /** The producer state; only for the writer's thread (and tests) while no append runs. */
+    /** The producer state; only for the writer's thread (and tests) while no append runs. */
     ProducerStateTable producers() {
         return producers;
     }
 
     @Override
-    public java.util.List<io.skein.log.api.ActiveProducer> activeProducers() {
+    public List<ActiveProducer> activeProducers() {
         synchronized (appendLock) {
-            return producers.producers().stream().map(p -> {
-                io.skein.log.producer.BatchMetadata last = p.recent().isEmpty() ? null
-                        : p.recent().get(p.recent().size() - 1);
-                return new io.skein.log.api.ActiveProducer(p.producerId(), p.epoch(),
-                        last == null ? -1 : last.lastSeq(), last == null ? -1 : last.timestamp(),
-                        p.coordinatorEpoch(), p.txnFirstOffset());
-            }).toList();
+            return txns.activeProducers();
         }
     }
 
     @Override
     public boolean hasOngoingTransaction(long producerId, short producerEpoch) {
         synchronized (appendLock) {
-            return producers.ongoingTxnFirstOffset(producerId) >= 0 && producers.epochOf(producerId) == producerEpoch;
+            return txns.hasOngoingTransaction(producerId, producerEpoch);
         }
     }
 
@@ -178,7 +178,7 @@ final class DiskPartitionLog implements PartitionLog {
     }
 
     /** A leader append at the context's epoch or the log's, whichever is higher. */
-    private AppendResult leaderAppend(AppendContext context, java.util.function.Function<AppendContext, AppendResult> op) {
+    private AppendResult leaderAppend(AppendContext context, Function<AppendContext, AppendResult> op) {
         synchronized (appendLock) {
             if (closed) {
                 return AppendResult.failure(Errors.NOT_LEADER_OR_FOLLOWER, "The log of " + tp + " is closed",
@@ -211,7 +211,7 @@ final class DiskPartitionLog implements PartitionLog {
                 return AppendResult.failure(Errors.NOT_LEADER_OR_FOLLOWER, "The log of " + tp + " is closed",
                         logStartOffset);
             }
-            return afterAppend(followerAppender.append(records, config, logStartOffset, services.clock().millis()));
+            return afterAppend(appender.appendAsFollower(records, config, logStartOffset, services.clock().millis()));
         }
     }
 
@@ -249,7 +249,7 @@ final class DiskPartitionLog implements PartitionLog {
 
     @Override
     public int epochAtLogStart() {
-        io.skein.log.epoch.EpochEntry earliest = epochs.earliest();
+        EpochEntry earliest = epochs.earliest();
         return earliest != null && earliest.startOffset() <= logStartOffset ? earliest.epoch()
                 : EpochEndOffset.UNDEFINED;
     }
@@ -260,7 +260,7 @@ final class DiskPartitionLog implements PartitionLog {
     }
 
     /** The leader-epoch history (tests and tools). */
-    java.util.List<io.skein.log.epoch.EpochEntry> leaderEpochEntries() {
+    List<EpochEntry> leaderEpochEntries() {
         return epochs.entries();
     }
 
@@ -396,7 +396,7 @@ final class DiskPartitionLog implements PartitionLog {
     }
 
     @Override
-    public java.util.List<io.skein.log.api.AbortedTransaction> abortedTransactions(long fetchOffset, long upperBound) {
+    public List<AbortedTransaction> abortedTransactions(long fetchOffset, long upperBound) {
         return txns.aborted(fetchOffset, upperBound);
     }
 
@@ -449,7 +449,7 @@ final class DiskPartitionLog implements PartitionLog {
     }
 
     /** Forces a rolled segment on the flusher thread, then moves the recovery point to its end. */
-    private void flushRolledInBackground(io.skein.log.segment.LogSegment rolled, long nextBaseOffset) {
+    private void flushRolledInBackground(LogSegment rolled, long nextBaseOffset) {
         services.flusher().submit(() -> {
             if (!rolled.retain()) {
                 return; // deleted or closed meanwhile: whoever closed it flushed it

@@ -159,7 +159,7 @@ final class LogLoader {
         if (storedEpochs.isEmpty()) {
             epochs.clear(); // the recovery walk saw only the tail; rebuild from every batch
             long logStart = start;
-            forEachBatch(segments, (header, position) -> restoreEpoch(epochs, header, logStart));
+            forEachBatch(segments, -1, (header, position) -> restoreEpoch(epochs, header, logStart));
             if (epochs.entries().isEmpty()) {
                 epochFile.write(List.of()); // so the next load trusts the (empty) history instead of walking again
             }
@@ -199,11 +199,22 @@ final class LogLoader {
         }
     }
 
-    /** Walks the header of every batch in every segment, oldest first (rebuilds after truncation). */
-    static void forEachBatch(Segments segments, LogSegment.BatchVisitor visitor) throws IOException {
+    /**
+     * Walks the header of every batch starting at or after {@code fromOffset}, oldest first, reading
+     * no segment that ends before it (rebuilds after truncation; -1 for every batch).
+     */
+    static void forEachBatch(Segments segments, long fromOffset, LogSegment.BatchVisitor visitor) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
         for (LogSegment segment : segments.all()) {
-            forEachBatch(segment, segments.end().readableBytesOf(segment), header, visitor);
+            LogSegment next = segments.next(segment);
+            if (next != null && next.baseOffset() <= fromOffset) {
+                continue;
+            }
+            forEachBatch(segment, segments.end().readableBytesOf(segment), header, (batch, position) -> {
+                if (BatchHeader.baseOffset(batch, 0) >= fromOffset) {
+                    visitor.visit(batch, position);
+                }
+            });
         }
     }
 

@@ -1,18 +1,18 @@
 package io.skein.log.internal;
 
 import io.skein.log.api.AbortedTransaction;
-import io.skein.log.index.AbortedTxn;
+import io.skein.log.api.ActiveProducer;
+import io.skein.log.producer.BatchMetadata;
 import io.skein.log.producer.CompletedTxn;
 import io.skein.log.producer.ProducerStateTable;
-import io.skein.log.segment.LogSegment;
 import io.skein.log.segment.Segments;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The transaction side of one partition log: which offsets are not yet stable, and the aborted
- * transactions a read_committed fetch must be told about.
+ * The transaction side of one partition log: which offsets are not yet stable, the aborted
+ * transactions a read_committed fetch must be told about, and what the producer state says about
+ * producers and their open transactions (DescribeProducers, the KIP-890 check).
  *
  * <p>The first unstable offset is the first offset of the earliest transaction that is still open
  * (from the {@link ProducerStateTable}) or whose marker is not yet below the high watermark (a
@@ -20,7 +20,8 @@ import java.util.List;
  * (LSO) is the smaller of it and the high watermark: read_committed consumers read below it.
  *
  * <p>Threading: {@link #completed}, {@link #publish} and {@link #reset} run on the partition's
- * writer under the log's lock. Readers call {@link #lastStableOffset} and {@link #aborted} from any
+ * writer under the log's lock; so do {@link #activeProducers} and {@link #hasOngoingTransaction},
+ * which read the producer state. Readers call {@link #lastStableOffset} and {@link #aborted} from any
  * thread: the writer publishes an immutable {@link Unstable} through a volatile before the log
  * end and high watermark move past the batch that changed it, so a reader that reads the high
  * watermark first and then the published state never sees a high watermark past a transaction
@@ -103,23 +104,23 @@ final class LogTransactions {
         return Math.min(highWatermark, Math.max(lso, logStartOffset));
     }
 
-    /**
-     * The aborted transactions overlapping {@code [fetchOffset, upperBoundOffset)}, in marker order,
-     * from the indexes of the segment holding {@code fetchOffset} and the later ones (a
-     * transaction's entry lives with its marker, at or after everything it overlaps).
-     */
+    /** The producers the partition remembers, with their last batch and open transaction (lock held). */
+    List<ActiveProducer> activeProducers() {
+        return producers.producers().stream().map(p -> {
+            BatchMetadata last = p.recent().isEmpty() ? null : p.recent().get(p.recent().size() - 1);
+            return new ActiveProducer(p.producerId(), p.epoch(), last == null ? -1 : last.lastSeq(),
+                    last == null ? -1 : last.timestamp(), p.coordinatorEpoch(), p.txnFirstOffset());
+        }).toList();
+    }
+
+    /** Whether the producer has a transaction open in this partition at this epoch (lock held). */
+    boolean hasOngoingTransaction(long producerId, short producerEpoch) {
+        return producers.ongoingTxnFirstOffset(producerId) >= 0 && producers.epochOf(producerId) == producerEpoch;
+    }
+
+    /** The aborted transactions a read_committed fetch of {@code [fetchOffset, upperBoundOffset)} is told about. */
     List<AbortedTransaction> aborted(long fetchOffset, long upperBoundOffset) {
-        List<AbortedTxn> out = new ArrayList<>();
-        LogSegment segment = segments.floor(fetchOffset);
-        if (segment == null) {
-            segment = segments.all().stream().findFirst().orElse(null);
-        }
-        while (segment != null) {
-            if (segment.txnIndex().collect(fetchOffset, upperBoundOffset, out)) {
-                break;
-            }
-            segment = segments.next(segment);
-        }
-        return out.stream().map(t -> new AbortedTransaction(t.producerId(), t.firstOffset())).toList();
+        return segments.abortedTransactions(fetchOffset, upperBoundOffset).stream()
+                .map(t -> new AbortedTransaction(t.producerId(), t.firstOffset())).toList();
     }
 }

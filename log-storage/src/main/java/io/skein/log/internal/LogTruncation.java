@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Cuts a log back (a follower removing history that diverged from its leader's, or emptying its
  * log to restart at the leader's start offset): segments, then the leader-epoch history and the
- * producer state (rebuilt from the remaining batch headers). The log fixes its own offsets (start,
+ * producer state (rebuilt from the newest producer-state snapshot left and the batch headers after it). The log fixes its own offsets (start,
  * high watermark, recovery point) afterwards.
  *
  * <p>{@link #truncateTo}: segments starting after the cut are retired (renamed {@code .deleted},
@@ -88,13 +89,28 @@ final class LogTruncation {
         long end = segments.end().offset();
         epochs.truncateFromEnd(end);
         ProducerSnapshotFile.deleteAbove(dir, end); // snapshots of the history cut away must never be loaded
-        producers.clear(); // rebuilt from the remaining batches
-        LogLoader.forEachBatch(segments, (batch, position) -> ProducerStateReplay.replay(producers, batch, null,
-                position));
+        rebuildProducers(end);
         log.info("Truncated {} in {} to offset {}: cut {} bytes of {} and removed {} later segments ({} bytes); "
                 + "the log now ends at offset {}", tp, dir.getParent(), offset, bytesCut,
                 holding.logFile().getFileName(), later.size(), laterBytes, end);
         return end;
+    }
+
+    /**
+     * Producer state as of the new end, as the loader restores it: the newest snapshot at or below
+     * the end, then the batch headers after it (every batch's when there is none), so a truncation
+     * reads about one segment's headers, not the whole log's.
+     */
+    private void rebuildProducers(long end) throws IOException {
+        Optional<ProducerSnapshotFile.Snapshot> snapshot = ProducerSnapshotFile.latest(dir, end);
+        if (snapshot.isPresent()) {
+            producers.restore(snapshot.get().producers());
+        } else {
+            producers.clear();
+        }
+        long from = snapshot.map(ProducerSnapshotFile.Snapshot::offset).orElse(-1L);
+        LogLoader.forEachBatch(segments, from, (batch, position) -> ProducerStateReplay.replay(producers, batch, null,
+                position));
     }
 
     /** Retires every segment and starts an empty one at {@code offset}. */

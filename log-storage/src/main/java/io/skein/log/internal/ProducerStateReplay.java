@@ -71,7 +71,6 @@ final class ProducerStateReplay {
      */
     static CompletedTxn replay(ProducerStateTable producers, ByteBuffer header, LogSegment segment, int position,
                                boolean rebuildIndex) {
-        LogSegment indexTo = segment;
         long producerId = header.getLong(BatchHeader.PRODUCER_ID);
         if (producerId < 0) {
             return null;
@@ -80,16 +79,16 @@ final class ProducerStateReplay {
         long firstOffset = BatchHeader.baseOffset(header, 0);
         short attributes = header.getShort(BatchHeader.ATTRIBUTES);
         if ((attributes & CONTROL_FLAG) != 0) {
-            if (indexTo == null) {
+            if (segment == null) {
                 return producers.endTransaction(producerId, epoch, -1, firstOffset, false);
             }
             try {
-                EndTransactionMarker marker = markerOf(readBatch(indexTo, position, BatchHeader.totalSize(header, 0)));
+                EndTransactionMarker marker = markerOf(readBatch(segment, position, BatchHeader.totalSize(header, 0)));
                 return marker == null ? null : endTransaction(producers, producerId, epoch, marker, firstOffset,
-                        rebuildIndex ? indexTo : null);
+                        rebuildIndex ? segment : null);
             } catch (IOException e) {
                 throw new UncheckedIOException("Reading the transaction marker at offset " + firstOffset + " of "
-                        + indexTo.logFile() + " failed", e);
+                        + segment.logFile() + " failed", e);
             }
         }
         int delta = header.getInt(BatchHeader.LAST_OFFSET_DELTA);

@@ -1,5 +1,6 @@
 package io.skein.log.segment;
 
+import io.skein.log.index.AbortedTxn;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Collections;
@@ -121,6 +122,24 @@ public final class Segments {
         }
         end = new LogEnd(fresh.lastOffset() + 1, fresh, fresh.size());
         return removed;
+    }
+
+    /**
+     * The aborted transactions overlapping {@code [fromOffset, upperBoundOffset)} (ABORT marker at
+     * or after {@code fromOffset}, first offset below the bound), in marker order: from the indexes
+     * of the segment holding {@code fromOffset} (the first segment when none does) and the later
+     * ones, until an entry's last stable offset shows that no later segment holds another (a
+     * transaction's entry lives with its marker, at or after everything it overlaps). In memory, no
+     * I/O; any thread.
+     */
+    public java.util.List<AbortedTxn> abortedTransactions(long fromOffset, long upperBoundOffset) {
+        java.util.List<AbortedTxn> out = new java.util.ArrayList<>();
+        Map.Entry<Long, LogSegment> floor = byBaseOffset.floorEntry(fromOffset);
+        LogSegment segment = floor != null ? floor.getValue() : byBaseOffset.firstEntry().getValue();
+        while (segment != null && !segment.txnIndex().collect(fromOffset, upperBoundOffset, out)) {
+            segment = next(segment);
+        }
+        return out;
     }
 
     /** Bytes of complete batches in all segments. */

@@ -43,19 +43,7 @@ class RandomizedLogModelTest {
 
     @Test
     void randomOperationsAgreeWithTheModel() throws IOException {
-        Long fixed = Long.getLong("skein.model.seed");
-        int runs = fixed != null ? 1 : 4;
-        long first = fixed != null ? fixed : new Random().nextLong();
-        for (int run = 0; run < runs; run++) {
-            long seed = first + run;
-            Path dir = Files.createDirectory(root.resolve("run-" + run));
-            try {
-                new Run(seed, dir).execute(300);
-            } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("RandomizedLogModelTest failed with seed " + seed
-                        + " (rerun with -Dskein.model.seed=" + seed + "): " + e, e);
-            }
-        }
+        SeededModelRuns.run("RandomizedLogModelTest", root, (seed, dir) -> new Run(seed, dir).execute(300));
     }
 
     private static final class Run {

@@ -11,7 +11,6 @@ import io.skein.log.api.EpochEndOffset;
 import io.skein.log.epoch.EpochEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,19 +40,7 @@ class RandomizedReplicaLogModelTest {
 
     @Test
     void replicationOperationsAgreeWithTheModel() throws IOException {
-        Long fixed = Long.getLong("skein.model.seed");
-        int runs = fixed != null ? 1 : 4;
-        long first = fixed != null ? fixed : new Random().nextLong();
-        for (int run = 0; run < runs; run++) {
-            long seed = first + run;
-            Path dir = Files.createDirectory(root.resolve("run-" + run));
-            try {
-                new Run(seed, dir).execute(300);
-            } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("RandomizedReplicaLogModelTest failed with seed " + seed
-                        + " (rerun with -Dskein.model.seed=" + seed + "): " + e, e);
-            }
-        }
+        SeededModelRuns.run("RandomizedReplicaLogModelTest", root, (seed, dir) -> new Run(seed, dir).execute(300));
     }
 
     private static final class Run {

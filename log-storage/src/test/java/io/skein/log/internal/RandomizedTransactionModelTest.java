@@ -6,7 +6,6 @@ import io.skein.log.api.AbortedTransaction;
 import io.skein.log.api.AppendResult;
 import io.skein.log.api.LogConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,19 +43,7 @@ class RandomizedTransactionModelTest {
 
     @Test
     void randomOperationsAgreeWithTheModel() throws IOException {
-        Long fixed = Long.getLong("skein.model.seed");
-        int runs = fixed != null ? 1 : 4;
-        long first = fixed != null ? fixed : new Random().nextLong();
-        for (int run = 0; run < runs; run++) {
-            long seed = first + run;
-            Path dir = Files.createDirectory(root.resolve("run-" + run));
-            try {
-                new Run(seed, dir).execute(250);
-            } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("RandomizedTransactionModelTest failed with seed " + seed
-                        + " (rerun with -Dskein.model.seed=" + seed + "): " + e, e);
-            }
-        }
+        SeededModelRuns.run("RandomizedTransactionModelTest", root, (seed, dir) -> new Run(seed, dir).execute(250));
     }
 
     private static final class Run {

@@ -1,9 +1,11 @@
 package io.skein.log.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skein.log.api.AbortedTransaction;
+import io.skein.log.api.ActiveProducer;
 import io.skein.log.api.AppendResult;
 import io.skein.log.api.LogConfig;
 import io.skein.log.index.TransactionIndex;
@@ -60,6 +62,25 @@ class TransactionMarkerTest {
             assertEquals(7, committed.baseOffset());
             assertEquals(8, f.log.lastStableOffset());
             assertEquals(List.of(), f.log.abortedTransactions(0, 8));
+        }
+    }
+
+    @Test
+    void activeProducersShowTheOpenTransactionUntilItsMarker() throws IOException {
+        try (LogFixture f = new LogFixture(dir, CONFIG)) {
+            f.append(Batches.batch(2));
+            f.append(txnBatch(1L, EPOCH, 0, 3));
+            assertTrue(f.log.hasOngoingTransaction(1L, EPOCH));
+            assertFalse(f.log.hasOngoingTransaction(1L, (short) (EPOCH + 1)), "another epoch's transaction");
+            assertFalse(f.log.hasOngoingTransaction(2L, EPOCH), "an unknown producer");
+            ActiveProducer open = f.log.activeProducers().get(0);
+            assertEquals(new ActiveProducer(1L, EPOCH, 2, open.lastTimestamp(), -1, 2), open);
+
+            f.log.appendTransactionMarker(1L, EPOCH, 4, true, 7, 0L);
+
+            assertFalse(f.log.hasOngoingTransaction(1L, EPOCH));
+            assertEquals(List.of(new ActiveProducer(1L, EPOCH, 2, open.lastTimestamp(), 4, -1)),
+                    f.log.activeProducers());
         }
     }
 

@@ -97,6 +97,24 @@ class TruncationTest {
     }
 
     @Test
+    void truncationRestoresProducerStateFromTheSnapshotBelowTheCut() throws IOException {
+        try (LogFixture f = new LogFixture(dir, SMALL)) {
+            f.append(TransactionMarkerTest.txnBatch(7L, (short) 1, 0, 1));
+            f.log.appendTransactionMarker(7L, (short) 1, 5, true, 0, BASE_TS);
+            fill(f); // rolls: the snapshots remember the marker's coordinator epoch
+            assertTrue(ProducerSnapshotFile.latest(f.partitionDir(), 158).isPresent());
+
+            f.log.truncateTo(158);
+
+            f.append(TransactionMarkerTest.txnBatch(7L, (short) 1, 1, 1));
+            AppendResult stale = f.log.appendTransactionMarker(7L, (short) 1, 4, true, 0, BASE_TS);
+            assertEquals(Errors.TRANSACTION_COORDINATOR_FENCED, stale.error(),
+                    "the coordinator epoch of a marker in a segment below the cut is still known");
+            assertEquals(155, f.diskLog().producers().lastSequenceOf(PRODUCER));
+        }
+    }
+
+    @Test
     void appendsContinueAfterTruncationAndSurviveARestart() throws IOException {
         try (LogFixture f = new LogFixture(dir, SMALL)) {
             fill(f);
