@@ -27,6 +27,7 @@ import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.resource.ResourceType;
@@ -60,6 +61,7 @@ public final class ProduceHandler implements RequestHandler {
     private final Authorization authz;
     private final Purgatory<TopicPartition> producePurgatory;
     private final TransactionVerification transactions;
+    private final PendingAppends pendingAppends = new PendingAppends();
 
     /**
      * @param producePurgatory where acks=-1 responses wait for the high watermark; woken by whoever
@@ -122,7 +124,9 @@ public final class ProduceHandler implements RequestHandler {
                 }
                 CompletableFuture<Errors> verified = transactions.verify(data.transactionalId(), tp, records,
                         context.apiVersion(), lookup.partition().log());
-                if (verified.isDone()) {
+                RecordBatch first = data.transactionalId() == null ? null : records.firstBatch();
+                long producerId = first == null ? RecordBatch.NO_PRODUCER_ID : first.producerId();
+                if (verified.isDone() && !pendingAppends.isPending(tp, producerId)) {
                     // not transactional, already in its transaction, or answered by this node's coordinator
                     try {
                         appendVerified(verified.join(), lookup.partition(), tp, records, out, acks,
@@ -133,8 +137,9 @@ public final class ProduceHandler implements RequestHandler {
                 } else {
                     // a coordinator on another broker, or a v2 addition being replicated: append on the
                     // thread that completes the check
-                    remoteChecks.add(verified.thenAccept(error -> appendVerified(error, null, tp, records, out, acks,
-                                    data.transactionalId(), context.apiVersion(), waiting))
+                    // (after this producer's earlier append to the partition, if that one still waits)
+                    remoteChecks.add(pendingAppends.enqueue(tp, producerId, verified, error -> appendVerified(error,
+                                    null, tp, records, out, acks, data.transactionalId(), context.apiVersion(), waiting))
                             .exceptionally(failure -> {
                                 failUnexpectedly(tp, out, failure);
                                 return null;
