@@ -48,7 +48,6 @@ class ClusterTransactionsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final int PARTITIONS = 6;
     /** Several follower fetch rounds ({@code replica.fetch.wait.max.ms} is 500 ms by default). */
-    private static final long TRANSACTION_STATE_COPY_MS = 2_000;
     private static final Path LIBRDKAFKA_SCRIPT = Path.of("src", "test", "python", "confluent_transactions.py")
             .toAbsolutePath();
     private static ThreeNodeCluster cluster;
@@ -128,11 +127,8 @@ class ClusterTransactionsTest {
                     .coordinatorId();
         }
 
-        // KNOWN BUG (next to fix): killed at once, the re-initialised producer's first batch is refused
-        // with OutOfOrderSequenceException (producer 0 at epoch 0, incoming sequence 0, log end 9),
-        // although every coordinator write now answers only once replicated. Until that is found,
-        // the followers get a moment to copy the coordinator's last entries.
-        Thread.sleep(TRANSACTION_STATE_COPY_MS);
+        // at once: every partition the transaction added is replicated in __transaction_state before
+        // its batches were appended, so the new coordinator knows them all
         cluster.kill(coordinator); // kill -9: the transaction stays open in __transaction_state
         first.close(Duration.ZERO);
 
