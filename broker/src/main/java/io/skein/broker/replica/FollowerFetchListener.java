@@ -6,8 +6,6 @@ import org.apache.kafka.common.TopicPartition;
 @FunctionalInterface
 public interface FollowerFetchListener {
 
-    FollowerFetchListener NONE = (tp, replicaId, fetchOffset) -> { };
-
     /** Follower {@code replicaId} fetched {@code tp} from {@code fetchOffset}, its log end offset. */
     void onFollowerFetch(TopicPartition tp, int replicaId, long fetchOffset);
 }

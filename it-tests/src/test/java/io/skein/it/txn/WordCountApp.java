@@ -23,8 +23,6 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>The counts live in an in-memory store, so every start restores them from the changelog:
  * what the restarted app counts on from is exactly what the killed one committed.
- * It also keeps Streams off RocksDB: the project manages rocksdbjni at its own version, not the
- * one kafka-streams was built against.
  */
 public final class WordCountApp {
 
