@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skein.coordinator.group.GroupCoordinator;
 import io.skein.it.harness.Clients;
 import io.skein.it.harness.ThreeNodeCluster;
 import java.nio.charset.StandardCharsets;
@@ -106,7 +107,7 @@ class ClusterOffsetsTest {
         try {
             List<TopicPartitionInfo> partitions = admin.describeTopics(List.of(Topic.GROUP_METADATA_TOPIC_NAME))
                     .allTopicNames().get().get(Topic.GROUP_METADATA_TOPIC_NAME).partitions();
-            int p = Math.abs(group.hashCode()) % partitions.size();
+            int p = GroupCoordinator.partitionFor(group, partitions.size());
             return partitions.get(p).isr().stream().map(Node::id).collect(Collectors.toSet());
         } catch (Exception e) {
             return Set.of();

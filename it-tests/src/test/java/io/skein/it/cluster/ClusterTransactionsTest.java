@@ -3,6 +3,8 @@ package io.skein.it.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skein.coordinator.group.GroupCoordinator;
+import io.skein.coordinator.transaction.TransactionCoordinator;
 import io.skein.it.harness.ClusterAdmin;
 import io.skein.it.harness.Clients;
 import io.skein.it.harness.Processes;
@@ -29,7 +31,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.internals.Topic;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -235,7 +236,7 @@ class ClusterTransactionsTest {
         Map<Integer, Integer> stateLeaders = leaders(admin, Topic.TRANSACTION_STATE_TOPIC_NAME);
         for (int i = 0; ; i++) {
             String id = prefix + i;
-            int leader = stateLeaders.get(Utils.abs(id.hashCode()) % stateLeaders.size());
+            int leader = stateLeaders.get(TransactionCoordinator.partitionFor(id, stateLeaders.size()));
             if (leader >= 0 && leader != node) {
                 return id;
             }
@@ -255,7 +256,7 @@ class ClusterTransactionsTest {
         Map<Integer, Integer> offsetsLeaders = leaders(admin, Topic.GROUP_METADATA_TOPIC_NAME);
         for (int i = 0; ; i++) {
             String group = prefix + i;
-            int leader = offsetsLeaders.get(Utils.abs(group.hashCode()) % offsetsLeaders.size());
+            int leader = offsetsLeaders.get(GroupCoordinator.partitionFor(group, offsetsLeaders.size()));
             if (leader >= 0 && leader != node) {
                 return group;
             }
