@@ -110,8 +110,9 @@ public final class InterBrokerClient implements AutoCloseable {
      * to the broker is dropped, so the next call connects afresh.
      *
      * @return the response, always with a body (never a disconnection, timeout or version mismatch)
-     * @throws IOException when the broker cannot be reached, the connection drops, the request
-     *     times out, the broker does not support the request, or the wait was woken up
+     * @throws IOException when the broker cannot be reached or refuses this broker's authentication,
+     *     the connection drops, the request times out, the broker does not support the request, or
+     *     the wait was woken up
      *     ({@link #wakeup}) or interrupted; the caller backs off and tries again
      */
     public ClientResponse sendAndReceive(Node node, AbstractRequest.Builder<?> request) throws IOException {
@@ -162,7 +163,10 @@ public final class InterBrokerClient implements AutoCloseable {
             client.poll(deadline - now, now);
             AuthenticationException refused = client.authenticationException(node);
             if (refused != null) {
-                throw refused;
+                // a wrong inter-broker password or certificate is an operator's fix, not a crash: one line, no trace
+                throw new IOException(describe(node) + " refused this broker's authentication on the inter-broker "
+                        + "listener (check sasl.mechanism.inter.broker.protocol and the listener's JAAS username and "
+                        + "password, or its keystore): " + refused.getMessage());
             }
             checkNotAbandoned(woken);
             now = time.milliseconds();
