@@ -25,6 +25,7 @@ public final class BrokerConfigDef {
     public static final String INTER_BROKER_LISTENER_NAME = "inter.broker.listener.name";
     public static final String QUORUM_VOTERS = "controller.quorum.voters";
     public static final String QUORUM_REQUEST_TIMEOUT_MS = "controller.quorum.request.timeout.ms";
+    public static final String QUORUM_ELECTION_TIMEOUT_MS = "controller.quorum.election.timeout.ms";
     public static final String QUORUM_BOOTSTRAP_SERVERS = "controller.quorum.bootstrap.servers";
     public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
     public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
@@ -118,7 +119,9 @@ public final class BrokerConfigDef {
         d.define(INTER_BROKER_LISTENER_NAME, Type.STRING, null, Importance.MEDIUM, "Listener for broker-to-broker traffic.");
         d.define(QUORUM_VOTERS, Type.LIST, "1@127.0.0.1:9093", Importance.HIGH, "id@host:port of every voter.");
         d.define(QUORUM_REQUEST_TIMEOUT_MS, Type.INT, 2000, Range.atLeast(1), Importance.LOW,
-                "Raft request timeout.");
+                "How long one Raft request (a broker heartbeat, one attempt of a command) waits for one voter.");
+        d.define(QUORUM_ELECTION_TIMEOUT_MS, Type.INT, 1000, Range.atLeast(10), Importance.LOW,
+                "A voter that hears no leader for between this and twice this starts an election.");
         d.define(QUORUM_BOOTSTRAP_SERVERS, Type.LIST, "", Importance.HIGH, "host:port of controllers to contact "
                 + "first; Skein's quorum is static, so each must be one of controller.quorum.voters.");
         d.define(BROKER_HEARTBEAT_INTERVAL_MS, Type.INT, 2000, Range.atLeast(1), Importance.MEDIUM,

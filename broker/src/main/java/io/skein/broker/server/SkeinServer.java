@@ -211,7 +211,9 @@ public final class SkeinServer implements AutoCloseable {
                         config.getShort(BrokerConfigDef.DEFAULT_REPLICATION_FACTOR), config.originals()),
                 config.getLong(BrokerConfigDef.METADATA_SNAPSHOT_ENTRIES),
                 Duration.ofMillis(config.getInt(BrokerConfigDef.BROKER_SESSION_TIMEOUT_MS)),
-                tls);
+                tls,
+                new QuorumSettings.RaftTimeouts(Duration.ofMillis(config.getInt(BrokerConfigDef.QUORUM_ELECTION_TIMEOUT_MS)),
+                        Duration.ofMillis(config.getInt(BrokerConfigDef.QUORUM_REQUEST_TIMEOUT_MS))));
     }
 
     private ServerSettings serverSettings() {

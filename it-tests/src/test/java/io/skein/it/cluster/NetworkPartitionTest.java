@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,27 +45,28 @@ import org.junit.jupiter.api.Test;
  * neither its followers nor the controller; the majority fences it, elects a new leader and takes
  * acks=all writes; no consumer sees what the cut-off leader took alone; after healing, the old
  * leader learns the new epoch, truncates its divergent tail, catches up and rejoins the ISR, and
- * the partition holds exactly the acknowledged records whichever node leads it.
+ * the partition holds exactly the acknowledged records whichever node leads it. And when the cut-off
+ * node is the active controller, with short broker sessions, the new controller fences only it:
+ * no healthy broker while the network is split, and none when the old controller's stale fences
+ * arrive after the heal.
  *
  * <p>Skipped when this process may not create network namespaces (not root, no CAP_NET_ADMIN).
  */
 class NetworkPartitionTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final long SESSION_MS = 3000;
+    private static final Pattern LEADER_LINE = Pattern.compile("Node (\\d+): metadata quorum leader is now node (-?\\d+)");
     private static NetnsCluster cluster;
 
     @BeforeAll
     static void startCluster() {
         String unavailable = NetnsCluster.whyNamespacesAreUnavailable();
         Assumptions.assumeTrue(unavailable == null, "skipped: network namespaces unavailable: " + unavailable);
-        // The session timeout must outlast a broker's controller failover when the cut-off node
-        // was the active controller: its Ratis client gives up on the silent old leader only after
-        // the attempt timeout plus gRPC's 5 s graceful channel shutdown, about 6-7 s. With 3 s the
-        // new controller, which starts every session clock at its election, fences all three
-        // brokers (itself included), the ISR collapses onto the cut-off leader and the partition
-        // stays leaderless until the heal.
+        // Short sessions, so that a broker slow to find a new controller would be fenced: heartbeats
+        // from voters go to the leader their own Raft server follows.
         cluster = NetnsCluster.start("netsplit", Map.of(
-                "broker.session.timeout.ms", "12000",
+                "broker.session.timeout.ms", Long.toString(SESSION_MS),
                 "broker.heartbeat.interval.ms", "500",
                 "replica.lag.time.max.ms", "3000"));
     }
@@ -167,6 +170,92 @@ class NetworkPartitionTest {
             assertEquals(acknowledged, values(readToEnd(cluster.node(preferred).bootstrap(), tp)),
                     "read through the preferred leader " + preferred + " (the isolated node was " + leader + ")");
         }
+    }
+
+    @Test
+    void cuttingOffTheActiveControllerFencesOnlyItNeitherDuringTheSplitNorAfterTheHeal() throws Exception {
+        Clients.await("all three nodes to follow one controller", TIMEOUT, () -> agreedController() > 0);
+        int controller = agreedController();
+        int[] others = IntStream.rangeClosed(1, 3).filter(id -> id != controller).toArray();
+        long fencesBefore = fencesOf(others);
+
+        cluster.isolate(controller);
+        try {
+            Clients.await("the majority to elect a controller other than node " + controller, TIMEOUT, () ->
+                    IntStream.of(others).allMatch(id -> {
+                        int seen = controllerSeenBy(id);
+                        return seen > 0 && seen != controller;
+                    }));
+            int elected = controllerSeenBy(others[0]);
+            Clients.await("node " + elected + " to fence the cut-off node " + controller, TIMEOUT, () ->
+                    cluster.node(elected).outputLines().stream().anyMatch(l -> l.contains("Broker " + controller
+                            + " fenced: no heartbeat")));
+            // Two more sessions: a healthy broker still sending heartbeats to the silent old
+            // controller would have been fenced by now.
+            Thread.sleep(2 * SESSION_MS);
+            assertEquals(fencesBefore, fencesOf(others), "healthy brokers fenced during the split:\n"
+                    + fenceLines(others));
+        } finally {
+            cluster.heal(controller);
+        }
+
+        // After the heal the former controller follows the new one, and the fences it decided while
+        // cut off (it heard none of the majority's heartbeats) are never committed.
+        Clients.await("node " + controller + " to follow the new controller", TIMEOUT, () -> {
+            int seen = controllerSeenBy(controller);
+            return seen > 0 && seen != controller;
+        });
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            Clients.await("node " + controller + " registered and serving again", TIMEOUT,
+                    () -> registeredBrokers(admin).contains(controller));
+        }
+        Thread.sleep(2 * SESSION_MS);
+        assertEquals(fencesBefore, fencesOf(others), "healthy brokers fenced after the heal:\n" + fenceLines(others));
+    }
+
+    /** The controller all three nodes last logged as their quorum leader, or -1 while they disagree. */
+    private static int agreedController() {
+        int first = controllerSeenBy(1);
+        return controllerSeenBy(2) == first && controllerSeenBy(3) == first ? first : -1;
+    }
+
+    /** The quorum leader node {@code id} last logged, or -1. */
+    private static int controllerSeenBy(int id) {
+        int leader = -1;
+        for (String line : cluster.node(id).outputLines()) {
+            Matcher m = LEADER_LINE.matcher(line);
+            if (m.find() && Integer.parseInt(m.group(1)) == id) {
+                leader = Integer.parseInt(m.group(2));
+            }
+        }
+        return leader;
+    }
+
+    private static List<Integer> registeredBrokers(Admin admin) {
+        try {
+            return admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).stream().map(n -> n.id()).toList();
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    /** Lines, on any node, saying one of {@code brokers} was fenced for a missed session. */
+    private static List<String> fenceLines(int... brokers) {
+        List<String> lines = new ArrayList<>();
+        for (int node = 1; node <= 3; node++) {
+            for (String line : cluster.node(node).outputLines()) {
+                for (int broker : brokers) {
+                    if (line.contains("Broker " + broker + " fenced: no heartbeat")) {
+                        lines.add("node " + node + ": " + line);
+                    }
+                }
+            }
+        }
+        return lines;
+    }
+
+    private static long fencesOf(int... brokers) {
+        return fenceLines(brokers).size();
     }
 
     private static KafkaProducer<byte[], byte[]> acksAllProducer(String bootstrap) {

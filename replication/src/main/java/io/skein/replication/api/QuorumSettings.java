@@ -22,6 +22,7 @@ import java.util.Map;
  *     this long ({@code broker.session.timeout.ms})
  * @param tls TLS for the Raft traffic, or null for plaintext (a PLAINTEXT or SASL_PLAINTEXT
  *     controller listener)
+ * @param raftTimeouts how quickly the quorum gives up on a silent peer
  */
 public record QuorumSettings(
         int nodeId,
@@ -32,7 +33,22 @@ public record QuorumSettings(
         ControllerSettings controller,
         long snapshotEntries,
         Duration brokerSessionTimeout,
-        QuorumTls tls) {
+        QuorumTls tls,
+        RaftTimeouts raftTimeouts) {
+
+    /**
+     * @param election {@code controller.quorum.election.timeout.ms}: a voter that hears nothing from
+     *     a leader for a random time between this and twice this starts an election, and a leader
+     *     that hears from no majority for twice this steps down
+     * @param request {@code controller.quorum.request.timeout.ms}: one attempt of one request at one
+     *     voter (a broker heartbeat gets one such attempt, a command as many as fit in
+     *     {@code requestTimeout})
+     */
+    public record RaftTimeouts(Duration election, Duration request) {
+
+        /** Apache Kafka's defaults. */
+        public static final RaftTimeouts DEFAULTS = new RaftTimeouts(Duration.ofMillis(1000), Duration.ofMillis(2000));
+    }
 
     /**
      * Defaults the controller applies to commands.

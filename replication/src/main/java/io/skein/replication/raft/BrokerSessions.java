@@ -76,11 +76,24 @@ final class BrokerSessions {
                 sessions.put(broker.id(), new Session(broker.incarnationId(), Math.max(since, nowNanos)));
                 continue;
             }
-            long last = Math.max(since, session.lastNanos());
-            if (nowNanos - last > sessionTimeoutNanos) {
-                expired.add(new Expired(broker, (nowNanos - last) / 1_000_000L));
+            long silent = nowNanos - Math.max(since, session.lastNanos());
+            if (silent > sessionTimeoutNanos) {
+                expired.add(new Expired(broker, silent / 1_000_000L));
             }
         }
         return expired;
+    }
+
+    /**
+     * Whether this node, while leader, has itself seen the session of {@code incarnationId} expire.
+     * A fence for a missed session is committed only if this is true on the leader that appends it:
+     * a node that was cut off while it led knows nothing of the heartbeats the new leader got, and
+     * the fences it decided then must not land when the network heals.
+     */
+    boolean confirmsExpired(int brokerId, Uuid incarnationId, long nowNanos) {
+        long since = leaderSinceNanos;
+        Session session = sessions.get(brokerId);
+        return since >= 0 && session != null && session.incarnationId().equals(incarnationId)
+                && nowNanos - Math.max(since, session.lastNanos()) > sessionTimeoutNanos;
     }
 }

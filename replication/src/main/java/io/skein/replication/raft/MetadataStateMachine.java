@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>On the leader, {@link #startTransaction} decodes the client's command and lets the
  * {@link ImageLedger} compute records and results against the pending image; the log entry holds
  * the encoded <em>records</em> (never the command) and the image version they were computed
- * against. {@link #applyTransaction} runs on every replica and on restart: it replays the records
+ * against. A fence for a missed session is refused unless this leader saw the session expire
+ * itself ({@link BrokerSessions#confirmsExpired}). {@link #applyTransaction} runs on every replica and on restart: it replays the records
  * if the entry is not stale and answers the encoded result (stale flag, log index, items). The
  * leader's result travels in the transaction context; followers answer nobody.
  *
@@ -214,6 +215,14 @@ final class MetadataStateMachine extends BaseStateMachine {
                     request.getClientId(), e.toString());
             return builder.build().setException(new IOException("malformed controller command", e));
         }
+        if (command instanceof ControllerCommand.FenceBroker fence && !fence.controlledShutdown()
+                && !sessions.confirmsExpired(fence.brokerId(), fence.incarnationId(), System.nanoTime())) {
+            log.info("Node {} refused to fence broker {}: its session has not expired on this node, the active "
+                    + "controller (the fence was decided by a controller that has since lost its leadership)",
+                    localNodeId, fence.brokerId());
+            return builder.build().setException(new IOException("broker " + fence.brokerId()
+                    + "'s session has not expired on the active controller, node " + localNodeId));
+        }
         ImageLedger.Proposal proposal = ledger.propose(command);
         return builder.setLogData(ByteString.copyFrom(proposal.entry()))
                 .setStateMachineContext(proposal.result())
@@ -266,6 +275,9 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     @Override
     public void notifyNotLeader(Collection<TransactionContext> pendingEntries) {
+        // Ratis names no new leader when a leader steps down for want of a majority (a cut-off
+        // leader); without this its fencing timer would go on finding every session expired.
+        sessions.leaderChanged(false, System.nanoTime());
         ledger.discardPending();
     }
 

@@ -30,8 +30,11 @@ import org.apache.ratis.util.TimeDuration;
  * How Skein's settings map onto Ratis: one Raft group whose id every node derives from the same
  * fixed string, peer ids that are node ids as strings, and the server and client properties.
  *
- * <p>Ratis defaults kept on purpose: election timeout 150-300 ms, log segments of 32 MiB, a log
- * entry is acknowledged only after fsync. Changed: the storage directory, the gRPC bind address,
+ * <p>Ratis defaults kept on purpose: log segments of 32 MiB, a log entry is acknowledged only
+ * after fsync. Changed: the election timeout, from Ratis' 150-300 ms to Kafka's
+ * {@code controller.quorum.election.timeout.ms} and twice it (Ratis' own made leaders step down
+ * and elections repeat whenever a busy machine delayed a heartbeat by half a second), the client's
+ * attempt timeout ({@code controller.quorum.request.timeout.ms}), the storage directory, the gRPC bind address,
  * a snapshot every {@code snapshotEntries} applied entries (two snapshot files kept), and purging
  * of the log segments a snapshot covers (Ratis keeps the open segment and purges closed ones in
  * steps of at least {@code snapshotEntries} entries), and TLS when the controller listener uses it.
@@ -43,8 +46,6 @@ final class RatisConfig {
     /** The same on every node, so voters started independently form one group. */
     static final RaftGroupId GROUP_ID =
             RaftGroupId.valueOf(UUID.nameUUIDFromBytes("skein-metadata-quorum".getBytes(StandardCharsets.UTF_8)));
-
-    private static final long CLIENT_ATTEMPT_TIMEOUT_MS = 3000;
 
     private RatisConfig() {
     }
@@ -71,13 +72,17 @@ final class RatisConfig {
         // One attempt at one voter; a dead or cut-off voter costs at most this before the client
         // tries the next. The request timeout bounds all attempts together.
         RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(
-                Math.min(CLIENT_ATTEMPT_TIMEOUT_MS, settings.requestTimeout().toMillis()), TimeUnit.MILLISECONDS));
+                Math.min(settings.raftTimeouts().request().toMillis(), settings.requestTimeout().toMillis()),
+                TimeUnit.MILLISECONDS));
         return properties;
     }
 
     static RaftProperties serverProperties(QuorumSettings settings) {
         RaftProperties properties = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(properties, List.of(settings.storageDir().toFile()));
+        long election = settings.raftTimeouts().election().toMillis();
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2 * election, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, settings.snapshotEntries());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);

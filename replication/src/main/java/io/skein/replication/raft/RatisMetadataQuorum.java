@@ -24,6 +24,7 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcFactory;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.util.TimeDuration;
@@ -99,10 +100,12 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                 follower.start();
             }
             if (isVoter()) {
-                fencingTimer = new FencingTimer(settings.nodeId(), sessions, ledger::image, this::submit, System::nanoTime);
+                fencingTimer = new FencingTimer(settings.nodeId(), sessions, ledger::image, this::submitAsLeader,
+                        System::nanoTime);
                 fencingTimer.start();
                 rebalanceTimer = new LeaderRebalanceTimer(settings.nodeId(),
-                        LeaderRebalanceSettings.from(settings.controller().brokerConfig()), ledger::image, this::submit);
+                        LeaderRebalanceSettings.from(settings.controller().brokerConfig()), ledger::image,
+                        this::submitAsLeader);
                 rebalanceTimer.start();
             }
         } catch (IOException | RuntimeException e) {
@@ -191,10 +194,39 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         return withClient(c -> c.submit(command));
     }
 
+    /** A command only the active controller makes, to this voter's own Raft server (see {@link ControllerClient#submitLocally}). */
+    private CompletableFuture<ControllerResult> submitAsLeader(ControllerCommand command) {
+        RaftServer s = server;
+        return withClient(c -> s == null
+                ? CompletableFuture.failedFuture(new ControllerUnavailableException("node " + settings.nodeId()
+                        + " is not a voter", null))
+                : c.submitLocally(command, s));
+    }
+
     @Override
     public CompletableFuture<BrokerHeartbeatState> heartbeat(int brokerId, Uuid incarnationId) {
-        return withClient(c -> c.query(QueryCodec.heartbeat(brokerId, incarnationId))
+        RaftPeerId leader = localLeader();
+        return withClient(c -> c.query(QueryCodec.heartbeat(brokerId, incarnationId), leader,
+                        settings.raftTimeouts().request())
                 .thenApply(QueryCodec::decodeHeartbeatState));
+    }
+
+    /**
+     * The leader this voter's own Raft server follows, or null (a broker-only node, or no leader
+     * known). Heartbeats go there directly: when the old leader falls silent, the Raft client
+     * would keep trying it for several seconds, while the server learns the new leader within an
+     * election, and the new leader counts every session from its election on.
+     */
+    private RaftPeerId localLeader() {
+        RaftServer s = server;
+        if (s == null) {
+            return null;
+        }
+        try {
+            return s.getDivision(RatisConfig.GROUP_ID).getInfo().getLeaderId();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.skein.replication.raft;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skein.replication.metadata.ImageState;
 import io.skein.replication.metadata.MetadataRecord;
@@ -68,5 +70,23 @@ class BrokerSessionsTest {
         sessions.leaderChanged(false, 0);
 
         assertEquals(List.of(), sessions.expired(brokers(TWO), 100_000 * MS));
+    }
+
+    @Test
+    void onlyALeaderThatSawTheSessionExpireConfirmsAFence() {
+        BrokerSessions sessions = new BrokerSessions(9000);
+        sessions.leaderChanged(true, 0);
+        sessions.heartbeat(1, ONE, 1000 * MS);
+
+        assertFalse(sessions.confirmsExpired(1, ONE, 9500 * MS), "heard from 8.5 s ago");
+        assertTrue(sessions.confirmsExpired(1, ONE, 10_500 * MS), "silent for 9.5 s");
+        assertFalse(sessions.confirmsExpired(1, Uuid.randomUuid(), 10_500 * MS), "another incarnation");
+        assertFalse(sessions.confirmsExpired(2, TWO, 10_500 * MS), "never seen by this leader");
+
+        sessions.leaderChanged(false, 11_000 * MS);
+        assertFalse(sessions.confirmsExpired(1, ONE, 30_000 * MS), "no longer leader");
+        sessions.leaderChanged(true, 30_000 * MS);
+        sessions.heartbeat(1, ONE, 30_500 * MS);
+        assertFalse(sessions.confirmsExpired(1, ONE, 31_000 * MS), "a new leader that hears the broker");
     }
 }

@@ -71,7 +71,7 @@ final class QuorumFixture {
                                    long snapshotEntries) {
         return new QuorumSettings(nodeId, voters, controllerAddress, storage, timeout,
                 new QuorumSettings.ControllerSettings(1, (short) 1, Map.of()), snapshotEntries,
-                Duration.ofMillis(9000), null);
+                Duration.ofMillis(9000), null, QuorumSettings.RaftTimeouts.DEFAULTS);
     }
 
     static ControllerCommand register(int brokerId) {

@@ -2,10 +2,15 @@ package io.skein.replication.raft;
 
 import static io.skein.replication.raft.QuorumFixture.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skein.replication.api.ControllerCommand;
 import io.skein.replication.api.ControllerResult;
+import io.skein.replication.api.ControllerUnavailableException;
 import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataQuorum;
 import java.net.InetSocketAddress;
@@ -14,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
@@ -90,5 +96,30 @@ class ThreeVoterQuorumTest {
         MetadataImage image = survivor.awaitApplied(result.offset()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertEquals(2, image.topic("after-failover").orElseThrow().partitions().size());
         assertNotEquals(leader, image.controllerId());
+    }
+
+    @Test
+    void theLeaderRefusesToFenceABrokerWhoseSessionItSeesAlive() throws Exception {
+        int leader = startThreeVoters();
+        MetadataQuorum follower = quorums.get(leader == 1 ? 1 : 0);
+        ControllerCommand.RegisterBroker broker = (ControllerCommand.RegisterBroker) QuorumFixture.register(1);
+        follower.submit(broker).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        follower.heartbeat(1, broker.incarnationId()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+        // A fence for a missed session, as a cut-off former leader would send it after the heal,
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> follower.submit(
+                new ControllerCommand.FenceBroker(1, broker.incarnationId(), false)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        assertInstanceOf(ControllerUnavailableException.class, refused.getCause());
+        assertTrue(refused.getCause().getMessage().contains("session has not expired"), refused.getCause().getMessage());
+        ControllerResult barrier = follower.submit(new ControllerCommand.Barrier()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertFalse(follower.awaitApplied(barrier.offset()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                .brokers().get(1).fenced(), "broker 1 fenced by a refused command");
+
+        // while a broker's own controlled shutdown still fences it.
+        ControllerResult shutdown = follower.submit(new ControllerCommand.FenceBroker(1, broker.incarnationId(), true))
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(Errors.NONE, shutdown.items().get(0).error());
+        assertTrue(follower.awaitApplied(shutdown.offset()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                .brokers().get(1).fenced());
     }
 }
