@@ -3,7 +3,7 @@ package io.skein.broker.replica;
 import io.skein.broker.config.BrokerConfig;
 import io.skein.broker.config.BrokerConfigDef;
 import io.skein.broker.config.ListenerSpec;
-import io.skein.broker.interbroker.InterBrokerClient;
+import io.skein.replication.interbroker.InterBrokerClient;
 
 /**
  * The replication settings of a broker, by their Kafka names: {@code replica.lag.time.max.ms},
