@@ -1,4 +1,4 @@
-package io.skein.broker.replica;
+package io.skein.replication.replica;
 
 import io.skein.log.api.PartitionLog;
 import io.skein.replication.interbroker.InterBrokerClient;

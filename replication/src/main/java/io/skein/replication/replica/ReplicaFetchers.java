@@ -1,4 +1,4 @@
-package io.skein.broker.replica;
+package io.skein.replication.replica;
 
 import io.skein.replication.interbroker.InterBrokerClient;
 import java.util.ArrayList;
