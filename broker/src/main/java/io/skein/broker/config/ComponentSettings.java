@@ -6,12 +6,15 @@ import io.skein.coordinator.records.ReplicationAwait;
 import io.skein.coordinator.transaction.TransactionConfig;
 import io.skein.log.api.StorageSettings;
 import io.skein.log.compaction.CleanerSettings;
+import io.skein.replication.interbroker.InterBrokerClient;
+import io.skein.replication.replica.ReplicationSettings;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The settings records of the node's components (log storage, log cleaner, group and transaction
- * coordinators), read from the broker configuration's Kafka-named keys. {@link BrokerConfig}
+ * The settings records of the node's components (log storage, log cleaner, replication, group and
+ * transaction coordinators), read from the broker configuration's Kafka-named keys. {@link BrokerConfig}
  * parses and validates; this translates. Stateless.
  */
 public final class ComponentSettings {
@@ -75,5 +78,30 @@ public final class ComponentSettings {
                 config.getLong(BrokerConfigDef.LOG_CLEANER_BACKOFF_MS),
                 ((Number) config.values().get(BrokerConfigDef.LOG_CLEANER_IO_MAX_BYTES_PER_SECOND)).doubleValue(),
                 config.getLong(BrokerConfigDef.LOG_CLEANER_DEDUPE_BUFFER_SIZE));
+    }
+
+    /**
+     * The replication settings ({@code replica.lag.time.max.ms}, {@code replica.fetch.*},
+     * {@code num.replica.fetchers}) and the inter-broker listener's client settings.
+     *
+     * @throws org.apache.kafka.common.config.ConfigException when {@code inter.broker.listener.name} names no advertised listener
+     */
+    public static ReplicationSettings replicationSettings(BrokerConfig config) {
+        ListenerSpec listener = config.interBrokerListener();
+        String mechanism = config.originals().getOrDefault("sasl.mechanism.inter.broker.protocol", "GSSAPI");
+        // every original key (kafka-clients' SASL login looks up listener.name.<l>.<mechanism>.sasl.jaas.config),
+        // with the listener's overrides applied to the plain keys (ssl.*, sasl.*)
+        Map<String, String> settings = new HashMap<>(config.originals());
+        settings.putAll(config.listenerConfigs(listener.name()));
+        InterBrokerClient.Settings client = new InterBrokerClient.Settings(config.nodeId(), listener.name(),
+                listener.protocol(), Map.copyOf(settings), mechanism,
+                config.getInt(BrokerConfigDef.REPLICA_SOCKET_TIMEOUT_MS));
+        return new ReplicationSettings(config.getLong(BrokerConfigDef.REPLICA_LAG_TIME_MAX_MS),
+                config.getInt(BrokerConfigDef.REPLICA_FETCH_MAX_BYTES),
+                config.getInt(BrokerConfigDef.REPLICA_FETCH_RESPONSE_MAX_BYTES),
+                config.getInt(BrokerConfigDef.REPLICA_FETCH_WAIT_MAX_MS),
+                config.getInt(BrokerConfigDef.REPLICA_FETCH_MIN_BYTES),
+                config.getInt(BrokerConfigDef.REPLICA_FETCH_BACKOFF_MS),
+                config.getInt(BrokerConfigDef.NUM_REPLICA_FETCHERS), client);
     }
 }

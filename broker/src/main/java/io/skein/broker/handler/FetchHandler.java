@@ -45,7 +45,7 @@ public final class FetchHandler implements RequestHandler {
      * @param followerFetches the leader's follower bookkeeping, told of every follower fetch
      */
     public FetchHandler(Partitions partitions, MetadataQuorum quorum, Purgatory<TopicPartition> purgatory,
-                        Authorization authz, io.skein.broker.replica.FollowerFetchListener followerFetches) {
+                        Authorization authz, io.skein.replication.api.FollowerFetchListener followerFetches) {
         this.authz = authz;
         this.reader = new FetchReader(partitions, followerFetches);
         this.partitions = partitions;

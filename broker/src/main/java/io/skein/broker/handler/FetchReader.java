@@ -55,7 +55,7 @@ final class FetchReader {
     }
 
     private final Partitions partitions;
-    private final io.skein.broker.replica.FollowerFetchListener followerFetches;
+    private final io.skein.replication.api.FollowerFetchListener followerFetches;
 
     /** KIP-951: the leader's id and epoch (v12+) and its endpoint (v16+). */
     private static void hintLeader(FetchResponseData response, PartitionData out, MetadataImage image,
@@ -73,7 +73,7 @@ final class FetchReader {
      * @param followerFetches told of each partition a follower fetches without error, before it is
      *     read (the leader's high watermark may move, and the response then carries it)
      */
-    FetchReader(Partitions partitions, io.skein.broker.replica.FollowerFetchListener followerFetches) {
+    FetchReader(Partitions partitions, io.skein.replication.api.FollowerFetchListener followerFetches) {
         this.partitions = partitions;
         this.followerFetches = followerFetches;
     }

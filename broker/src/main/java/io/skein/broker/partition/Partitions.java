@@ -6,6 +6,7 @@ import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataImage.PartitionState;
 import io.skein.replication.api.MetadataImage.TopicImage;
 import io.skein.replication.api.MetadataListener;
+import io.skein.replication.api.ReplicaRoles;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;

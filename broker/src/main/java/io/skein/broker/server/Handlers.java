@@ -167,6 +167,6 @@ final class Handlers {
 
     /** The data plane's hooks into the handlers: where acks=all waits, and who is told of follower fetches. */
     record Replication(Purgatory<TopicPartition> producePurgatory,
-                       io.skein.broker.replica.FollowerFetchListener followerFetches) {
+                       io.skein.replication.api.FollowerFetchListener followerFetches) {
     }
 }

@@ -9,8 +9,6 @@ import io.skein.broker.partition.Partitions;
 import io.skein.broker.partition.PurgatoryReplicationAwait;
 import io.skein.broker.purgatory.Purgatory;
 import io.skein.coordinator.records.CoordinatorReplication;
-import io.skein.broker.replica.Replicas;
-import io.skein.broker.replica.ReplicationSettings;
 import io.skein.broker.partition.CoordinatorLeadership;
 import io.skein.broker.partition.ImageScramCredentials;
 import io.skein.broker.partition.ImageTopicsView;
@@ -28,6 +26,8 @@ import io.skein.replication.api.Endpoint;
 import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataQuorum;
 import io.skein.replication.api.QuorumSettings;
+import io.skein.replication.replica.Replicas;
+import io.skein.replication.replica.ReplicationSettings;
 import io.skein.wire.api.KafkaWireServer;
 import io.skein.wire.api.ServerSettings;
 import java.io.IOException;
@@ -98,7 +98,7 @@ public final class SkeinServer implements AutoCloseable {
         }
         ReplicationSettings replication;
         try {
-            replication = ReplicationSettings.from(config);
+            replication = ComponentSettings.replicationSettings(config);
         } catch (org.apache.kafka.common.config.ConfigException e) {
             throw new StartupException("Cannot reach other brokers: " + e.getMessage(), e);
         }

@@ -1,10 +1,10 @@
 package io.skein.broker.txn;
 
-import io.skein.broker.interbroker.InterBrokerClient;
-import io.skein.broker.interbroker.NodeSender;
-import io.skein.broker.interbroker.NodeSenders;
 import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataQuorum;
+import io.skein.replication.interbroker.InterBrokerClient;
+import io.skein.replication.interbroker.NodeSender;
+import io.skein.replication.interbroker.NodeSenders;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package io.skein.broker.txn;
 
-import io.skein.broker.interbroker.InterBrokerClient;
-import io.skein.broker.interbroker.NodeSender;
-import io.skein.broker.interbroker.NodeSenders;
 import io.skein.replication.api.MetadataQuorum;
+import io.skein.replication.interbroker.InterBrokerClient;
+import io.skein.replication.interbroker.NodeSender;
+import io.skein.replication.interbroker.NodeSenders;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -10,6 +10,7 @@ import io.skein.log.api.LogConfig;
 import io.skein.log.api.LogRegistry;
 import io.skein.log.api.PartitionLog;
 import io.skein.log.api.StorageSettings;
+import io.skein.replication.api.ReplicaRoles;
 import io.skein.replication.metadata.ImageState;
 import io.skein.replication.metadata.MetadataRecord;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.skein.broker.interbroker;
+package io.skein.replication.interbroker;
 
 import java.io.IOException;
 import java.util.ArrayList;

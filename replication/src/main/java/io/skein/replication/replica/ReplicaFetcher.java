@@ -1,7 +1,7 @@
-package io.skein.broker.replica;
+package io.skein.replication.replica;
 
-import io.skein.broker.interbroker.InterBrokerClient;
 import io.skein.log.api.PartitionLog;
+import io.skein.replication.interbroker.InterBrokerClient;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.HashMap;

@@ -1,10 +1,11 @@
-package io.skein.broker.replica;
+package io.skein.replication.replica;
 
-import io.skein.broker.partition.HostedPartition;
-import io.skein.broker.partition.ReplicaRoles;
+import io.skein.replication.api.FollowerFetchListener;
+import io.skein.replication.api.HostedReplica;
 import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataImage.BrokerRegistration;
 import io.skein.replication.api.MetadataQuorum;
+import io.skein.replication.api.ReplicaRoles;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.HashMap;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * This broker's replicas in their roles: a follower replica is copied from its leader by a
  * {@link ReplicaFetcher}; for a leader replica, {@link LeaderReplication} keeps the followers'
- * progress, the high watermark and the ISR. Driven by the metadata images {@link
- * io.skein.broker.partition.Partitions} applies, and by follower fetches.
+ * progress, the high watermark and the ISR. Driven by the metadata images the broker's hosted
+ * partitions apply ({@link ReplicaRoles}), and by follower fetches ({@link FollowerFetchListener}).
  *
  * <p>Threading: {@link #stopFollowing} and {@link #onHosted} run on the metadata apply thread;
  * {@link #onFollowerFetch} on request handler threads; the ISR check on its own "isr-checker" thread.
@@ -79,10 +80,10 @@ public final class Replicas implements ReplicaRoles, FollowerFetchListener, Auto
     }
 
     @Override
-    public void onHosted(MetadataImage image, Map<TopicPartition, HostedPartition> hosted) {
-        Map<TopicPartition, HostedPartition> led = new HashMap<>();
+    public void onHosted(MetadataImage image, Map<TopicPartition, ? extends HostedReplica> hosted) {
+        Map<TopicPartition, HostedReplica> led = new HashMap<>();
         Set<TopicPartition> followed = new HashSet<>();
-        for (HostedPartition p : hosted.values()) {
+        for (HostedReplica p : hosted.values()) {
             if (p.isLeader()) {
                 led.put(p.topicPartition(), p);
                 continue;

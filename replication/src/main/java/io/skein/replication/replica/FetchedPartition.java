@@ -1,4 +1,4 @@
-package io.skein.broker.replica;
+package io.skein.replication.replica;
 
 import io.skein.log.api.AppendResult;
 import io.skein.log.api.EpochEndOffset;

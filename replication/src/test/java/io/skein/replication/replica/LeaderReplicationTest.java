@@ -1,9 +1,8 @@
-package io.skein.broker.replica;
+package io.skein.replication.replica;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.skein.broker.partition.HostedPartition;
 import io.skein.log.api.AppendContext;
 import io.skein.log.api.LogConfig;
 import io.skein.log.api.LogRegistry;
@@ -11,6 +10,7 @@ import io.skein.log.api.PartitionLog;
 import io.skein.log.api.StorageSettings;
 import io.skein.replication.api.ControllerCommand;
 import io.skein.replication.api.ControllerResult;
+import io.skein.replication.api.HostedReplica;
 import io.skein.replication.api.MetadataImage.PartitionState;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,6 +37,15 @@ class LeaderReplicationTest {
     private static final TopicPartition TP = new TopicPartition("t", 0);
     private static final Uuid TOPIC_ID = Uuid.randomUuid();
     private static final long LAG_MS = 10_000;
+
+    /** This node's replica of t-0 as the broker hosts it, leading. */
+    private record Led(TopicPartition topicPartition, Uuid topicId, PartitionState state, PartitionLog log)
+            implements HostedReplica {
+        @Override
+        public boolean isLeader() {
+            return true;
+        }
+    }
 
     @TempDir
     Path dir;
@@ -87,8 +96,8 @@ class LeaderReplicationTest {
     }
 
     private void lead(List<Integer> isr, int partitionEpoch) {
-        HostedPartition p = new HostedPartition(TP, TOPIC_ID, new PartitionState(0, List.of(1, 2, 3), isr, 1, 2,
-                partitionEpoch), log, 1, 2);
+        HostedReplica p = new Led(TP, TOPIC_ID, new PartitionState(0, List.of(1, 2, 3), isr, 1, 2, partitionEpoch),
+                log);
         leader.onLeading(Map.of(TP, p), Set.of(1, 2, 3));
     }
 

@@ -1,13 +1,13 @@
-package io.skein.broker.partition;
+package io.skein.replication.api;
 
-import io.skein.replication.api.MetadataImage;
 import java.util.Collection;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * What follows from the roles the image gives this node's replicas: follower fetching and the
- * leader's bookkeeping of its followers. Called by {@link Partitions} on the metadata apply thread.
+ * leader's bookkeeping of its followers. Called by the broker's hosted partitions on the metadata
+ * apply thread.
  */
 public interface ReplicaRoles {
 
@@ -17,7 +17,7 @@ public interface ReplicaRoles {
         }
 
         @Override
-        public void onHosted(MetadataImage image, Map<TopicPartition, HostedPartition> hosted) {
+        public void onHosted(MetadataImage image, Map<TopicPartition, ? extends HostedReplica> hosted) {
         }
     };
 
@@ -28,5 +28,5 @@ public interface ReplicaRoles {
     void stopFollowing(Collection<TopicPartition> partitions);
 
     /** The hosted partitions as of {@code image}, published after their logs were told their roles. */
-    void onHosted(MetadataImage image, Map<TopicPartition, HostedPartition> hosted);
+    void onHosted(MetadataImage image, Map<TopicPartition, ? extends HostedReplica> hosted);
 }

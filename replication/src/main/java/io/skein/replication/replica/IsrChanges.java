@@ -1,8 +1,8 @@
-package io.skein.broker.replica;
+package io.skein.replication.replica;
 
-import io.skein.broker.partition.HostedPartition;
 import io.skein.replication.api.ControllerCommand;
 import io.skein.replication.api.ControllerResult;
+import io.skein.replication.api.HostedReplica;
 import io.skein.replication.api.MetadataQuorum;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -44,7 +44,7 @@ final class IsrChanges {
      *
      * @param reason why, for the log line (e.g. "follower 2 caught up")
      */
-    void propose(HostedPartition p, List<Integer> newIsr, String reason) {
+    void propose(HostedReplica p, List<Integer> newIsr, String reason) {
         TopicPartition tp = p.topicPartition();
         int partitionEpoch = p.state().partitionEpoch();
         Integer previous = pending.putIfAbsent(tp, partitionEpoch);

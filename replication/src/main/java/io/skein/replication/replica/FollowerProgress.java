@@ -1,4 +1,4 @@
-package io.skein.broker.replica;
+package io.skein.replication.replica;
 
 import java.util.ArrayList;
 import java.util.Collection;

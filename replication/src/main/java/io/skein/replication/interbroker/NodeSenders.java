@@ -1,4 +1,4 @@
-package io.skein.broker.interbroker;
+package io.skein.replication.interbroker;
 
 import io.skein.replication.api.MetadataImage;
 import io.skein.replication.api.MetadataQuorum;

@@ -1,7 +1,8 @@
-package io.skein.broker.replica;
+package io.skein.replication.replica;
 
-import io.skein.broker.partition.HostedPartition;
 import io.skein.log.api.PartitionLog;
+import io.skein.replication.api.FollowerFetchListener;
+import io.skein.replication.api.HostedReplica;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,7 +33,7 @@ final class LeaderReplication implements FollowerFetchListener {
     private final IsrChanges isrChanges;
     private final Consumer<TopicPartition> highWatermarkMoved;
     private final ConcurrentHashMap<TopicPartition, FollowerProgress> progress = new ConcurrentHashMap<>();
-    private volatile Map<TopicPartition, HostedPartition> led = Map.of();
+    private volatile Map<TopicPartition, HostedReplica> led = Map.of();
     /** Registered, unfenced brokers: only they may join an ISR (the controller would refuse others). */
     private volatile Set<Integer> eligible = Set.of();
 
@@ -55,13 +56,13 @@ final class LeaderReplication implements FollowerFetchListener {
      * Partitions no longer led are woken too, so that requests parked on them answer
      * NOT_LEADER_OR_FOLLOWER now rather than at their timeout.
      */
-    void onLeading(Map<TopicPartition, HostedPartition> nowLed, Set<Integer> eligibleBrokers) {
-        Map<TopicPartition, HostedPartition> ledBefore = led;
+    void onLeading(Map<TopicPartition, HostedReplica> nowLed, Set<Integer> eligibleBrokers) {
+        Map<TopicPartition, HostedReplica> ledBefore = led;
         this.eligible = Set.copyOf(eligibleBrokers);
         long now = clock.millis();
-        for (HostedPartition p : nowLed.values()) {
+        for (HostedReplica p : nowLed.values()) {
             FollowerProgress current = progress.get(p.topicPartition());
-            HostedPartition before = led.get(p.topicPartition());
+            HostedReplica before = led.get(p.topicPartition());
             if (current == null || current.leaderEpoch() != p.leaderEpoch() || before == null
                     || !before.state().replicas().equals(p.state().replicas())) {
                 List<Integer> followers = new ArrayList<>(p.state().replicas());
@@ -73,7 +74,7 @@ final class LeaderReplication implements FollowerFetchListener {
         progress.keySet().retainAll(nowLed.keySet());
         isrChanges.retainOnly(nowLed.keySet());
         this.led = Map.copyOf(nowLed);
-        for (HostedPartition p : nowLed.values()) {
+        for (HostedReplica p : nowLed.values()) {
             advanceHighWatermark(p, progress.get(p.topicPartition()));
             highWatermarkMoved.accept(p.topicPartition()); // also wakes produces waiting on an ISR that shrank
         }
@@ -92,7 +93,7 @@ final class LeaderReplication implements FollowerFetchListener {
 
     @Override
     public void onFollowerFetch(TopicPartition tp, int replicaId, long fetchOffset) {
-        HostedPartition p = led.get(tp);
+        HostedReplica p = led.get(tp);
         FollowerProgress followers = progress.get(tp);
         if (p == null || followers == null) {
             return;
@@ -118,7 +119,7 @@ final class LeaderReplication implements FollowerFetchListener {
      *
      * @return whether the high watermark moved
      */
-    private boolean advanceHighWatermark(HostedPartition p, FollowerProgress followers) {
+    private boolean advanceHighWatermark(HostedReplica p, FollowerProgress followers) {
         if (followers == null) {
             return false;
         }
@@ -130,7 +131,7 @@ final class LeaderReplication implements FollowerFetchListener {
     /** Proposes removing the ISR followers that have not caught up for {@code replica.lag.time.max.ms}. */
     void shrinkLaggingIsrs() {
         long now = clock.millis();
-        for (HostedPartition p : led.values()) {
+        for (HostedReplica p : led.values()) {
             FollowerProgress followers = progress.get(p.topicPartition());
             if (followers == null || p.state().isr().size() <= 1) {
                 continue;

@@ -1,6 +1,6 @@
-package io.skein.broker.replica;
+package io.skein.replication.replica;
 
-import io.skein.broker.interbroker.InterBrokerClient;
+import io.skein.replication.interbroker.InterBrokerClient;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

@@ -1,8 +1,8 @@
-package io.skein.broker.replica;
+package io.skein.replication.api;
 
 import org.apache.kafka.common.TopicPartition;
 
-/** Told by the fetch handler about each partition a follower fetched from this leader without error. */
+/** Told by the broker's fetch handler about each partition a follower fetched from this leader without error. */
 @FunctionalInterface
 public interface FollowerFetchListener {
 

@@ -1,4 +1,4 @@
-package io.skein.broker.replica;
+package io.skein.replication.replica;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
