@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -207,6 +208,47 @@ class ThreeNodeFailoverTest {
             assertNotEquals(controller, quorumLeader(admin));
         }
         cluster.restart(controller);
+    }
+
+    /**
+     * A long GC pause, a suspended VM or SIGSTOP: Ratis by default shuts a server down for good
+     * after a JVM pause of over a minute, which would leave the node's broker running without its
+     * quorum member. The frozen controller must instead come back as a follower and catch up.
+     */
+    @Test
+    void aControllerFrozenForOverAMinuteRejoinsTheQuorum() throws Exception {
+        int frozen;
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            frozen = quorumLeader(admin);
+        }
+        Signals.send(cluster.node(frozen), "STOP");
+        try {
+            Thread.sleep(65_000);
+        } finally {
+            Signals.send(cluster.node(frozen), "CONT");
+        }
+
+        cluster.awaitAllServing(TIMEOUT); // its broker was fenced meanwhile; its next heartbeat unfences it
+        try (Admin admin = Clients.admin(survivors(frozen))) {
+            createTopic(admin, "after-the-freeze", 1);
+            Clients.await("node " + frozen + " to replicate the metadata log up to the leader's end again", TIMEOUT,
+                    () -> {
+                        try {
+                            QuorumInfo quorum = admin.describeMetadataQuorum().quorumInfo().get();
+                            long leaderEnd = quorum.voters().stream().filter(v -> v.replicaId() == quorum.leaderId())
+                                    .findFirst().orElseThrow().logEndOffset();
+                            return quorum.voters().stream().anyMatch(v -> v.replicaId() == frozen
+                                    && v.logEndOffset() == leaderEnd);
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    });
+        }
+        assertTrue(cluster.node(frozen).outputLines().stream().noneMatch(l -> l.contains("close-threshold")),
+                "node " + frozen + " shut its Raft server down after the pause:\n" + cluster.node(frozen).outputTail());
+        try (Admin admin = Clients.admin(cluster.node(frozen).bootstrap())) {
+            Clients.awaitTopic(admin, "after-the-freeze", 1, TIMEOUT);
+        }
     }
 
     @Test

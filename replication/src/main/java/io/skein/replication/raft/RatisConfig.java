@@ -34,7 +34,8 @@ import org.apache.ratis.util.TimeDuration;
  * after fsync. Changed: the election timeout, from Ratis' 150-300 ms to Kafka's
  * {@code controller.quorum.election.timeout.ms} and twice it (Ratis' own made leaders step down
  * and elections repeat whenever a busy machine delayed a heartbeat by half a second), the client's
- * attempt timeout ({@code controller.quorum.request.timeout.ms}), the storage directory, the gRPC bind address,
+ * attempt timeout ({@code controller.quorum.request.timeout.ms}), no shutdown after a long JVM
+ * pause, the storage directory, the gRPC bind address,
  * a snapshot every {@code snapshotEntries} applied entries (two snapshot files kept), and purging
  * of the log segments a snapshot covers (Ratis keeps the open segment and purges closed ones in
  * steps of at least {@code snapshotEntries} entries), and TLS when the controller listener uses it.
@@ -83,6 +84,10 @@ final class RatisConfig {
         long election = settings.raftTimeouts().election().toMillis();
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2 * election, TimeUnit.MILLISECONDS));
+        // Ratis closes its server for good after a JVM pause over a minute (GC, a suspended VM,
+        // SIGSTOP), leaving the broker without its quorum member; after any pause it should just
+        // step down and rejoin as a follower, which it does below this threshold.
+        RaftServerConfigKeys.setCloseThreshold(properties, TimeDuration.valueOf(365, TimeUnit.DAYS));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, settings.snapshotEntries());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
