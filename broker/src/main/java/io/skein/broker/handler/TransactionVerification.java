@@ -60,12 +60,12 @@ public final class TransactionVerification {
      * partition joins the transaction here, answered once that is replicated. A partition whose
      * log has the producer's transaction open at the batch's epoch joined it already: no check
      * (as in Kafka; the epoch changes at every transaction end in version 2).
+     *
+     * @param transactionalId the request's; never null when {@code records} are transactional (the
+     *     produce handler refuses those without one)
      */
     public CompletableFuture<Errors> verify(String transactionalId, TopicPartition tp, MemoryRecords records,
                                             short produceVersion, PartitionLog log) {
-        if (transactionalId == null) {
-            return CompletableFuture.completedFuture(Errors.NONE);
-        }
         RecordBatch first = records.firstBatch();
         if (first == null || !first.isTransactional()
                 || log.hasOngoingTransaction(first.producerId(), first.producerEpoch())) {
