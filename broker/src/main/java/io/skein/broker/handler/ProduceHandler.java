@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * Produce: appends each partition's batches to its log (validation, offsets and idempotence are
  * the log's) and wakes fetches parked on the partition. With acks=0 no response is sent.
  *
- * <p>A request with transactional batches needs a transactional id the caller may WRITE, else every
+ * <p>Each partition's records must be exactly one magic v2 batch (else INVALID_RECORD), as in Kafka.
+ * A request with transactional batches needs a transactional id the caller may WRITE, else every
  * partition gets TRANSACTIONAL_ID_AUTHORIZATION_FAILED and nothing is appended (as in Kafka). A
  * transactional batch is then appended only to a partition in its producer's ongoing transaction
  * ({@link TransactionVerification}, KIP-890 part 1). When the check cannot answer at once (the
@@ -125,6 +127,14 @@ public final class ProduceHandler implements RequestHandler {
                 }
                 if (!(partition.records() instanceof MemoryRecords records)) {
                     fail(out, Errors.CORRUPT_MESSAGE, "No record batches in the request");
+                    continue;
+                }
+                try {
+                    // Kafka's rule: exactly one magic v2 batch per partition, so the transaction checks,
+                    // which look at the first batch, see every batch
+                    ProduceRequest.validateRecords(context.apiVersion(), records);
+                } catch (ApiException e) {
+                    fail(out, Errors.forException(e), e.getMessage());
                     continue;
                 }
                 CompletableFuture<Errors> verified = transactions.verify(data.transactionalId(), tp, records,

@@ -128,7 +128,7 @@ final class RawTransactionalProducer {
         return MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, epoch, firstSequence, records);
     }
 
-    /** Produce (acks=all) of {@code records} to {@code tp} with this producer's transactional id; the partition's error. */
+    /** Produce (acks=all) of {@code records} to {@code tp} with the transactional id; the partition's error. */
     short produce(TopicPartition tp, MemoryRecords records) {
         ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
         topics.add(new ProduceRequestData.TopicProduceData().setName(tp.topic()).setPartitionData(List.of(

@@ -7,6 +7,7 @@ import io.skein.it.harness.RawKafkaConnection;
 import io.skein.it.harness.TestBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -252,7 +253,8 @@ class TransactionBadInputTest {
 
             assertEquals(2, refused.size());
             for (PartitionProduceResponse p : refused) {
-                assertEquals(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code(), p.errorCode(), "partition " + p.index());
+                assertEquals(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code(), p.errorCode(),
+                        "partition " + p.index());
                 assertEquals(-1, p.baseOffset());
             }
             assertEquals(Map.of(partitions.get(0), 0L, partitions.get(1), 0L), endOffsets(partitions),
@@ -263,6 +265,42 @@ class TransactionBadInputTest {
                 assertEquals(Errors.NONE.code(), p.errorCode(), "partition " + p.index());
                 assertEquals(0, p.baseOffset());
             }
+        }
+    }
+
+    /**
+     * A partition's records must be exactly one batch (INVALID_RECORD otherwise, as in Kafka), so a
+     * transactional batch cannot ride unchecked behind a non-transactional first batch, which is
+     * all the transactional-id and transaction checks look at. The request's other partitions are
+     * appended.
+     */
+    @Test
+    void aTransactionalBatchBehindAnotherBatchOfThePartitionIsRefused() throws Exception {
+        String target = broker.topic("txn-bad-input-two-batches");
+        List<TopicPartition> partitions = List.of(new TopicPartition(target, 0), new TopicPartition(target, 1));
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            admin.createTopics(List.of(new NewTopic(target, 2, (short) 1))).all().get();
+            Clients.awaitTopic(admin, target, 2, Duration.ofSeconds(30));
+        }
+        try (RawKafkaConnection c = connect("two-batches")) {
+            InitProducerIdResponseData id = init(c, INIT_V5, initRequest(null, 60_000));
+            MemoryRecords idempotent = MemoryRecords.withIdempotentRecords(Compression.NONE, id.producerId(),
+                    id.producerEpoch(), 0, new SimpleRecord("first".getBytes(StandardCharsets.UTF_8)));
+            MemoryRecords transactional = MemoryRecords.withTransactionalRecords(Compression.NONE, id.producerId(),
+                    id.producerEpoch(), 1, new SimpleRecord("behind".getBytes(StandardCharsets.UTF_8)));
+            ByteBuffer both = ByteBuffer.allocate(idempotent.sizeInBytes() + transactional.sizeInBytes());
+            both.put(idempotent.buffer().duplicate()).put(transactional.buffer().duplicate()).flip();
+
+            MemoryRecords plain = MemoryRecords.withRecords(Compression.NONE,
+                    new SimpleRecord("plain".getBytes(StandardCharsets.UTF_8)));
+
+            List<PartitionProduceResponse> produced = produce(c, target, null,
+                    p -> p == 0 ? MemoryRecords.readableRecords(both) : plain);
+
+            assertEquals(Errors.INVALID_RECORD.code(), produced.get(0).errorCode());
+            assertEquals(Errors.NONE.code(), produced.get(1).errorCode());
+            assertEquals(Map.of(partitions.get(0), 0L, partitions.get(1), 1L), endOffsets(partitions),
+                    "nothing appended to the refused partition");
         }
     }
 
