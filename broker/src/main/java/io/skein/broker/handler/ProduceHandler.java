@@ -96,9 +96,9 @@ public final class ProduceHandler implements RequestHandler {
         List<CompletableFuture<Void>> remoteChecks = new ArrayList<>();
         // as in Kafka: transactional batches (judged by each partition's first batch) need a transactional id
         // the caller may WRITE, so the transaction check below applies to every one of them
-        boolean transactionAllowed = !RequestUtils.hasTransactionalRecords((ProduceRequest) request)
-                || data.transactionalId() != null && authz.authorize(context, AclOperation.WRITE,
-                        ResourceType.TRANSACTIONAL_ID, data.transactionalId());
+        boolean transactional = RequestUtils.hasTransactionalRecords((ProduceRequest) request);
+        boolean transactionAllowed = !transactional || data.transactionalId() != null && authz.authorize(context,
+                AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, data.transactionalId());
         for (ProduceRequestData.TopicProduceData topic : data.topicData()) {
             String name = topic.name();
             Uuid topicId = topic.topicId() == null ? Uuid.ZERO_UUID : topic.topicId();
@@ -137,8 +137,9 @@ public final class ProduceHandler implements RequestHandler {
                     fail(out, Errors.forException(e), e.getMessage());
                     continue;
                 }
-                CompletableFuture<Errors> verified = transactions.verify(data.transactionalId(), tp, records,
-                        context.apiVersion(), lookup.partition().log());
+                CompletableFuture<Errors> verified = !transactional ? CompletableFuture.completedFuture(Errors.NONE)
+                        : transactions.verify(data.transactionalId(), tp, records, context.apiVersion(),
+                                lookup.partition().log());
                 RecordBatch first = data.transactionalId() == null ? null : records.firstBatch();
                 long producerId = first == null ? RecordBatch.NO_PRODUCER_ID : first.producerId();
                 if (verified.isDone() && !pendingAppends.isPending(tp, producerId)) {

@@ -61,8 +61,8 @@ public final class TransactionVerification {
      * log has the producer's transaction open at the batch's epoch joined it already: no check
      * (as in Kafka; the epoch changes at every transaction end in version 2).
      *
-     * @param transactionalId the request's; never null when {@code records} are transactional (the
-     *     produce handler refuses those without one)
+     * @param transactionalId the request's, never null: the produce handler asks only for requests
+     *     with transactional batches, and refuses those without a transactional id
      */
     public CompletableFuture<Errors> verify(String transactionalId, TopicPartition tp, MemoryRecords records,
                                             short produceVersion, PartitionLog log) {
