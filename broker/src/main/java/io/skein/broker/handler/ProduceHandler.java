@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -30,6 +31,7 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.RequestUtils;
 import org.apache.kafka.common.resource.ResourceType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +40,10 @@ import org.slf4j.LoggerFactory;
  * Produce: appends each partition's batches to its log (validation, offsets and idempotence are
  * the log's) and wakes fetches parked on the partition. With acks=0 no response is sent.
  *
- * <p>A transactional batch is appended only to a partition in its producer's ongoing transaction
+ * <p>Each partition's records must be exactly one magic v2 batch (else INVALID_RECORD), as in Kafka.
+ * A request with transactional batches needs a transactional id the caller may WRITE, else every
+ * partition gets TRANSACTIONAL_ID_AUTHORIZATION_FAILED and nothing is appended (as in Kafka). A
+ * transactional batch is then appended only to a partition in its producer's ongoing transaction
  * ({@link TransactionVerification}, KIP-890 part 1). When the check cannot answer at once (the
  * transaction coordinator is another broker, or a Produce v12+ batch's partition is being added to
  * the transaction and replicated in {@code __transaction_state}) the append and the response follow
@@ -89,9 +94,11 @@ public final class ProduceHandler implements RequestHandler {
         // filled by the appends, which may run on another thread (a remote coordinator's answer)
         List<DelayedProduce.Waiting> waiting = java.util.Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<Void>> remoteChecks = new ArrayList<>();
-        // a transactional produce needs WRITE on its transactional id, as in Kafka
-        boolean transactionAllowed = data.transactionalId() == null
-                || authz.authorize(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, data.transactionalId());
+        // as in Kafka: transactional batches (judged by each partition's first batch) need a transactional id
+        // the caller may WRITE, so the transaction check below applies to every one of them
+        boolean transactional = RequestUtils.hasTransactionalRecords((ProduceRequest) request);
+        boolean transactionAllowed = !transactional || data.transactionalId() != null && authz.authorize(context,
+                AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, data.transactionalId());
         for (ProduceRequestData.TopicProduceData topic : data.topicData()) {
             String name = topic.name();
             Uuid topicId = topic.topicId() == null ? Uuid.ZERO_UUID : topic.topicId();
@@ -122,8 +129,17 @@ public final class ProduceHandler implements RequestHandler {
                     fail(out, Errors.CORRUPT_MESSAGE, "No record batches in the request");
                     continue;
                 }
-                CompletableFuture<Errors> verified = transactions.verify(data.transactionalId(), tp, records,
-                        context.apiVersion(), lookup.partition().log());
+                try {
+                    // Kafka's rule: exactly one magic v2 batch per partition, so the transaction checks,
+                    // which look at the first batch, see every batch
+                    ProduceRequest.validateRecords(context.apiVersion(), records);
+                } catch (ApiException e) {
+                    fail(out, Errors.forException(e), e.getMessage());
+                    continue;
+                }
+                CompletableFuture<Errors> verified = !transactional ? CompletableFuture.completedFuture(Errors.NONE)
+                        : transactions.verify(data.transactionalId(), tp, records, context.apiVersion(),
+                                lookup.partition().log());
                 RecordBatch first = data.transactionalId() == null ? null : records.firstBatch();
                 long producerId = first == null ? RecordBatch.NO_PRODUCER_ID : first.producerId();
                 if (verified.isDone() && !pendingAppends.isPending(tp, producerId)) {
@@ -160,14 +176,14 @@ public final class ProduceHandler implements RequestHandler {
      * when the topic may be appended to. Only the coordinators write to the internal topics.
      */
     private Errors topicError(RequestContext context, boolean validAcks, String name, boolean transactionAllowed) {
+        if (!transactionAllowed) {
+            return Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED; // Kafka refuses the whole request first
+        }
         if (!validAcks) {
             return Errors.INVALID_REQUIRED_ACKS;
         }
         if (name == null) {
             return Errors.UNKNOWN_TOPIC_ID;
-        }
-        if (!transactionAllowed) {
-            return Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
         }
         if (!authz.authorize(context, AclOperation.WRITE, ResourceType.TOPIC, name)) {
             return Errors.TOPIC_AUTHORIZATION_FAILED;

@@ -60,12 +60,12 @@ public final class TransactionVerification {
      * partition joins the transaction here, answered once that is replicated. A partition whose
      * log has the producer's transaction open at the batch's epoch joined it already: no check
      * (as in Kafka; the epoch changes at every transaction end in version 2).
+     *
+     * @param transactionalId the request's, never null: the produce handler asks only for requests
+     *     with transactional batches, and refuses those without a transactional id
      */
     public CompletableFuture<Errors> verify(String transactionalId, TopicPartition tp, MemoryRecords records,
                                             short produceVersion, PartitionLog log) {
-        if (transactionalId == null) {
-            return CompletableFuture.completedFuture(Errors.NONE);
-        }
         RecordBatch first = records.firstBatch();
         if (first == null || !first.isTransactional()
                 || log.hasOngoingTransaction(first.producerId(), first.producerEpoch())) {

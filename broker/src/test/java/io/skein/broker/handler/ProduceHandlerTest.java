@@ -8,10 +8,12 @@ import io.skein.wire.api.RequestContext;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -19,6 +21,7 @@ import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceRespo
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.resource.ResourceType;
@@ -27,8 +30,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The errors a produce answers for every partition of a topic before any log is looked at, and a
- * partition this node does not host. No partition is hosted and no transaction coordinator exists:
+ * The errors a produce answers for every partition of a topic before any log is looked at (among
+ * them transactional batches without a transactional id the caller may write), and a partition
+ * this node does not host. No partition is hosted and no transaction coordinator exists:
  * none of these paths reaches them.
  */
 class ProduceHandlerTest {
@@ -45,11 +49,18 @@ class ProduceHandlerTest {
     }
 
     private List<PartitionProduceResponse> produce(Authorization authz, short acks, String topic) throws Exception {
-        ProduceRequestData data = new ProduceRequestData().setAcks(acks).setTimeoutMs(1000);
+        return produce(authz, acks, topic, null, p -> MemoryRecords.EMPTY);
+    }
+
+    private List<PartitionProduceResponse> produce(Authorization authz, short acks, String topic,
+                                                   String transactionalId, IntFunction<MemoryRecords> records)
+            throws Exception {
+        ProduceRequestData data = new ProduceRequestData().setAcks(acks).setTimeoutMs(1000)
+                .setTransactionalId(transactionalId);
         ProduceRequestData.TopicProduceData topicData = new ProduceRequestData.TopicProduceData().setName(topic);
         for (int p = 0; p < 2; p++) {
             topicData.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(p)
-                    .setRecords(MemoryRecords.EMPTY));
+                    .setRecords(records.apply(p)));
         }
         data.topicData().add(topicData);
         RequestContext alice = new RequestContext(new RequestHeader(ApiKeys.PRODUCE, VERSION, "client", 1),
@@ -91,6 +102,45 @@ class ProduceHandlerTest {
         assertAll(Errors.INVALID_TOPIC_EXCEPTION, partitions);
         assertEquals("Cannot append to internal topic " + Topic.TRANSACTION_STATE_TOPIC_NAME,
                 partitions.get(0).errorMessage());
+    }
+
+    private static MemoryRecords transactional(int partition) {
+        return MemoryRecords.withTransactionalRecords(Compression.NONE, 7L, (short) 0, 0,
+                new SimpleRecord(("txn-" + partition).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static MemoryRecords idempotent(int partition) {
+        return MemoryRecords.withIdempotentRecords(Compression.NONE, 7L, (short) 0, 0,
+                new SimpleRecord(("idem-" + partition).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void refusesTransactionalBatchesWithoutATransactionalId() throws Exception {
+        assertAll(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+                produce(Authorization.disabled(), (short) 1, "orders", null, ProduceHandlerTest::transactional));
+    }
+
+    @Test
+    void refusesAWholeRequestWhenOnePartitionHoldsTransactionalBatchesWithoutATransactionalId() throws Exception {
+        assertAll(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, produce(Authorization.disabled(), (short) 1,
+                "orders", null, p -> p == 0 ? idempotent(p) : transactional(p)));
+    }
+
+    @Test
+    void refusesTransactionalBatchesWhoseTransactionalIdTheCallerMayNotWrite() throws Exception {
+        quorum.grant("User:alice", AclOperation.WRITE, ResourceType.TOPIC, "orders");
+        quorum.grant("User:alice", AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, "other-app");
+
+        assertAll(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+                produce(quorum.acls(), (short) 1, "orders", "orders-app", ProduceHandlerTest::transactional));
+    }
+
+    @Test
+    void doesNotCheckTheTransactionalIdOfARequestWithoutTransactionalBatches() throws Exception {
+        quorum.grant("User:alice", AclOperation.WRITE, ResourceType.TOPIC, "orders");
+
+        assertAll(Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                produce(quorum.acls(), (short) 1, "orders", "orders-app", ProduceHandlerTest::idempotent));
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -113,6 +114,18 @@ public final class TestBroker implements AutoCloseable {
     public void killAndRestart() {
         assumeFalse(isExternal(), "kill -9 needs a Skein node started by the test");
         node.kill();
+        node.restartAfterKill();
+    }
+
+    /**
+     * kill -9, then {@code whileDown} on the node's data directory (its {@code log.dirs}: to lose or
+     * damage files as a failed disk or an operator would), then starts the node again on the same
+     * ports and data.
+     */
+    public void killAndRestart(Consumer<Path> whileDown) {
+        assumeFalse(isExternal(), "kill -9 needs a Skein node started by the test");
+        node.kill();
+        whileDown.accept(node.dataDir());
         node.restartAfterKill();
     }
 

@@ -21,14 +21,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
-import org.apache.kafka.common.message.ProduceRequestData;
-import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
 import org.apache.kafka.common.message.WriteTxnMarkersResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -42,17 +39,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Transaction markers and read_committed reads end to end, with transactional batches and
- * WriteTxnMarkers sent over raw connections (the coordinator's role) and kafka-clients consumers
- * reading: one producer's transactions are committed, another's aborted, a third's left open.
- * read_committed consumers get exactly the committed records and stop before the open
- * transaction, read_uncommitted ones get every record, ListOffsets answers the last stable offset
- * for read_committed; all of it again after kill -9 and a restart.
+ * Transaction markers and read_committed reads end to end, with transactional producers played
+ * over raw connections ({@link RawTransactionalProducer}: real transactional ids, the partition
+ * added before each write, the test choosing batches and sequences) whose transactions the
+ * broker's coordinator ends (EndTxn, then its markers), and kafka-clients consumers reading: one
+ * producer's transactions are committed, another's aborted, a third's left open. read_committed
+ * consumers get exactly the committed records and stop before the open transaction,
+ * read_uncommitted ones get every record, ListOffsets answers the last stable offset for
+ * read_committed; all of it again after kill -9 and a restart. WriteTxnMarkers is sent raw only
+ * where its own refusals are tested (an unknown partition, an older producer epoch).
  */
 class ReadCommittedTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final short PRODUCE_VERSION = 11;
+    /** Long enough that the coordinator never aborts a test's open transaction on its own (max 15 min). */
+    private static final int TXN_TIMEOUT_MS = 600_000;
 
     private TestBroker broker;
     private Admin admin;
@@ -61,7 +62,7 @@ class ReadCommittedTest {
 
     @BeforeEach
     void start() throws Exception {
-        broker = TestBroker.start("read-committed");
+        broker = TestBroker.start("read-committed", Map.of("transaction.state.log.num.partitions", "3"));
         admin = Clients.admin(broker.bootstrap());
         topic = broker.topic("txn");
         tp = new TopicPartition(topic, 0);
@@ -83,6 +84,7 @@ class ReadCommittedTest {
         return RawKafkaConnection.open(broker.host(), broker.port(), TIMEOUT);
     }
 
+    /** An idempotent producer id (InitProducerId without a transactional id), for markers only. */
     private long producerId() throws Exception {
         try (RawKafkaConnection c = connect()) {
             InitProducerIdResponseData response = (InitProducerIdResponseData) c.call(ApiKeys.INIT_PRODUCER_ID,
@@ -107,20 +109,33 @@ class ReadCommittedTest {
         return out;
     }
 
-    private short produce(TopicPartition partition, MemoryRecords records) throws Exception {
-        ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
-        topics.add(new ProduceRequestData.TopicProduceData().setName(partition.topic()).setPartitionData(List.of(
-                new ProduceRequestData.PartitionProduceData().setIndex(partition.partition()).setRecords(records))));
-        try (RawKafkaConnection c = connect()) {
-            ProduceResponseData response = (ProduceResponseData) c.call(ApiKeys.PRODUCE, PRODUCE_VERSION,
-                    new ProduceRequestData().setAcks((short) -1).setTimeoutMs(10_000).setTopicData(topics));
-            return response.responses().iterator().next().partitionResponses().get(0).errorCode();
-        }
+    private RawTransactionalProducer producer(String transactionalId) {
+        return RawTransactionalProducer.init(broker, transactionalId, TXN_TIMEOUT_MS);
     }
 
-    private void produceTxn(long producerId, short epoch, int firstSeq, SimpleRecord... records) throws Exception {
-        assertEquals(Errors.NONE.code(), produce(tp, MemoryRecords.withTransactionalRecords(Compression.NONE,
-                producerId, epoch, firstSeq, records)));
+    /** Adds {@code tp} to the producer's transaction (a no-op when it is in it already) and writes one batch. */
+    private void produceTxn(RawTransactionalProducer producer, int firstSeq, SimpleRecord... records) {
+        producer.begin(tp);
+        assertEquals(Errors.NONE.code(), producer.produce(tp, producer.batch(firstSeq, records)));
+    }
+
+    /**
+     * EndTxn, then waits until the coordinator's marker is in the partition, at offset
+     * {@code markerOffset} (the log end is then one past it).
+     */
+    private void endTxn(RawTransactionalProducer producer, boolean commit, long markerOffset) throws Exception {
+        assertEquals(Errors.NONE.code(), producer.end(commit));
+        awaitMarker(markerOffset);
+    }
+
+    private void awaitMarker(long markerOffset) {
+        Clients.await("the transaction marker at offset " + markerOffset, TIMEOUT, () -> {
+            try {
+                return latest(IsolationLevel.READ_UNCOMMITTED) == markerOffset + 1;
+            } catch (Exception e) {
+                return false;
+            }
+        });
     }
 
     private short writeMarker(long producerId, short epoch, boolean commit, TopicPartition partition)
@@ -177,22 +192,22 @@ class ReadCommittedTest {
 
     @Test
     void readCommittedSeesExactlyTheCommittedRecordsAndStopsAtTheOpenTransaction() throws Exception {
-        long committer = producerId();
-        long aborter = producerId();
-        long open = producerId();
+        RawTransactionalProducer committer = producer("rc-committer");
+        RawTransactionalProducer aborter = producer("rc-aborter");
+        RawTransactionalProducer open = producer("rc-open");
         SimpleRecord[] a1 = records("a1", 3);
         SimpleRecord[] b1 = records("b1", 2);
         SimpleRecord[] a2 = records("a2", 2);
         SimpleRecord[] c1 = records("c1", 2);
         SimpleRecord[] a3 = records("a3", 2);
-        produceTxn(committer, (short) 0, 0, a1);          // 0-2
-        produceTxn(aborter, (short) 0, 0, b1);            // 3-4
-        produceTxn(committer, (short) 0, 3, a2);          // 5-6
-        assertEquals(Errors.NONE.code(), writeMarker(committer, (short) 0, true, tp));   // 7
-        assertEquals(Errors.NONE.code(), writeMarker(aborter, (short) 0, false, tp));    // 8
-        produceTxn(open, (short) 0, 0, c1);               // 9-10, left open
-        produceTxn(committer, (short) 0, 5, a3);          // 11-12
-        assertEquals(Errors.NONE.code(), writeMarker(committer, (short) 0, true, tp));   // 13
+        produceTxn(committer, 0, a1);          // 0-2
+        produceTxn(aborter, 0, b1);            // 3-4
+        produceTxn(committer, 3, a2);          // 5-6
+        endTxn(committer, true, 7);
+        endTxn(aborter, false, 8);
+        produceTxn(open, 0, c1);               // 9-10, left open
+        produceTxn(committer, 5, a3);          // 11-12, the committer's next transaction
+        endTxn(committer, true, 13);
 
         checkVisibility(a1, b1, a2, c1, a3);
 
@@ -200,7 +215,7 @@ class ReadCommittedTest {
         Clients.awaitTopic(admin, topic, 1, TIMEOUT);
 
         checkVisibility(a1, b1, a2, c1, a3);
-        assertEquals(Errors.NONE.code(), writeMarker(open, (short) 0, true, tp));        // 14
+        endTxn(open, true, 14);                // the restarted coordinator still knows the open transaction
         assertEquals(15, latest(IsolationLevel.READ_COMMITTED));
         assertEquals(values(a1, a2, c1, a3), values(consume(IsolationLevel.READ_COMMITTED)));
     }
@@ -238,15 +253,15 @@ class ReadCommittedTest {
 
     @Test
     void aParkedReadCommittedFetchCompletesWhenTheCommitMarkerMovesTheLastStableOffset() throws Exception {
-        long producer = producerId();
-        produceTxn(producer, (short) 0, 0, records("parked", 2));
+        RawTransactionalProducer producer = producer("rc-parked");
+        produceTxn(producer, 0, records("parked", 2));
         Uuid topicId = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId();
         java.util.concurrent.CompletableFuture<FetchResponseData.PartitionData> fetched =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> longPollReadCommitted(topicId));
         assertFalse(Clients.waitFor(fetched::isDone, Duration.ofSeconds(1)), "nothing is committed yet: the fetch waits");
 
         long start = System.nanoTime();
-        assertEquals(Errors.NONE.code(), writeMarker(producer, (short) 0, true, tp));
+        assertEquals(Errors.NONE.code(), producer.end(true));
         FetchResponseData.PartitionData data = fetched.get(15, java.util.concurrent.TimeUnit.SECONDS);
 
         assertTrue(System.nanoTime() - start < Duration.ofSeconds(10).toNanos(), "woken by the marker, not the timeout");
@@ -258,14 +273,15 @@ class ReadCommittedTest {
 
     @Test
     void anAbortedTransactionIsListedForReadCommittedFetchesOnly() throws Exception {
-        long producer = producerId();
-        produceTxn(producer, (short) 0, 0, records("dropped", 2));
-        assertEquals(Errors.NONE.code(), writeMarker(producer, (short) 0, false, tp));
+        RawTransactionalProducer producer = producer("rc-dropped");
+        produceTxn(producer, 0, records("dropped", 2));
+        endTxn(producer, false, 2);
         Uuid topicId = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId();
 
         FetchResponseData.PartitionData committed = longPollReadCommitted(topicId);
 
-        assertEquals(List.of(new FetchResponseData.AbortedTransaction().setProducerId(producer).setFirstOffset(0)),
+        assertEquals(List.of(new FetchResponseData.AbortedTransaction().setProducerId(producer.producerId())
+                        .setFirstOffset(0)),
                 committed.abortedTransactions());
         assertEquals(null, longPoll(topicId, IsolationLevel.READ_UNCOMMITTED).abortedTransactions());
         assertEquals(List.of(), values(consume(IsolationLevel.READ_COMMITTED)));
@@ -278,20 +294,28 @@ class ReadCommittedTest {
                 writeMarker(producerId(), (short) 0, true, new TopicPartition(broker.topic("no-such-topic"), 0)));
     }
 
+    /** The transaction stays open afterwards (the coordinator would end it only after TXN_TIMEOUT_MS). */
     @Test
     void aMarkerWithAnOlderProducerEpochIsRefused() throws Exception {
-        long producer = producerId();
-        produceTxn(producer, (short) 1, 0, records("fenced", 1));
+        producer("rc-fenced");
+        RawTransactionalProducer producer = producer("rc-fenced"); // the second init bumps the epoch
+        assertEquals(1, producer.epoch());
+        produceTxn(producer, 0, records("fenced", 1));
 
-        assertEquals(Errors.INVALID_PRODUCER_EPOCH.code(), writeMarker(producer, (short) 0, false, tp));
+        assertEquals(Errors.INVALID_PRODUCER_EPOCH.code(),
+                writeMarker(producer.producerId(), (short) 0, false, tp));
         assertEquals(0, latest(IsolationLevel.READ_COMMITTED));
     }
 
+    /** From a producer whose transaction holds the partition, so only the batch itself is wrong. */
     @Test
     void aClientMayNotProduceAControlBatch() throws Exception {
-        MemoryRecords marker = MemoryRecords.withEndTransactionMarker(0L, System.currentTimeMillis(), 0, producerId(),
-                (short) 0, new EndTransactionMarker(ControlRecordType.COMMIT, 0));
+        RawTransactionalProducer producer = producer("rc-control");
+        producer.begin(tp);
+        MemoryRecords marker = MemoryRecords.withEndTransactionMarker(0L, System.currentTimeMillis(), 0,
+                producer.producerId(), producer.epoch(), new EndTransactionMarker(ControlRecordType.COMMIT, 0));
 
-        assertEquals(Errors.INVALID_RECORD.code(), produce(tp, marker));
+        assertEquals(Errors.INVALID_RECORD.code(), producer.produce(tp, marker));
+        assertEquals(0, latest(IsolationLevel.READ_UNCOMMITTED));
     }
 }

@@ -7,13 +7,19 @@ import io.skein.it.harness.RawKafkaConnection;
 import io.skein.it.harness.TestBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
@@ -29,6 +35,7 @@ import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.compress.Compression;
@@ -211,6 +218,116 @@ class TransactionBadInputTest {
                     .partitionErrorCode());
             assertEquals(Errors.INVALID_TXN_STATE.code(), result.topicResults().find(other).resultsByPartition()
                     .find(0).partitionErrorCode());
+        }
+    }
+
+    /**
+     * Transactional batches need a transactional id, as in Kafka: without one every partition of the
+     * request is refused with TRANSACTIONAL_ID_AUTHORIZATION_FAILED, even partitions the producer's
+     * transaction holds, and nothing is appended; the broker answers the next produce as usual.
+     */
+    @Test
+    void transactionalBatchesWithoutATransactionalIdAreRefused() throws Exception {
+        String target = broker.topic("txn-bad-input-no-id");
+        List<TopicPartition> partitions = List.of(new TopicPartition(target, 0), new TopicPartition(target, 1));
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            admin.createTopics(List.of(new NewTopic(target, 2, (short) 1))).all().get();
+            Clients.awaitTopic(admin, target, 2, Duration.ofSeconds(30));
+        }
+        try (RawKafkaConnection c = connect("no-id")) {
+            InitProducerIdResponseData id = init(c, INIT_V5, initRequest("no-id", 60_000));
+            AddPartitionsToTxnTopicCollection topics = new AddPartitionsToTxnTopicCollection();
+            topics.add(new AddPartitionsToTxnTopic().setName(target).setPartitions(List.of(0, 1)));
+            AddPartitionsToTxnResponseData added = (AddPartitionsToTxnResponseData) c.call(
+                    ApiKeys.ADD_PARTITIONS_TO_TXN, ADD_V3, new AddPartitionsToTxnRequestData()
+                            .setV3AndBelowTransactionalId("no-id").setV3AndBelowProducerId(id.producerId())
+                            .setV3AndBelowProducerEpoch(id.producerEpoch()).setV3AndBelowTopics(topics));
+            for (int p = 0; p < 2; p++) {
+                assertEquals(Errors.NONE.code(), added.resultsByTopicV3AndBelow().find(target).resultsByPartition()
+                        .find(p).partitionErrorCode());
+            }
+
+            List<PartitionProduceResponse> refused = produce(c, target, null, p -> MemoryRecords
+                    .withTransactionalRecords(Compression.NONE, id.producerId(), id.producerEpoch(), 0,
+                            new SimpleRecord(("no-id-" + p).getBytes(StandardCharsets.UTF_8))));
+
+            assertEquals(2, refused.size());
+            for (PartitionProduceResponse p : refused) {
+                assertEquals(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code(), p.errorCode(),
+                        "partition " + p.index());
+                assertEquals(-1, p.baseOffset());
+            }
+            assertEquals(Map.of(partitions.get(0), 0L, partitions.get(1), 0L), endOffsets(partitions),
+                    "nothing appended");
+            List<PartitionProduceResponse> plain = produce(c, target, null, p -> MemoryRecords.withRecords(
+                    Compression.NONE, new SimpleRecord(("plain-" + p).getBytes(StandardCharsets.UTF_8))));
+            for (PartitionProduceResponse p : plain) {
+                assertEquals(Errors.NONE.code(), p.errorCode(), "partition " + p.index());
+                assertEquals(0, p.baseOffset());
+            }
+        }
+    }
+
+    /**
+     * A partition's records must be exactly one batch (INVALID_RECORD otherwise, as in Kafka), so a
+     * transactional batch cannot ride unchecked behind a non-transactional first batch, which is
+     * all the transactional-id and transaction checks look at. The request's other partitions are
+     * appended.
+     */
+    @Test
+    void aTransactionalBatchBehindAnotherBatchOfThePartitionIsRefused() throws Exception {
+        String target = broker.topic("txn-bad-input-two-batches");
+        List<TopicPartition> partitions = List.of(new TopicPartition(target, 0), new TopicPartition(target, 1));
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            admin.createTopics(List.of(new NewTopic(target, 2, (short) 1))).all().get();
+            Clients.awaitTopic(admin, target, 2, Duration.ofSeconds(30));
+        }
+        try (RawKafkaConnection c = connect("two-batches")) {
+            InitProducerIdResponseData id = init(c, INIT_V5, initRequest(null, 60_000));
+            MemoryRecords idempotent = MemoryRecords.withIdempotentRecords(Compression.NONE, id.producerId(),
+                    id.producerEpoch(), 0, new SimpleRecord("first".getBytes(StandardCharsets.UTF_8)));
+            MemoryRecords transactional = MemoryRecords.withTransactionalRecords(Compression.NONE, id.producerId(),
+                    id.producerEpoch(), 1, new SimpleRecord("behind".getBytes(StandardCharsets.UTF_8)));
+            ByteBuffer both = ByteBuffer.allocate(idempotent.sizeInBytes() + transactional.sizeInBytes());
+            both.put(idempotent.buffer().duplicate()).put(transactional.buffer().duplicate()).flip();
+
+            MemoryRecords plain = MemoryRecords.withRecords(Compression.NONE,
+                    new SimpleRecord("plain".getBytes(StandardCharsets.UTF_8)));
+
+            List<PartitionProduceResponse> produced = produce(c, target, null,
+                    p -> p == 0 ? MemoryRecords.readableRecords(both) : plain);
+
+            assertEquals(Errors.INVALID_RECORD.code(), produced.get(0).errorCode());
+            assertEquals(Errors.NONE.code(), produced.get(1).errorCode());
+            assertEquals(Map.of(partitions.get(0), 0L, partitions.get(1), 1L), endOffsets(partitions),
+                    "nothing appended to the refused partition");
+        }
+    }
+
+    private static List<PartitionProduceResponse> produce(RawKafkaConnection c, String target, String transactionalId,
+                                                          IntFunction<MemoryRecords> records) throws IOException {
+        ProduceRequestData.TopicProduceData topicData = new ProduceRequestData.TopicProduceData().setName(target);
+        for (int p = 0; p < 2; p++) {
+            topicData.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(p)
+                    .setRecords(records.apply(p)));
+        }
+        ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
+        topics.add(topicData);
+        ProduceResponseData produced = (ProduceResponseData) c.call(ApiKeys.PRODUCE, (short) 11,
+                new ProduceRequestData().setTransactionalId(transactionalId).setAcks((short) -1).setTimeoutMs(10_000)
+                        .setTopicData(topics));
+        return produced.responses().iterator().next().partitionResponses();
+    }
+
+    /** The read_uncommitted end offset (high watermark) of each partition. */
+    private static Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) throws Exception {
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            Map<TopicPartition, Long> out = new java.util.HashMap<>();
+            admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get()
+                    .forEach((tp, info) -> out.put(tp, info.offset()));
+            return out;
         }
     }
 

@@ -2,18 +2,24 @@ package io.skein.it.txn;
 
 import static io.skein.it.txn.TxnClients.bytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skein.it.harness.Clients;
 import io.skein.it.harness.KafkaTools;
 import io.skein.it.harness.Processes;
-import io.skein.it.harness.RawKafkaConnection;
 import io.skein.it.harness.TestBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,14 +28,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.message.InitProducerIdRequestData;
-import org.apache.kafka.common.message.InitProducerIdResponseData;
-import org.apache.kafka.common.message.ProduceRequestData;
-import org.apache.kafka.common.message.ProduceResponseData;
-import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
  * Kafka's own {@code kafka-transactions} (TransactionsCommand from kafka-tools 4.4.0) against
  * Skein: {@code list} shows the transactional ids with their states, {@code describe} one
  * transaction with its partitions, {@code describe-producers} a partition's producers with the
- * start offset of the open transaction, {@code find-hanging} and {@code abort} a transaction no
- * coordinator knows.
+ * start offset of the open transaction, {@code find-hanging} and {@code abort} a transaction its
+ * coordinator lost.
  */
 class TransactionsToolTest {
 
@@ -84,44 +84,57 @@ class TransactionsToolTest {
     }
 
     /**
-     * A transaction no coordinator knows (transactional batches written by a bare producer id, as
-     * a lost coordinator would leave them) keeps the last stable offset back: {@code find-hanging}
-     * reports it and {@code abort} ends it with an ABORT marker, after which read_committed
-     * readers move on.
+     * A transaction no coordinator knows keeps the last stable offset back: a real transaction left
+     * open (its one record stamped two minutes ago, past find-hanging's one-minute limit), whose
+     * coordinator then loses it (kill -9, the {@code __transaction_state} partitions' directories
+     * deleted, restart). {@code find-hanging} reports it and {@code abort} ends it with an ABORT
+     * marker, after which read_committed readers move on.
      */
     @Test
     void findsAndAbortsAHangingTransaction() throws Exception {
-        try (TestBroker broker = TestBroker.start("transactions-tool-hanging");
+        try (TestBroker broker = TestBroker.start("transactions-tool-hanging", Map.of(
+                "transaction.state.log.num.partitions", "3"));
              Admin admin = Clients.admin(broker.bootstrap())) {
             String topic = broker.topic("tool-hanging");
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
             Clients.awaitTopic(admin, topic, 1, Duration.ofSeconds(30));
             TopicPartition tp = new TopicPartition(topic, 0);
-            long producerId;
-            try (RawKafkaConnection c = RawKafkaConnection.open(broker.host(), broker.port(), Duration.ofSeconds(30))) {
-                InitProducerIdResponseData id = (InitProducerIdResponseData) c.call(ApiKeys.INIT_PRODUCER_ID, (short) 5,
-                        new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(60_000));
-                producerId = id.producerId();
-                ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
-                topics.add(new ProduceRequestData.TopicProduceData().setName(topic).setPartitionData(List.of(
-                        new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(MemoryRecords
-                                .withTransactionalRecords(Compression.NONE, producerId, id.producerEpoch(), 0,
-                                        new SimpleRecord(System.currentTimeMillis() - 120_000, null,
-                                                bytes("hanging")))))));
-                ProduceResponseData produced = (ProduceResponseData) c.call(ApiKeys.PRODUCE, (short) 11,
-                        new ProduceRequestData().setAcks((short) -1).setTimeoutMs(10_000).setTopicData(topics));
-                assertEquals(Errors.NONE.code(), produced.responses().iterator().next().partitionResponses().get(0)
-                        .errorCode());
-            }
+            RawTransactionalProducer producer = RawTransactionalProducer.init(broker, "tool-hanging", 600_000);
+            producer.begin(tp);
+            assertEquals(Errors.NONE.code(), producer.produce(tp, producer.batch(0,
+                    new SimpleRecord(System.currentTimeMillis() - 120_000, null, bytes("hanging")))));
+            String producerId = String.valueOf(producer.producerId());
+            assertEquals(0L, readCommittedEnd(broker, tp), "the open transaction holds the last stable offset");
+
+            broker.killAndRestart(TransactionsToolTest::deleteTransactionState);
+            Clients.awaitTopic(admin, topic, 1, Duration.ofSeconds(30));
             assertEquals(0L, readCommittedEnd(broker, tp), "the open transaction holds the last stable offset");
 
             String hanging = run(broker, "find-hanging", "--broker-id", "1", "--max-transaction-timeout", "1").output();
-            List<String> row = row(hanging, String.valueOf(producerId));
+            List<String> row = row(hanging, producerId);
             assertEquals(topic, row.get(0), hanging);
 
             run(broker, "abort", "--topic", topic, "--partition", "0", "--start-offset", "0");
             assertEquals(2L, readCommittedEnd(broker, tp), "the ABORT marker ended the transaction");
             assertEquals(List.of(), TxnClients.readCommitted(broker.bootstrap(), List.of(tp)));
+        }
+    }
+
+    /** Deletes every {@code __transaction_state} partition's directory: the coordinator forgets every transaction. */
+    private static void deleteTransactionState(Path dataDir) {
+        try (Stream<Path> dirs = Files.list(dataDir)) {
+            List<Path> state = dirs.filter(d -> d.getFileName().toString()
+                    .startsWith(Topic.TRANSACTION_STATE_TOPIC_NAME + "-")).toList();
+            assertFalse(state.isEmpty(), "no __transaction_state partition in " + dataDir);
+            for (Path dir : state) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(f);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
