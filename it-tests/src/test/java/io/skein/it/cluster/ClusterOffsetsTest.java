@@ -184,7 +184,7 @@ class ClusterOffsetsTest {
             } finally {
                 frozen.forEach(id -> Signals.send(cluster.node(id), "CONT"));
             }
-            assertTrue(cluster.node(coordinator).outputLines().stream().anyMatch(line ->
+            assertTrue(cluster.node(coordinator).logged(line ->
                     line.contains("Offset commit of group " + group) && line.contains("was not replicated")),
                     "the coordinator waited for replication and gave up");
         }

@@ -81,7 +81,7 @@ class QuorumTlsTest {
             Clients.awaitTopic(admin, "over-tls", 3, Duration.ofSeconds(60));
         }
         for (int id = 1; id <= 3; id++) {
-            assertTrue(cluster.node(id).outputLines().stream().anyMatch(l -> l.contains(
+            assertTrue(cluster.node(id).logged(l -> l.contains(
                     "Raft traffic over mutually authenticated TLS with the CONTROLLER listener")),
                     cluster.node(id).outputTail());
         }

@@ -181,7 +181,7 @@ class ThreeNodeFailoverTest {
         int exit = cluster.node(victim).stop();
 
         assertEquals(0, exit);
-        assertTrue(cluster.node(victim).outputLines().stream().anyMatch(l -> l.contains("Controlled shutdown of broker "
+        assertTrue(cluster.node(victim).logged(l -> l.contains("Controlled shutdown of broker "
                 + victim + ": fenced, leaders moved for")), cluster.node(victim).outputTail());
         try (Admin admin = Clients.admin(survivors(victim))) {
             assertTrue(!ClusterAdmin.brokerIds(admin).contains(victim),

@@ -178,7 +178,7 @@ class ThreeNodeQuorumTest {
                 List.of(new TopicPartition("only-on-4", 0)), TIMEOUT);
 
         assertEquals(List.of("hello"), read.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());
-        assertTrue(broker.outputLines().stream().anyMatch(l -> l.contains("broker-only node following")),
+        assertTrue(broker.logged(l -> l.contains("broker-only node following")),
                 broker.outputTail());
     }
 }

@@ -115,7 +115,7 @@ class CompactionTest {
                 assertEquals(latestValue.get(key), text(r.value()), key);
                 assertEquals(latestOffset.get(key), r.offset(), "offset of " + key);
             }
-            assertTrue(node.outputLines().stream().anyMatch(l -> l.contains("Cleaned compacted-0")),
+            assertTrue(node.logged(l -> l.contains("Cleaned compacted-0")),
                     "an INFO line per cleaning: " + node.outputTail());
         }
     }

@@ -273,7 +273,7 @@ class LeaveAndCrashTest {
                 assertTrue(seen.containsKey("r-" + i), "record r-" + i + " was never processed");
             }
             if (!broker.isExternal()) {
-                assertTrue(broker.outputLines().stream().anyMatch(l -> l.contains("session timed out")
+                assertTrue(broker.logged(l -> l.contains("session timed out")
                                 && l.contains(protocol.equals("consumer") ? "consumer group" : "of group")),
                         "the crashed member was removed by its session timeout, not by a leave: "
                                 + broker.outputLines().stream().filter(l -> l.contains("consumer group")).toList());

@@ -62,7 +62,7 @@ class StaticMembershipTest {
                 assertEquals(bOwned, b.owned(), "the other member kept its partitions");
                 assertEquals(bMoves, b.partitionMoves(), "the other member saw no partition revoked or assigned");
                 if (!broker.isExternal() && protocol.equals("classic")) {
-                    assertTrue(broker.outputLines().stream().anyMatch(l -> l.contains("Static member a of group " + group
+                    assertTrue(broker.logged(l -> l.contains("Static member a of group " + group
                             + " rejoined")), "the broker logs the static rejoin");
                 }
             } finally {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * One real Skein broker process for end-to-end tests: started with the same main class and
@@ -224,6 +225,28 @@ public final class SkeinNode implements AutoCloseable {
             return Files.readAllLines(outputFile(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Whether this node has printed a line matching {@code line}, waiting up to 10 s for it: the
+     * output reaches the file through a pump thread, so a line may trail what caused it.
+     */
+    public boolean logged(Predicate<String> line) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            if (outputLines().stream().anyMatch(line)) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
     }
 

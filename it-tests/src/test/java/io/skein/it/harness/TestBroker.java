@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -133,6 +134,12 @@ public final class TestBroker implements AutoCloseable {
     public List<String> outputLines() {
         assumeFalse(isExternal(), "the broker's output is only available for a Skein node started by the test");
         return node.outputLines();
+    }
+
+    /** {@link SkeinNode#logged}: whether the Skein node printed such a line, waiting a little for it. */
+    public boolean logged(Predicate<String> line) {
+        assumeFalse(isExternal(), "the broker's output is only available for a Skein node started by the test");
+        return node.logged(line);
     }
 
     public String outputTail() {

@@ -76,7 +76,7 @@ class DamagedSegmentRecoveryTest {
 
             node.restartAfterKill();
 
-            assertTrue(node.outputLines().stream().anyMatch(l -> l.contains("WARN") && l.contains("Recovered damaged-0")
+            assertTrue(node.logged(l -> l.contains("WARN") && l.contains("Recovered damaged-0")
                     && l.contains("truncated")), "one WARN line about the cut: " + node.outputTail());
             assertTrue(Files.size(firstIndex) > 0, "the lost index is rebuilt");
             List<ConsumerRecord<byte[], byte[]>> read = Clients.readToEnd(node.bootstrap(), List.of(tp),

@@ -197,7 +197,7 @@ class AclTest {
         assertFalse(bobSees.contains("orders-1") || bobSees.contains("orders-denied"), bobSees.toString());
         assertTrue(topicsSeenBy("alice").containsAll(Set.of("orders-1", "orders-denied")));
         assertFalse(topicsSeenBy("alice").contains("shared"));
-        assertTrue(node.outputLines().stream().anyMatch(l -> l.contains("Principal = User:bob is Denied operation = DESCRIBE")
+        assertTrue(node.logged(l -> l.contains("Principal = User:bob is Denied operation = DESCRIBE")
                 && l.contains("Topic:LITERAL:orders-1")), node.outputTail());
     }
 

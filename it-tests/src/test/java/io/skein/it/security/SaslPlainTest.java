@@ -157,7 +157,7 @@ class SaslPlainTest {
                 assertInstanceOf(SaslAuthenticationException.class, e.getCause(), e.toString());
             }
         }
-        assertTrue(node.outputLines().stream().anyMatch(l -> l.contains("Failed SASL authentication")));
+        assertTrue(node.logged(l -> l.contains("Failed SASL authentication")));
     }
 
     @Test

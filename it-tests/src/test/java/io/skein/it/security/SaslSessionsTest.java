@@ -124,7 +124,7 @@ class SaslSessionsTest {
             c.sendRequest(ApiKeys.METADATA, (short) 12, 99, new MetadataRequestData().setTopics(List.of()), (short) 12);
             c.assertClosedByBroker();
         }
-        assertTrue(node.outputLines().stream().anyMatch(l -> l.contains("SASL session expired")), node.outputTail());
+        assertTrue(node.logged(l -> l.contains("SASL session expired")), node.outputTail());
     }
 
     @Test
@@ -169,7 +169,7 @@ class SaslSessionsTest {
                 }
                 c.assertClosedByBroker();
             }
-            assertTrue(node.outputLines().stream().anyMatch(l -> l.contains("sasl.server.max.receive.size")),
+            assertTrue(node.logged(l -> l.contains("sasl.server.max.receive.size")),
                     node.outputTail());
             assertEquals(1, witness.describeCluster().nodes().get().size());
         }

@@ -61,7 +61,7 @@ class TlsKeystoreRenewalTest {
             Files.move(renewed, keystore, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Clients.await("new connections get the renewed certificate", Duration.ofSeconds(20),
                     () -> "CN=broker-2027".equals(servedSubject(ssl, truststore)));
-            assertTrue(node.outputLines().stream().anyMatch(l -> l.contains("loaded the renewed TLS store files")),
+            assertTrue(node.logged(l -> l.contains("loaded the renewed TLS store files")),
                     node.outputTail());
             assertEquals(1, admin.describeCluster().nodes().get().size());
 
