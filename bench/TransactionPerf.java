@@ -20,7 +20,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Prints "metric value" lines: txnSIZE_records_per_s (records over the whole run, sends and
  * commits), txnSIZE_commit_ms_p50 and txnSIZE_commit_ms_p99.
  *
- * Usage: java -cp <kafka-clients jars> TransactionPerf.java BOOTSTRAP SIZE TRANSACTIONS
+ * Usage: java -cp <kafka-clients jars> TransactionPerf.java BOOTSTRAP SIZE TRANSACTIONS [REPLICATION_FACTOR]
+ * (default 1; give 3 against a three-node cluster with min.insync.replicas=2, which refuses RF 1)
  */
 public class TransactionPerf {
 
@@ -28,12 +29,13 @@ public class TransactionPerf {
         String bootstrap = args[0];
         int size = Integer.parseInt(args[1]);
         int transactions = Integer.parseInt(args[2]);
+        short replicationFactor = args.length > 3 ? Short.parseShort(args[3]) : 1;
         String topic = "txn-perf-" + size;
         Properties common = new Properties();
         common.put("bootstrap.servers", bootstrap);
         try (Admin admin = Admin.create(common)) {
             try {
-                admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+                admin.createTopics(List.of(new NewTopic(topic, 3, replicationFactor))).all().get();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;

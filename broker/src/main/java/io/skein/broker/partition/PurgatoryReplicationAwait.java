@@ -14,7 +14,8 @@ import org.apache.kafka.common.protocol.Errors;
  * The coordinators' view of replication on this node: an append to {@code __consumer_offsets} or
  * {@code __transaction_state} is committed when the partition's high watermark passes it, learnt
  * through the produce purgatory (woken whenever a high watermark may have moved), as acks=all
- * produces are.
+ * produces are. An append wakes the fetches parked on its partition in the fetch purgatory, as a
+ * produce's append does, so the followers fetch it at once and the high watermark can move.
  *
  * <p>Threading: thread-safe. Outcomes are handed over on the {@code skein-coordinator-commits}
  * thread, so a coordinator's continuation never runs under the locks of the thread that moved the
@@ -25,15 +26,22 @@ public final class PurgatoryReplicationAwait implements ReplicationAwait, AutoCl
 
     private final Partitions partitions;
     private final Purgatory<TopicPartition> producePurgatory;
+    private final Purgatory<TopicPartition> fetchPurgatory;
     private final ExecutorService completions = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "skein-coordinator-commits");
         t.setDaemon(true);
         return t;
     });
 
-    public PurgatoryReplicationAwait(Partitions partitions, Purgatory<TopicPartition> producePurgatory) {
+    /**
+     * @param producePurgatory where a write waits for the high watermark; woken by whoever moves it
+     * @param fetchPurgatory where the followers' (and consumers') fetches wait for appends
+     */
+    public PurgatoryReplicationAwait(Partitions partitions, Purgatory<TopicPartition> producePurgatory,
+                                     Purgatory<TopicPartition> fetchPurgatory) {
         this.partitions = partitions;
         this.producePurgatory = producePurgatory;
+        this.fetchPurgatory = fetchPurgatory;
     }
 
     @Override
@@ -44,6 +52,11 @@ public final class PurgatoryReplicationAwait implements ReplicationAwait, AutoCl
         }
         HostedPartition p = lookup.partition();
         return p.state().isr().size() < p.minInSyncReplicas() ? Errors.NOT_ENOUGH_REPLICAS : Errors.NONE;
+    }
+
+    @Override
+    public void appended(TopicPartition tp) {
+        fetchPurgatory.checkAndComplete(tp);
     }
 
     @Override

@@ -122,7 +122,7 @@ public final class SkeinServer implements AutoCloseable {
         Partitions partitions = new Partitions(config.nodeId(), logs, config::logConfig, config::minInSyncReplicas,
                 replicas);
         quorum.addListener(partitions);
-        coordinatorCommits = new PurgatoryReplicationAwait(partitions, producePurgatory);
+        coordinatorCommits = new PurgatoryReplicationAwait(partitions, producePurgatory, fetchPurgatory);
         CoordinatorReplication coordinatorReplication = ComponentSettings.coordinatorReplication(config, coordinatorCommits);
         groupCoordinator = new GroupCoordinator(ComponentSettings.groupConfig(config), clock, new ImageTopicsView(quorum),
                 coordinatorReplication);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skein.broker.purgatory.DelayedOperation;
 import io.skein.broker.purgatory.Purgatory;
 import io.skein.log.api.AppendContext;
 import io.skein.log.api.LogConfig;
@@ -42,6 +43,7 @@ class PurgatoryReplicationAwaitTest {
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final Purgatory<TopicPartition> purgatory = new Purgatory<>(scheduler);
+    private final Purgatory<TopicPartition> fetches = new Purgatory<>(scheduler);
     private LogRegistry logs;
     private Partitions partitions;
     private PurgatoryReplicationAwait await;
@@ -51,7 +53,7 @@ class PurgatoryReplicationAwaitTest {
     void open() throws Exception {
         logs = LogRegistry.openReplicated(StorageSettings.defaults(List.of(dir), LogConfig.defaults()));
         partitions = new Partitions(NODE, logs, overrides -> LogConfig.defaults(), overrides -> 2, ReplicaRoles.NONE);
-        await = new PurgatoryReplicationAwait(partitions, purgatory);
+        await = new PurgatoryReplicationAwait(partitions, purgatory, fetches);
     }
 
     @AfterEach
@@ -91,6 +93,31 @@ class PurgatoryReplicationAwaitTest {
         purgatory.checkAndComplete(TP);
 
         assertEquals(Errors.NONE, committed.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void anAppendWakesTheFetchesParkedOnItsPartition() throws Exception {
+        publish(List.of(1, 2, 3), NODE, 1);
+        long fetchOffset = log().logEndOffset();
+        CompletableFuture<Void> answered = new CompletableFuture<>();
+        // a follower's long-poll fetch at the log end: answerable once the log grows
+        fetches.watch(new DelayedOperation() {
+            @Override
+            protected boolean isSatisfied() {
+                return log().logEndOffset() > fetchOffset;
+            }
+
+            @Override
+            protected void onComplete() {
+                answered.complete(null);
+            }
+        }, List.of(TP), 30_000);
+        append(1);
+        assertFalse(answered.isDone(), "nothing wakes the fetch before the coordinator says it appended");
+
+        await.appended(TP);
+
+        assertTrue(answered.isDone(), "the follower's fetch is answered at once, not at its max wait");
     }
 
     @Test

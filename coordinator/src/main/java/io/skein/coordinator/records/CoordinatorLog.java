@@ -157,6 +157,7 @@ public final class CoordinatorLog {
                     result.errorMessage() == null ? "" : result.errorMessage());
             return Written.failed(result.error());
         }
+        replication.appended(partitionLog.topicPartition());
         if (timeoutMs == NO_WAIT) {
             return Written.nothing();
         }

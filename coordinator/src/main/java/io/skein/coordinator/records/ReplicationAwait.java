@@ -9,9 +9,11 @@ import org.apache.kafka.common.protocol.Errors;
  * below the partition's high watermark, so in every in-sync replica (Kafka appends coordinator
  * records with acks=all). The broker implements it over its produce purgatory; the coordinator
  * module does not depend on the broker. On a single node or RF=1 the high watermark passes an
- * append at once.
+ * append at once. The coordinator also says when it appended ({@link #appended}), as every other
+ * writer of a leader's log does, so the followers fetch the append at once instead of after their
+ * fetch's {@code replica.fetch.wait.max.ms}.
  *
- * <p>Threading: both methods may be called with a shard's lock held and never block. The future
+ * <p>Threading: every method may be called with a shard's lock held and never blocks. The future
  * of {@link #awaitCommitted} completes on a thread that holds no partition or shard lock, so a
  * continuation may take a shard's lock.
  */
@@ -22,6 +24,10 @@ public interface ReplicationAwait {
         @Override
         public Errors beforeAppend(TopicPartition tp) {
             return Errors.NONE;
+        }
+
+        @Override
+        public void appended(TopicPartition tp) {
         }
 
         @Override
@@ -36,6 +42,15 @@ public interface ReplicationAwait {
      * {@code min.insync.replicas} (nothing should be appended then, as for an acks=all produce).
      */
     Errors beforeAppend(TopicPartition tp);
+
+    /**
+     * Records were just appended to {@code tp} (whether or not anyone waits for their commit): the
+     * fetches parked on it, the followers' above all, are answered now. Without this a follower
+     * would learn of the append only when its long-poll fetch expired, and the commit would wait
+     * that long (Kafka's leaders wake the followers' fetches after every append, coordinator
+     * appends included).
+     */
+    void appended(TopicPartition tp);
 
     /**
      * Completes with NONE once the high watermark of {@code tp} reaches {@code requiredOffset} (the

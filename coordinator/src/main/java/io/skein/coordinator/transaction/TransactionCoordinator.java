@@ -14,7 +14,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -35,11 +37,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: request methods run on request-handler threads and hold the shard's lock for the
  * decision and its log append, never while waiting for replication (their futures complete on the
- * replication notifier's thread, see {@link io.skein.coordinator.records.ReplicationAwait}); markers complete on whatever thread the {@link TransactionMarkers}
- * completes on, then take the lock again (the broker's local markers complete at once, on the
- * caller's thread, with the lock still held); loading, timers and marker retries run on the
- * {@code skein-txn-coordinator} thread. A loading shard answers COORDINATOR_LOAD_IN_PROGRESS
- * without waiting for its lock.
+ * replication notifier's thread, see {@link io.skein.coordinator.records.ReplicationAwait});
+ * markers complete on whatever thread the {@link TransactionMarkers} completes on, then take the
+ * lock again (the broker's local markers complete at once, on the caller's thread, with the lock
+ * still held); loading, timers, marker retries and the implicit adds that waited for a previous
+ * transaction's completion run on the {@code skein-txn-coordinator} thread. A loading shard
+ * answers COORDINATOR_LOAD_IN_PROGRESS without waiting for its lock.
  */
 public final class TransactionCoordinator implements ShardedCoordinator, AutoCloseable {
 
@@ -227,15 +230,59 @@ public final class TransactionCoordinator implements ShardedCoordinator, AutoClo
     public CompletableFuture<Errors> addPartitionsCommitted(String transactionalId, long producerId, short epoch,
                                                             Collection<TopicPartition> partitions,
                                                             short clientTransactionVersion) {
+        return addPartitions(transactionalId, producerId, epoch, partitions, clientTransactionVersion, true);
+    }
+
+    /**
+     * An implicit add (transactions version 2) that finds the producer's previous transaction still
+     * completing (PrepareCommit/PrepareAbort at the producer's current epoch: EndTxn was answered,
+     * the markers are being written) waits for that completion, up to {@code addWaitMaxMs}, then is
+     * decided again, once. The client's next transaction routinely starts at that moment when the
+     * markers go to other brokers; answering CONCURRENT_TRANSACTIONS would send the producer into
+     * its retry backoff ({@code retry.backoff.ms}, 100 ms) for every transaction. Kafka's produce
+     * path retries on the broker for the same reason (KAFKA-18654). Clients of version 1 add
+     * partitions themselves and retry CONCURRENT_TRANSACTIONS quickly: they are answered at once.
+     */
+    private CompletableFuture<Errors> addPartitions(String transactionalId, long producerId, short epoch,
+                                                    Collection<TopicPartition> partitions,
+                                                    short clientTransactionVersion, boolean mayWait) {
         return onShard(transactionalId, shard -> {
             long now = clock.millis();
             TransactionMetadata txn = shard.get(transactionalId);
             TransactionOperations.Decision decision = ops.addPartitions(txn, producerId, epoch, partitions,
                     clientTransactionVersion, now);
-            return decision instanceof TransactionOperations.Write write
-                    ? TransactionShard.answer(persist(shard, txn, write.entry(), now))
-                    : CompletableFuture.completedFuture(((TransactionOperations.Answer) decision).error());
+            if (decision instanceof TransactionOperations.Write write) {
+                return TransactionShard.answer(persist(shard, txn, write.entry(), now));
+            }
+            Errors error = ((TransactionOperations.Answer) decision).error();
+            if (mayWait && error == Errors.CONCURRENT_TRANSACTIONS
+                    && clientTransactionVersion == TransactionV2Operations.VERSION && txn.state().isPreparing()) {
+                return settledWithin(txn, config.addWaitMaxMs()).thenCompose(settled -> settled
+                        ? addPartitions(transactionalId, producerId, epoch, partitions, clientTransactionVersion, false)
+                        : CompletableFuture.completedFuture(Errors.CONCURRENT_TRANSACTIONS));
+            }
+            return CompletableFuture.completedFuture(error);
         }, CompletableFuture::completedFuture);
+    }
+
+    /**
+     * True once {@code txn} leaves PrepareCommit/PrepareAbort, false when {@code maxMs} pass first
+     * (or the coordinator is closing); completes on the {@code background} thread, never under the
+     * shard's lock. Lock held.
+     */
+    private CompletableFuture<Boolean> settledWithin(TransactionMetadata txn, long maxMs) {
+        CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+        try {
+            ScheduledFuture<?> timeout = background.schedule(() -> outcome.complete(false), maxMs,
+                    TimeUnit.MILLISECONDS);
+            txn.whenSettled().thenRunAsync(() -> {
+                timeout.cancel(false);
+                outcome.complete(true);
+            }, background);
+        } catch (RejectedExecutionException closing) {
+            outcome.complete(false);
+        }
+        return outcome;
     }
 
     /** The answer to EndTxn v5: the error, and the producer id and epoch the client continues with. */

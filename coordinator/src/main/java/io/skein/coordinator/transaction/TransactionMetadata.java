@@ -5,6 +5,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.TopicPartition;
 
@@ -16,7 +17,9 @@ import org.apache.kafka.common.TopicPartition;
  * {@link #abandon} drops it if the write failed). While an entry is pending no other transition
  * may start; the APIs answer CONCURRENT_TRANSACTIONS then, as Kafka does.
  *
- * <p>Threading: guarded by the lock of the coordinator shard that owns the transactional id.
+ * <p>Threading: guarded by the lock of the coordinator shard that owns the transactional id. The
+ * future of {@link #whenSettled} is completed with that lock held, so whoever depends on it
+ * continues asynchronously, on an executor of its own.
  */
 public final class TransactionMetadata {
 
@@ -25,6 +28,8 @@ public final class TransactionMetadata {
     private TransactionLogEntry pending;
     /** The epoch before the last bump by InitProducerId, so a retried InitProducerId is recognised; in memory only. */
     private short lastProducerEpoch = NO_PRODUCER_EPOCH;
+    /** Completed when the current PrepareCommit/PrepareAbort is followed by another state; null until asked for. */
+    private CompletableFuture<Void> settled;
 
     /** RecordBatch.NO_PRODUCER_EPOCH. */
     public static final short NO_PRODUCER_EPOCH = -1;
@@ -65,6 +70,21 @@ public final class TransactionMetadata {
         lastProducerEpoch = epoch;
     }
 
+
+    /**
+     * Completes once the transaction is no longer in PrepareCommit/PrepareAbort (its markers were
+     * written and its completion too, or another state replaced it); at once when it is not
+     * preparing now. Completed with the shard's lock held: depend on it asynchronously.
+     */
+    public CompletableFuture<Void> whenSettled() {
+        if (!current.state().isPreparing()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (settled == null) {
+            settled = new CompletableFuture<>();
+        }
+        return settled;
+    }
 
     /** The changes a transition makes to the current entry, given to {@link #prepare}. */
     public static final class Change {
@@ -159,6 +179,11 @@ public final class TransactionMetadata {
         }
         current = written;
         pending = null;
+        if (settled != null && !written.state().isPreparing()) {
+            CompletableFuture<Void> done = settled;
+            settled = null;
+            done.complete(null);
+        }
     }
 
     /** The pending entry could not be written: the current one stays. */

@@ -21,6 +21,7 @@ public final class HeldReplication implements ReplicationAwait {
     }
 
     private final List<Held> held = new ArrayList<>();
+    private final List<TopicPartition> appended = new ArrayList<>();
     private Errors beforeAppend = Errors.NONE;
 
     public synchronized void refuseAppends(Errors error) {
@@ -30,6 +31,16 @@ public final class HeldReplication implements ReplicationAwait {
     @Override
     public synchronized Errors beforeAppend(TopicPartition tp) {
         return beforeAppend;
+    }
+
+    @Override
+    public synchronized void appended(TopicPartition tp) {
+        appended.add(tp);
+    }
+
+    /** The partitions {@link #appended} was told about, in order, one entry per append. */
+    public synchronized List<TopicPartition> appended() {
+        return List.copyOf(appended);
     }
 
     @Override

@@ -88,6 +88,17 @@ class ReplicatedTransactionStateTest {
     }
 
     @Test
+    void everyWriteTellsReplicationItAppendedSoTheFollowersFetchItAtOnce() throws Exception {
+        CompletableFuture<TransactionCoordinator.InitResult> init = coordinator.initProducerId("eager", 30_000, -1,
+                (short) -1);
+
+        assertEquals(List.of(STATE_0), replication.appended(), "InitProducerId's epoch was appended");
+        assertFalse(init.isDone(), "and still waits for its replication");
+        replication.release(Errors.NONE);
+        assertEquals(Errors.NONE, now(init).error());
+    }
+
+    @Test
     void endTxnIsAnsweredAndItsMarkersWrittenOnlyOnceThePrepareIsReplicated() throws Exception {
         openTransaction("payments");
 

@@ -1,6 +1,7 @@
 package io.skein.coordinator.transaction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -136,6 +139,65 @@ class TransactionCoordinatorTest {
         assertEquals(TransactionState.COMPLETE_COMMIT, awaitState("payments", TransactionState.COMPLETE_COMMIT));
         assertEquals(Errors.NONE, coordinator.endTransaction("payments", 5000L, (short) 0, true).join(),
                 "a retried commit");
+    }
+
+    /** The implicit add of the produce path for a client at transactions version 2. */
+    private CompletableFuture<Errors> implicitAdd(String id, long producerId, short epoch, TopicPartition tp) {
+        return coordinator.addPartitionsCommitted(id, producerId, epoch, List.of(tp), TransactionV2Operations.VERSION);
+    }
+
+    /** A version 2 transaction of {@code id} on A0, committed and left completing: its markers' call, unanswered. */
+    private MarkerCall commitWithMarkersPending(String id, short[] nextEpoch) throws Exception {
+        assertEquals(Errors.NONE, init(id, 30_000).error());
+        assertEquals(Errors.NONE, implicitAdd(id, 5000L, (short) 0, A0).get(10, TimeUnit.SECONDS));
+        TransactionCoordinator.EndResult ended = coordinator.endTransactionV2(id, 5000L, (short) 0, true)
+                .get(10, TimeUnit.SECONDS);
+        assertEquals(Errors.NONE, ended.error());
+        nextEpoch[0] = ended.producerEpoch();
+        return nextMarkers();
+    }
+
+    @Test
+    void anImplicitAddWaitsForThePreviousTransactionToCompleteInsteadOfRefusingIt() throws Exception {
+        coordinator.close();
+        logs.close();
+        start(new TransactionConfig(60_000, 604_800_000L, 50L, 3_600_000L, 1 << 20, 50L, 30_000L));
+        short[] epoch = new short[1];
+        MarkerCall markers = commitWithMarkersPending("stream", epoch);
+
+        CompletableFuture<Errors> next = implicitAdd("stream", 5000L, epoch[0], B2);
+
+        assertFalse(next.isDone(), "the next transaction's first add waits while the markers are written");
+        markers.result().complete(Errors.NONE);
+        assertEquals(Errors.NONE, next.get(10, TimeUnit.SECONDS));
+        TransactionLogEntry entry = coordinator.describeTransaction("stream").entry();
+        assertEquals(TransactionState.ONGOING, entry.state(), "a new transaction, after the completed one");
+        assertEquals(Map.of("b", new TreeSet<>(List.of(2))), entry.partitions());
+    }
+
+    @Test
+    void anImplicitAddIsAnsweredConcurrentTransactionsWhenThePreviousOneDoesNotCompleteInTime() throws Exception {
+        short[] epoch = new short[1];
+        commitWithMarkersPending("stuck", epoch); // markers never answered; addWaitMaxMs is the default, 100 ms
+
+        CompletableFuture<Errors> next = implicitAdd("stuck", 5000L, epoch[0], B2);
+
+        assertEquals(Errors.CONCURRENT_TRANSACTIONS, next.get(10, TimeUnit.SECONDS));
+        assertEquals(TransactionState.PREPARE_COMMIT, coordinator.describeTransaction("stuck").entry().state());
+    }
+
+    @Test
+    void aVersion1AddDuringTheCompletionIsAnsweredAtOnce() throws Exception {
+        init("classic", 30_000);
+        addPartitions("classic", 5000L, (short) 0, List.of(A0));
+        coordinator.endTransaction("classic", 5000L, (short) 0, true).join();
+        nextMarkers(); // never answered
+
+        CompletableFuture<Errors> added = coordinator.addPartitionsCommitted("classic", 5000L, (short) 0, List.of(B2),
+                (short) 0);
+
+        assertTrue(added.isDone(), "the client retries AddPartitionsToTxn itself");
+        assertEquals(Errors.CONCURRENT_TRANSACTIONS, added.join());
     }
 
     @Test
