@@ -233,21 +233,7 @@ public final class SkeinNode implements AutoCloseable {
      * output reaches the file through a pump thread, so a line may trail what caused it.
      */
     public boolean logged(Predicate<String> line) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            if (outputLines().stream().anyMatch(line)) {
-                return true;
-            }
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
+        return Clients.waitFor(() -> outputLines().stream().anyMatch(line), Duration.ofSeconds(10));
     }
 
     public boolean isAlive() {
