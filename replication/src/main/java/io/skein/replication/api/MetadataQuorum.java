@@ -42,10 +42,10 @@ public interface MetadataQuorum extends AutoCloseable {
 
     /**
      * Tells the active controller this broker is alive (it remembers the time; nothing is written
-     * to the log) and answers whether the broker is registered and unfenced. One attempt, bounded
-     * by {@code controller.quorum.request.timeout.ms}, at the leader this node's Raft server
-     * follows if it is a voter: a heartbeat lost to a silent old leader is better replaced by the
-     * next one than retried.
+     * to the log) and answers whether the broker is registered and unfenced. Sent to the leader this
+     * node's Raft server follows if it is a voter, and given up after
+     * {@code controller.quorum.request.timeout.ms} (one attempt's timeout): a heartbeat lost to a
+     * silent old leader is better replaced by the next one than retried.
      */
     CompletableFuture<BrokerHeartbeatState> heartbeat(int brokerId, org.apache.kafka.common.Uuid incarnationId);
 
